@@ -1,0 +1,7 @@
+"""Allow ``python -m commandroom``."""
+
+import sys
+
+from commandroom.cli import main
+
+sys.exit(main())

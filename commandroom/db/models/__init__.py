@@ -1,0 +1,47 @@
+"""All mapped tables; importing this package registers them on ``Base.metadata``."""
+
+from commandroom.db.models.case import (
+    Event,
+    EventAction,
+    EventAttachment,
+    EventCodeSeq,
+    EventOriginal,
+    ExternalTicket,
+)
+from commandroom.db.models.catalog import Category, DispatchRule
+from commandroom.db.models.geo import Grid, Region
+from commandroom.db.models.people import Org, RoleGrant, User
+from commandroom.db.models.sla import (
+    EventLock,
+    ExtensionRequest,
+    SlaClock,
+    SlaPolicy,
+    Supervision,
+    WorkCalendar,
+)
+from commandroom.db.models.video import Camera, Tour, WallLayout
+
+__all__ = [
+    "Camera",
+    "Category",
+    "DispatchRule",
+    "Event",
+    "EventAction",
+    "EventAttachment",
+    "EventCodeSeq",
+    "EventLock",
+    "EventOriginal",
+    "ExtensionRequest",
+    "ExternalTicket",
+    "Grid",
+    "Org",
+    "Region",
+    "RoleGrant",
+    "SlaClock",
+    "SlaPolicy",
+    "Supervision",
+    "Tour",
+    "User",
+    "WallLayout",
+    "WorkCalendar",
+]
