@@ -77,7 +77,10 @@ def _breaks(session: Session, batch: int = 5000) -> Iterator[ChainBreak]:
     last_id = 0
     while True:
         rows = session.scalars(
-            select(EventAction).where(EventAction.id > last_id).order_by(EventAction.id).limit(batch)
+            select(EventAction)
+            .where(EventAction.id > last_id)
+            .order_by(EventAction.id)
+            .limit(batch)
         ).all()
         if not rows:
             return

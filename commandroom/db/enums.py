@@ -77,6 +77,7 @@ class Action(StrEnum):
     COMMENT = "comment"
     ATTACH = "attach"
     SLA_NOTIFY = "sla_notify"
+    BREAK_LOCK = "break_lock"
     HISTORY_IMPORT = "history_import"
 
 
@@ -113,6 +114,7 @@ class ClockOutcome(StrEnum):
 
 
 class DeadlineUnit(StrEnum):
+    NATURAL_HOUR = "natural_hour"
     NATURAL_DAY = "natural_day"
     WORK_DAY = "work_day"
     WORK_HOUR = "work_hour"

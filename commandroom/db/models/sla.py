@@ -60,6 +60,8 @@ class SlaClock(Base):
     limit_amount: Mapped[int]
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # When the 80 % reminder is due; kept beside due_at so the sweep is one indexed query.
+    warn_at: Mapped[datetime] = mapped_column(UtcDateTime())
     paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     paused_seconds: Mapped[int] = mapped_column(default=0)
     stopped_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -127,6 +129,3 @@ class EventLock(Base):
     acquired_at: Mapped[datetime] = mapped_column(UtcDateTime())
     heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-

@@ -1,0 +1,188 @@
+"""User-facing message catalogue (zh_CN default, en), shared by the CLI, importers and UI.
+
+Kept as plain data so the Qt layer can show the same words the CLI prints; keys are stable
+identifiers that tests and ``--json`` output use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULT_LANG = "zh"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "not_found": {"zh": "找不到事件 {ref}", "en": "Event {ref} not found"},
+    "user_not_found": {"zh": "找不到用户 {ref}", "en": "User {ref} not found"},
+    "user_inactive": {"zh": "用户 {ref} 已停用", "en": "User {ref} is disabled"},
+    "org_not_found": {"zh": "找不到处置单位 {ref}", "en": "Handling unit {ref} not found"},
+    "permission_denied": {
+        "zh": "{actor} 无权对该事件执行“{action}”",
+        "en": "{actor} may not {action} this event",
+    },
+    "invalid_transition": {
+        "zh": "事件当前状态为“{status}”，不能执行“{action}”",
+        "en": "The event is {status}; it cannot be {action}",
+    },
+    "conflict": {
+        "zh": "该事件已被 {actor} 于 {at} {action}，请刷新后重试",
+        "en": "This event was changed by {actor} at {at} ({action}); reload and try again",
+    },
+    "locked": {
+        "zh": "该事件正由 {actor}（{host}）处理中，锁定至 {until}",
+        "en": "{actor} ({host}) is handling this event; locked until {until}",
+    },
+    "key_reused": {
+        "zh": "幂等键 {key} 已用于另一项操作",
+        "en": "Idempotency key {key} was already used for a different operation",
+    },
+    "validation": {"zh": "输入有误：{details}", "en": "Invalid input: {details}"},
+    "required": {"zh": "必须填写{field}", "en": "{field} is required"},
+    "bad_reason_code": {
+        "zh": "原因“{value}”无效，可选：{allowed}",
+        "en": "Reason '{value}' is not valid; choose one of: {allowed}",
+    },
+    "photo_required": {
+        "zh": "至少需要一张{phase}照片",
+        "en": "At least one {phase} photo is required",
+    },
+    "level_range": {"zh": "等级必须为 1–4", "en": "Level must be 1–4"},
+    "level_not_allowed": {
+        "zh": "该操作只适用于 {levels} 级事件",
+        "en": "This applies to level {levels} events only",
+    },
+    "target_org_mismatch": {
+        "zh": "{org} 不能承办 {level} 级事件",
+        "en": "{org} cannot handle a level-{level} event",
+    },
+    "target_org_out_of_scope": {
+        "zh": "{org} 不在该事件所属镇街/村社",
+        "en": "{org} is outside the event's town/village",
+    },
+    "duplicate_self": {"zh": "不能合并到自身", "en": "An event cannot be merged into itself"},
+    "duplicate_target_invalid": {
+        "zh": "被合并的目标事件 {ref} 不是有效的在办或已办事件",
+        "en": "Target event {ref} is not a live or finished event",
+    },
+    "extension_limit": {
+        "zh": "延期次数已达上限（{max} 次）或超过原时限",
+        "en": "Extension limit reached ({max}) or longer than the original limit",
+    },
+    "extension_after_due": {"zh": "已超期，不能申请延期", "en": "Already overdue: cannot extend"},
+    "undo_window": {"zh": "无效剔除已超过 7 天，不能撤销", "en": "Screened out over 7 days ago"},
+    "no_dispatch_rule": {
+        "zh": "没有匹配的派单规则，请人工派单",
+        "en": "No dispatch rule matches; dispatch manually",
+    },
+    "escalate_top": {"zh": "四级事件已是最高等级", "en": "Level 4 is the top level"},
+    "deescalate_bottom": {"zh": "不能再下派", "en": "Cannot de-escalate further"},
+    "satisfaction_required": {
+        "zh": "12345 工单需填写回访满意度（或“无法联系”）",
+        "en": "12345 tickets need the call-back satisfaction (or 'unreachable')",
+    },
+    "return_window": {"zh": "已超过退回时限", "en": "The return window has passed"},
+    "db_unreachable": {
+        "zh": "无法连接数据库：{detail}",
+        "en": "Cannot reach the database: {detail}",
+    },
+    "db_not_migrated": {
+        "zh": "数据库尚未初始化，请先运行：commandroom db upgrade",
+        "en": "The database is not initialised; run: commandroom db upgrade",
+    },
+    "db_behind": {
+        "zh": "数据库版本较旧（{current}），请运行：commandroom db upgrade",
+        "en": "The database schema is older ({current}); run: commandroom db upgrade",
+    },
+    "db_ahead": {
+        "zh": "数据库由更新版本的程序创建（{current}），请升级本程序",
+        "en": "The database was migrated by a newer CommandRoom ({current}); upgrade this program",
+    },
+    "open_event_open_status": {"zh": "在办", "en": "open"},
+}
+
+ACTION_NAMES: dict[str, dict[str, str]] = {
+    "report": {"zh": "上报", "en": "report"},
+    "report_handled": {"zh": "就地处置上报", "en": "report as handled"},
+    "classify": {"zh": "研判", "en": "classify"},
+    "invalidate": {"zh": "无效剔除", "en": "screen out"},
+    "merge": {"zh": "合并", "en": "merge"},
+    "dispatch": {"zh": "派单", "en": "dispatch"},
+    "sign": {"zh": "签收", "en": "sign for"},
+    "return": {"zh": "退回", "en": "return"},
+    "escalate": {"zh": "升级上报", "en": "escalate"},
+    "deescalate": {"zh": "下派", "en": "de-escalate"},
+    "request_extension": {"zh": "申请延期", "en": "request an extension"},
+    "extend": {"zh": "批准延期", "en": "extend"},
+    "request_hold": {"zh": "申请挂账", "en": "request a hold"},
+    "hold": {"zh": "挂账", "en": "hold"},
+    "resume": {"zh": "恢复办理", "en": "resume"},
+    "resolve": {"zh": "办结反馈", "en": "submit the result"},
+    "verify": {"zh": "核查通过", "en": "verify and close"},
+    "reject": {"zh": "核查不通过", "en": "reject the result"},
+    "archive": {"zh": "归档", "en": "archive"},
+    "reopen": {"zh": "重新发起", "en": "reopen as linked"},
+    "undo_invalid": {"zh": "撤销无效", "en": "undo screening"},
+    "supervise": {"zh": "督办", "en": "supervise"},
+    "comment": {"zh": "备注", "en": "comment"},
+    "attach": {"zh": "附件", "en": "attach"},
+    "sla_notify": {"zh": "时限提醒", "en": "deadline notice"},
+    "history_import": {"zh": "历史导入", "en": "history import"},
+    "break_lock": {"zh": "解除锁定", "en": "break lock"},
+}
+
+STATUS_NAMES: dict[str, dict[str, str]] = {
+    "PENDING": {"zh": "待受理", "en": "pending"},
+    "DISPATCHED": {"zh": "已派单·待签收", "en": "dispatched"},
+    "IN_PROGRESS": {"zh": "处置中", "en": "in progress"},
+    "ON_HOLD": {"zh": "挂账", "en": "on hold"},
+    "PENDING_VERIFY": {"zh": "待核查", "en": "awaiting verification"},
+    "CLOSED": {"zh": "已办结", "en": "closed"},
+    "ARCHIVED": {"zh": "已归档", "en": "archived"},
+    "INVALID": {"zh": "无效", "en": "invalid"},
+    "MERGED": {"zh": "重复·已合并", "en": "merged"},
+}
+
+FIELD_NAMES: dict[str, dict[str, str]] = {
+    "reason": {"zh": "原因", "en": "reason"},
+    "reason_code": {"zh": "原因类别", "en": "reason code"},
+    "duplicate_of": {"zh": "重复事件编号", "en": "duplicate-of event"},
+    "result_type": {"zh": "办理结果类型", "en": "result type"},
+    "result_text": {"zh": "办理结果说明", "en": "result text"},
+    "target_org": {"zh": "承办单位", "en": "target unit"},
+    "level": {"zh": "等级", "en": "level"},
+    "days": {"zh": "延期天数", "en": "extension days"},
+    "review_date": {"zh": "复核日期", "en": "review date"},
+    "category": {"zh": "事件类别", "en": "category"},
+    "place": {"zh": "发生地点（网格/村社）", "en": "place (grid/village)"},
+    "description": {"zh": "事件描述", "en": "description"},
+    "title": {"zh": "标题", "en": "title"},
+    "note": {"zh": "意见", "en": "note"},
+    "photo": {"zh": "照片", "en": "photo"},
+}
+
+
+def _lookup(table: dict[str, dict[str, str]], key: str, lang: str) -> str:
+    entry = table.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang) or entry[DEFAULT_LANG]
+
+
+def text(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
+    """The message for ``key`` in ``lang``, falling back to Chinese, then to the key."""
+    template = _lookup(MESSAGES, key, lang)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def action_name(action: str, lang: str = DEFAULT_LANG) -> str:
+    return _lookup(ACTION_NAMES, action, lang)
+
+
+def status_name(status: str, lang: str = DEFAULT_LANG) -> str:
+    return _lookup(STATUS_NAMES, status, lang)
+
+
+def field_name(field: str, lang: str = DEFAULT_LANG) -> str:
+    return _lookup(FIELD_NAMES, field, lang)
