@@ -21,7 +21,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "invalid_transition": {
         "zh": "事件当前状态为“{status}”，不能执行“{action}”",
-        "en": "The event is {status}; it cannot be {action}",
+        "en": "The event is {status}: cannot {action} it now",
     },
     "conflict": {
         "zh": "该事件已被 {actor} 于 {at} {action}，请刷新后重试",
@@ -78,6 +78,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "satisfaction_required": {
         "zh": "12345 工单需填写回访满意度（或“无法联系”）",
         "en": "12345 tickets need the call-back satisfaction (or 'unreachable')",
+    },
+    "stale_notice": {
+        "zh": "时限提醒已不适用（时钟已停止或已提醒）",
+        "en": "The deadline notice no longer applies (clock stopped or already notified)",
     },
     "return_window": {"zh": "已超过退回时限", "en": "The return window has passed"},
     "db_unreachable": {

@@ -1,261 +1,40 @@
 """CaseService: the only code that writes cases.
 
-Every operation is one transaction that (1) replays an idempotency key it has seen before,
-(2) loads the actor and the case, (3) refuses a stale ``expect_version``, a foreign soft lock,
-a wrong state or a missing right, (4) applies the step from ``transitions`` and (5) appends
-exactly one hash-chained ``event_action`` row. The UI, the CLI, the importers, the SLA sweep
-and the demo generator all come through here, so a rule holds everywhere or nowhere.
+Each public method is one row of DOMAIN.md's transition table: it names the action and the
+step in ``transitions``; ``CasePipeline`` does the rest (idempotency, version, lock, rules,
+the hash-chained action row) the same way for all of them.
 """
 
 from __future__ import annotations
 
-import hashlib
-import socket
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from commandroom.db import chain
-from commandroom.db.base import utcnow
-from commandroom.db.engine import Database
 from commandroom.db.enums import Action, Role, Status, SupervisionKind
-from commandroom.db.models import (
-    Category,
-    Event,
-    EventAction,
-    EventAttachment,
-    EventLock,
-    Grid,
-    Region,
-    User,
-)
-from commandroom.events import rules, transitions
-from commandroom.events.actors import load_actor, system_actor
+from commandroom.db.models import Category, Event, EventLock, Grid, Region
+from commandroom.events import transitions
+from commandroom.events.actors import SYSTEM_USERNAME, load_actor, system_actor
 from commandroom.events.context import Change, OpContext
-from commandroom.events.errors import CaseError, Conflict, Locked, NotFound, invalid
+from commandroom.events.errors import CaseError, NotFound, invalid
 from commandroom.events.inputs import ActionResult, AttachmentInput, ReportInput, TicketInput
 from commandroom.events.intake import create_event, reopen_as_linked
+from commandroom.events.pipeline import (
+    LOCK_TTL,
+    CasePipeline,
+    EventRef,
+    facts_of,
+    find_event,
+    snapshot,
+)
 
-# Any constant: every action insert takes this transaction-scoped lock on PostgreSQL so that
-# action ids become visible in id order — a follower reading "id > last" never skips a row
-# that a slower transaction commits later with a smaller id.
-FEED_ORDER_LOCK = 0x636D_726D
-LOCK_TTL = timedelta(minutes=5)
-
-EventRef = int | str
-Apply = Callable[[OpContext], Change]
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    status: Status | None
-    level: int | None
-    owner_org_id: int | None
-    due_at: datetime | None
+__all__ = ["CaseService", "EventRef", "find_event"]
 
 
-def _snapshot(event: Event | None) -> _Snapshot:
-    if event is None:
-        return _Snapshot(None, None, None, None)
-    return _Snapshot(event.status, event.level, event.owner_org_id, event.due_at)
-
-
-def facts_of(event: Event) -> rules.EventFacts:
-    return rules.EventFacts(
-        event.status,
-        event.level,
-        event.town_id,
-        event.village_id,
-        event.owner_org_id,
-        event.owner_user_id,
-    )
-
-
-def find_event(session: Session, ref: EventRef) -> Event:
-    if isinstance(ref, int) or ref.isdigit():
-        event = session.get(Event, int(ref))
-    else:
-        event = session.scalars(select(Event).where(Event.code == ref)).first()
-    if event is None:
-        raise NotFound(ref=ref)
-    return event
-
-
-class CaseService:
-    def __init__(
-        self,
-        db: Database,
-        *,
-        now: Callable[[], datetime] = utcnow,
-        client_host: str | None = None,
-    ) -> None:
-        self.db = db
-        self.now = now
-        self.client_host = client_host or socket.gethostname()
-
-    # --- the pipeline ------------------------------------------------------------------
-
-    def _run(
-        self,
-        action: Action,
-        event_ref: EventRef,
-        actor_ref: str | int,
-        apply: Apply,
-        *,
-        expect_version: int | None = None,
-        key: str | None = None,
-    ) -> ActionResult:
-        try:
-            with self.db.writing() as session:
-                replay = self._replayed(session, key, action, event_ref)
-                if replay is not None:
-                    return replay
-                actor = load_actor(session, actor_ref)
-                event = find_event(session, event_ref)
-                if expect_version is not None and event.version != expect_version:
-                    raise self._conflict(session, event.id)
-                now = self.now()
-                if action is not Action.BREAK_LOCK:
-                    self._check_lock(session, event.id, actor, now)
-                role = rules.check(actor, action, facts_of(event))
-                before = _snapshot(event)
-                ctx = OpContext(session, actor, event, now)
-                change = apply(ctx)
-                if change.touches_event:
-                    event.status = transitions.status_after(action, event.status)
-                    event.is_open = event.status in rules.OPEN_STATES
-                    event.updated_at = now
-                    session.flush()
-                row = self._append(session, ctx, action, role, before, change, key)
-                return self._result(event, row)
-        except StaleDataError:
-            raise self._conflict_fresh(event_ref) from None
-        except IntegrityError:
-            replay = self._replay_after_race(key, action, event_ref)
-            if replay is None:
-                raise
-            return replay
-
-    def _append(
-        self,
-        session: Session,
-        ctx: OpContext,
-        action: Action,
-        role: Role,
-        before: _Snapshot,
-        change: Change,
-        key: str | None,
-    ) -> EventAction:
-        """Write the one action row (and its attachments) after the case row is flushed."""
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_ORDER_LOCK})
-        event = ctx.event
-        prev = session.scalar(
-            select(EventAction.row_hash)
-            .where(EventAction.event_id == event.id)
-            .order_by(EventAction.id.desc())
-            .limit(1)
-        )
-        row = EventAction(
-            event_id=event.id,
-            action=action,
-            from_status=before.status,
-            to_status=event.status,
-            from_org_id=before.owner_org_id,
-            to_org_id=event.owner_org_id,
-            level_before=before.level,
-            level_after=event.level,
-            due_before=before.due_at,
-            due_after=event.due_at,
-            actor_user_id=ctx.actor.user_id,
-            actor_role=role,
-            actor_org_id=ctx.actor.org_id,
-            at=ctx.now,
-            comment=change.comment,
-            reason_code=change.reason_code,
-            payload=change.payload or None,
-            client_host=self.client_host,
-            idempotency_key=key,
-            version_after=event.version,
-            prev_hash=prev,
-        )
-        row.row_hash = chain.row_hash(prev, chain.action_fields(row))
-        session.add(row)
-        session.flush()
-        for item in change.attachments:
-            session.add(_attachment(event.id, row.id, ctx.actor.user_id, item, ctx.now))
-        return row
-
-    @staticmethod
-    def _result(event: Event, row: EventAction, replayed: bool = False) -> ActionResult:
-        return ActionResult(
-            event_id=event.id,
-            event_code=event.code,
-            action=row.action,
-            action_id=row.id,
-            status=row.to_status or event.status,
-            level=row.level_after or event.level,
-            version=row.version_after or event.version,
-            replayed=replayed,
-        )
-
-    def _replayed(
-        self, session: Session, key: str | None, action: Action, event_ref: EventRef | None
-    ) -> ActionResult | None:
-        if not key:
-            return None
-        row = session.scalars(select(EventAction).where(EventAction.idempotency_key == key)).first()
-        if row is None:
-            return None
-        event = session.get(Event, row.event_id)
-        assert event is not None
-        same_event = event_ref is None or str(event_ref) in (str(event.id), event.code)
-        if row.action is not action or not same_event:
-            raise CaseError("key_reused", key=key)
-        return self._result(event, row, replayed=True)
-
-    def _replay_after_race(
-        self, key: str | None, action: Action, event_ref: EventRef | None
-    ) -> ActionResult | None:
-        """Two stations sent the same key at once: the loser returns the winner's result."""
-        if not key:
-            return None
-        with self.db.reading() as session:
-            return self._replayed(session, key, action, event_ref)
-
-    def _conflict(self, session: Session, event_id: int) -> Conflict:
-        row = session.execute(
-            select(EventAction.action, EventAction.at, User.name)
-            .join(User, User.id == EventAction.actor_user_id, isouter=True)
-            .where(EventAction.event_id == event_id)
-            .order_by(EventAction.id.desc())
-            .limit(1)
-        ).first()
-        version = session.scalar(select(Event.version).where(Event.id == event_id))
-        if row is None:
-            return Conflict(actor="?", at=self.now(), action="report", version=version)
-        return Conflict(actor=row.name or "?", at=row.at, action=row.action.value, version=version)
-
-    def _conflict_fresh(self, event_ref: EventRef) -> Conflict:
-        with self.db.reading() as session:
-            return self._conflict(session, find_event(session, event_ref).id)
-
-    def _check_lock(
-        self, session: Session, event_id: int, actor: rules.Actor, now: datetime
-    ) -> None:
-        if Role.SYSTEM in actor.roles:
-            return
-        lock = session.get(EventLock, event_id)
-        if lock is None or lock.user_id == actor.user_id or lock.expires_at <= now:
-            return
-        holder = session.scalar(select(User.name).where(User.id == lock.user_id))
-        raise Locked(actor=holder or "?", host=lock.host or "?", until=lock.expires_at)
-
+class CaseService(CasePipeline):
     # --- intake ------------------------------------------------------------------------
 
     def report(
@@ -279,7 +58,7 @@ class CaseService:
                 now = self.now()
                 event, role, change = create_event(session, actor, data, action, now, ticket)
                 ctx = OpContext(session, actor, event, now)
-                row = self._append(session, ctx, action, role, _snapshot(None), change, key)
+                row = self._append(session, ctx, action, role, snapshot(None), change, key)
                 result = self._result(event, row)
                 if auto_dispatch and not handled and event.status is Status.PENDING:
                     result = self._auto_dispatch(session, event, now, key) or result
@@ -297,7 +76,7 @@ class CaseService:
         ctx = OpContext(session, system, event, now)
         try:
             with session.begin_nested():
-                before = _snapshot(event)
+                before = snapshot(event)
                 change = transitions.dispatch(ctx, target_org=None, target_user=None, note=None)
                 event.status = Status.DISPATCHED
                 event.updated_at = now
@@ -681,7 +460,7 @@ class CaseService:
             child = OpContext(ctx.session, ctx.actor, child_event, ctx.now)
             report = Change(comment=change.comment, payload={"reopened_from": ctx.event.code})
             role = ctx.actor.grants[0].role if ctx.actor.grants else Role.SYSTEM
-            self._append(ctx.session, child, Action.REPORT, role, _snapshot(None), report, None)
+            self._append(ctx.session, child, Action.REPORT, role, snapshot(None), report, None)
             return change
 
         result = self._run(
@@ -745,6 +524,18 @@ class CaseService:
             key=key,
         )
 
+    def notify_deadline(
+        self, event: EventRef, *, clock_id: int, stage: int, key: str | None = None
+    ) -> ActionResult:
+        """One rung of the SLA ladder, as the system user (see ``events.sla``)."""
+        return self._run(
+            Action.SLA_NOTIFY,
+            event,
+            SYSTEM_USERNAME,
+            lambda ctx: transitions.deadline_notice(ctx, clock_id=clock_id, stage=stage),
+            key=key,
+        )
+
     def acquire_lock(
         self, event_ref: EventRef, actor_ref: str | int, host: str | None = None
     ) -> datetime:
@@ -785,24 +576,3 @@ class CaseService:
             return Change(comment=note, payload={"holder_user_id": holder}, touches_event=False)
 
         return self._run(Action.BREAK_LOCK, event, actor, apply)
-
-
-def _attachment(
-    event_id: int, action_id: int, user_id: int, item: AttachmentInput, now: datetime
-) -> EventAttachment:
-    return EventAttachment(
-        event_id=event_id,
-        action_id=action_id,
-        kind=item.kind,
-        phase=item.phase,
-        filename=item.filename,
-        mime_type=item.mime_type,
-        content=item.content,
-        size=len(item.content),
-        sha256=hashlib.sha256(item.content).hexdigest(),
-        taken_at=item.taken_at,
-        lat=item.lat,
-        lng=item.lng,
-        uploaded_by=user_id,
-        uploaded_at=now,
-    )
