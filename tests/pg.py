@@ -70,13 +70,19 @@ def free_port() -> int:
 
 
 def _pid_alive(pid: int) -> bool:
+    """True while ``pid`` runs. pg_ctl detaches the postmaster, so once it exits it is PID 1's
+    child to reap; until then it is a zombie, which ``kill(pid, 0)`` alone reports as alive."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # exists, owned by another user
-        return True
-    return True
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no procfs: trust kill()
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 class PostgresServer:
@@ -121,6 +127,14 @@ class PostgresServer:
 
     def start(self) -> PostgresServer:
         atexit.register(self.stop)  # a crash in a test's teardown must not leak the server
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
         self.sockdir.mkdir()
         if self._as_root:
             try:
@@ -165,7 +179,6 @@ class PostgresServer:
             if attempt == 2:
                 self._check(result, "pg_ctl start")
         self.pid = self._read_pid()
-        return self
 
     def _read_pid(self) -> int | None:
         pidfile = self.datadir / "postmaster.pid"
