@@ -10,6 +10,7 @@ from commandroom.db.models.case import (
 )
 from commandroom.db.models.catalog import Category, DispatchRule
 from commandroom.db.models.geo import Grid, Region
+from commandroom.db.models.meta import DatabaseMeta
 from commandroom.db.models.people import Org, RoleGrant, User
 from commandroom.db.models.sla import (
     EventLock,
@@ -24,6 +25,7 @@ from commandroom.db.models.video import Camera, Tour, WallLayout
 __all__ = [
     "Camera",
     "Category",
+    "DatabaseMeta",
     "DispatchRule",
     "Event",
     "EventAction",
