@@ -22,11 +22,11 @@ def next_sequence(session: Session, town_id: int, day: date) -> int:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(EventCodeSeq).values(town_id=town_id, day=day, last=1)
-    stmt = stmt.on_conflict_do_update(
+    upsert = stmt.on_conflict_do_update(
         index_elements=[EventCodeSeq.town_id, EventCodeSeq.day],
         set_={"last": EventCodeSeq.last + 1},
     ).returning(EventCodeSeq.last)
-    value = session.execute(stmt).scalar_one()
+    value = session.execute(upsert).scalar_one()
     return int(value)
 
 

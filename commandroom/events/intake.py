@@ -6,6 +6,7 @@ the place, category and level come from the report and decide who may file it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -145,19 +146,11 @@ def create_event(
                 last_sync_at=now,
             )
         )
-    photos = data.photos + tuple(
-        p if p.phase is AttachmentPhase.AFTER else _as_after(p) for p in data.after_photos
-    )
+    photos = data.photos + tuple(replace(p, phase=AttachmentPhase.AFTER) for p in data.after_photos)
     payload: dict[str, object] = {"category": category.code}
     if ticket is not None:
         payload["ticket_no"] = ticket.ticket_no
     return event, role, Change(comment=None, payload=payload, attachments=photos)
-
-
-def _as_after(photo: object) -> object:
-    from dataclasses import replace
-
-    return replace(photo, phase=AttachmentPhase.AFTER)  # type: ignore[type-var]
 
 
 def reopen_as_linked(ctx: OpContext, note: str | None) -> tuple[Change, Event]:

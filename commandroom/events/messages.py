@@ -32,8 +32,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{actor} ({host}) is handling this event; locked until {until}",
     },
     "key_reused": {
-        "zh": "幂等键 {key} 已用于另一项操作",
-        "en": "Idempotency key {key} was already used for a different operation",
+        "zh": "幂等键 {idem_key} 已用于另一项操作",
+        "en": "Idempotency key {idem_key} was already used for a different operation",
     },
     "validation": {"zh": "输入有误：{details}", "en": "Invalid input: {details}"},
     "required": {"zh": "必须填写{field}", "en": "{field} is required"},

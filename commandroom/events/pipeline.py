@@ -212,7 +212,7 @@ class CasePipeline:
         assert event is not None
         same_event = event_ref is None or str(event_ref) in (str(event.id), event.code)
         if row.action is not action or not same_event:
-            raise CaseError("key_reused", key=key)
+            raise CaseError("key_reused", idem_key=key)
         return self._result(event, row, replayed=True)
 
     def _replay_after_race(

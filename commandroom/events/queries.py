@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from commandroom.db.enums import Source, Status
 from commandroom.db.models import Category, Event, Grid, Org, Region
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,7 @@ class EventRow:
     version: int
 
 
-def apply_filter(
-    query: Select[tuple[Event]], flt: EventFilter, now: datetime
-) -> Select[tuple[Event]]:
+def apply_filter(query: Select[T], flt: EventFilter, now: datetime) -> Select[T]:
     if flt.statuses:
         query = query.where(Event.status.in_(flt.statuses))
     if flt.levels:
@@ -94,7 +95,7 @@ def list_events(
     session: Session, flt: EventFilter, now: datetime, limit: int = 200, offset: int = 0
 ) -> list[EventRow]:
     """Newest first; the page is chosen by ids first, then joined for names."""
-    ids_query = apply_filter(select(Event.id), flt, now)  # type: ignore[arg-type]
+    ids_query = apply_filter(select(Event.id), flt, now)
     ids_query = (
         ids_query.order_by(Event.reported_at.desc(), Event.id.desc()).limit(limit).offset(offset)
     )

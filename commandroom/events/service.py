@@ -119,9 +119,9 @@ class CaseService(CasePipeline):
                     .join(Region, Region.id == Grid.village_id)
                     .where(Grid.code == grid_code)
                 ).first()
-                if found is None:
+                if found is None or found[2] is None:
                     raise invalid("place")
-                grid = (found[0], found[1], found[2])
+                grid = (int(found[0]), int(found[1]), int(found[2]))
             return transitions.classify(
                 ctx,
                 category_id=cat_id,

@@ -353,7 +353,7 @@ def request_extension(ctx: OpContext, *, days: int | None, note: str | None) -> 
 
 def extend(ctx: OpContext, *, days: int | None, note: str | None) -> Change:
     pending = _pending_request(ctx, RequestKind.EXTENSION)
-    days = _check_extension(ctx, days if days is not None else (pending and pending.days))
+    days = _check_extension(ctx, days if days is not None else (pending.days if pending else None))
     reason = _require(note or (pending.reason if pending else None), "reason")
     request = pending or ExtensionRequest(
         event_id=ctx.event.id,
@@ -465,7 +465,7 @@ def resolve(
     )
     if any(c.kind is ClockKind.HANDLE and c.outcome is ClockOutcome.BREACHED for c in stopped):
         event.ever_overdue = True
-    event.result_type = ResultType(result_type)
+    event.result_type = ResultType(str(result_type))
     event.result_text = (result_text or "").strip()
     event.resolved_at = ctx.now
     verifier = command_org(ctx, event.level if event.level > 1 else 2)
