@@ -8,31 +8,10 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-VENV=.venv
-MARKER="$VENV/.installed-pyproject.sha256"
-export DEBIAN_FRONTEND=noninteractive
-export PIP_DISABLE_PIP_VERSION_CHECK=1
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 # No display on CI; Qt tests render offscreen.
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
-
-SECONDS=0
-stage() { printf '\n==> [%3ss] %s\n' "$SECONDS" "$*"; }
-fail() {
-    printf '\nFAILED: %s\n' "$*" >&2
-    exit 1
-}
-
-apt_updated=0
-apt_install() {
-    if [ "$(id -u)" -ne 0 ]; then
-        fail "missing system packages ($*); install them or rerun as root"
-    fi
-    if [ "$apt_updated" -eq 0 ]; then
-        apt-get update -qq || fail "apt-get update"
-        apt_updated=1
-    fi
-    apt-get install -y -qq --no-install-recommends "$@" </dev/null || fail "apt-get install $*"
-}
 
 have_pg_server() {
     local bin
@@ -43,41 +22,12 @@ have_pg_server() {
 }
 
 stage "system packages"
-missing=()
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
-have_pg_server || missing+=(postgresql)
-command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "installing: ${missing[*]}"
-    apt_install "${missing[@]}"
-    have_pg_server || fail "postgresql installed but no /usr/lib/postgresql/*/bin/initdb"
-else
-    echo "all present"
-fi
+command -v python3 >/dev/null 2>&1 || apt_install python3
+command -v runuser >/dev/null 2>&1 || apt_install util-linux
+have_pg_server || apt_install postgresql
+have_pg_server || fail "postgresql installed but no /usr/lib/postgresql/*/bin/initdb"
 
-stage "virtualenv ($VENV)"
-if ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
-    rm -rf "$VENV"
-    if ! python3 -m venv "$VENV"; then
-        # Debian ships ensurepip separately; a failed attempt leaves a venv without pip.
-        rm -rf "$VENV"
-        apt_install python3-venv
-        python3 -m venv "$VENV" || fail "python3 -m venv"
-    fi
-fi
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-if [ "$(cat "$MARKER" 2>/dev/null || true)" != "$want" ]; then
-    echo "pip install -e '.[test]' (log: $VENV/pip-install.log)"
-    if ! "$VENV/bin/python" -m pip install -e '.[test]' >"$VENV/pip-install.log" 2>&1; then
-        tail -n 40 "$VENV/pip-install.log" >&2
-        fail "pip install -e '.[test]'"
-    fi
-    echo "$want" >"$MARKER"
-else
-    echo "up to date with pyproject.toml"
-fi
-export VIRTUAL_ENV="$PWD/$VENV"
-export PATH="$VIRTUAL_ENV/bin:$PATH"
+ensure_venv test
 
 stage "ruff check"
 ruff check . || fail "ruff check (try: ruff check --fix .)"
