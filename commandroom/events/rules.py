@@ -207,7 +207,11 @@ class Actor:
             if facts.level not in allow.levels:
                 continue
             if allow.owner and facts.is_owned_by(self):
-                return self.grants[0].role if self.grants else None
+                # A member of the owner org acts as its handler; a read-only leader or the
+                # system account in that org is not one (DOMAIN: leaders only note).
+                role = next((g.role for g in self.grants if g.role in HANDLER_ROLES), None)
+                if role is not None:
+                    return role
             for grant in self.grants:
                 if grant.role in allow.roles and covers(grant, facts):
                     return grant.role
