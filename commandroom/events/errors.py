@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from commandroom.events import messages
+from commandroom.events.deadlines import LOCAL_TZ
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -37,7 +38,7 @@ class CaseError(Exception):
             out["status"] = messages.status_name(str(out["status"]), lang)
         for name, value in out.items():
             if isinstance(value, datetime):
-                out[name] = value.astimezone().strftime("%Y-%m-%d %H:%M")
+                out[name] = value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
         return out
 
     def message(self, lang: str = messages.DEFAULT_LANG) -> str:
