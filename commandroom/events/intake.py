@@ -96,7 +96,9 @@ def create_event(
         urgency=data.urgency,
         source=data.source,
         reporter_user_id=actor.user_id if data.source is not Source.HOTLINE_12345 else None,
-        reporter_name=data.reporter_name or (actor.name if actor.grants else None),
+        # A 12345 caller who left no name stays anonymous, not "system" (the importing account).
+        reporter_name=data.reporter_name
+        or (actor.name if actor.grants and data.source is not Source.HOTLINE_12345 else None),
         reporter_phone_masked=data.reporter_phone_masked,
         town_id=town_id,
         village_id=village_id,
