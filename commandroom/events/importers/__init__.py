@@ -1,0 +1,14 @@
+"""File importers: 12345 hotline tickets (CSV or JSON Lines) and grid-app reports (JSONL).
+
+Both are all-or-nothing per file: every line is validated first and every bad line is
+reported with its physical line number and a reason in Chinese and English; only a clean
+file is written, record by record through ``CaseService.report`` with idempotency keys, so
+importing the same file again (after success or after a crash) writes only what is missing.
+See ``common`` for why that is safe, ``hotline`` and ``app`` for the formats.
+"""
+
+from commandroom.events.importers.app import import_app
+from commandroom.events.importers.common import ImportedItem, ImportReport, LineError
+from commandroom.events.importers.hotline import import_hotline
+
+__all__ = ["ImportReport", "ImportedItem", "LineError", "import_app", "import_hotline"]

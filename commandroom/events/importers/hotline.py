@@ -1,0 +1,460 @@
+"""12345 hotline tickets, from the CSV a hotline system exports or from JSON Lines.
+
+Fields (header row or JSON keys, Chinese or English, any order; unknown ones are ignored and
+not stored):
+
+==========  ============  ========  =====================================================
+中文         English       required  meaning
+==========  ============  ========  =====================================================
+工单编号     ticket_no     yes       ≤ 64 characters; unique per file and per channel
+来电时间     called_at     yes       becomes ``reported_at``; a time of day is required
+来电人       caller_name   no        stored masked only (张三 → 张*)
+联系电话     caller_phone  no        stored masked only (13812345678 → 138****5678)
+诉求地址     address       no
+所属镇街     town          yes       a town of the region table
+所属村社     village       no        must lie in that town; empty → a town-level event
+诉求类别     category      no        free text matched to the catalogue; unknown → 待研判
+诉求内容     content       yes       the description; its first 30 characters are the title
+办理时限     due_at        no        a time, a date (= end of that day) or "5"/"5个工作日"
+==========  ============  ========  =====================================================
+
+Decisions where the issue left room:
+
+* Only the four columns marked "required" must exist in a CSV header; a CSV without one of
+  them is refused as a whole (reported on line 1). A few spellings seen in real exports are
+  accepted as aliases (工单号, 来电号码, 诉求类型, 办结时限 …).
+* A data row must have as many cells as the header (trailing empty cells aside): a shifted
+  row would otherwise put the phone number into the address.
+* Places are matched by exact name, then by region code, then tolerantly: without spaces,
+  without a note in brackets and without the kind suffix (镇/街道/乡, 村/社区/村委会…), so
+  "漓渚" finds 漓渚镇 and "兰香村" finds "兰香村(示例)". A tolerant match that fits two
+  places is a bad line, never a guess.
+* 办理时限 as a bare number or "N个工作日" counts working days from 来电时间 with the work
+  calendar of the database; "N天"/"N个自然日" natural days; "N小时" natural hours. A date
+  without a time means the end of that day (23:59:59 local). A due time before the call is a
+  bad line.
+* Personal data: the caller's name and phone are stored only masked — in the event, the
+  ticket row and the sanitised raw record (which keeps the known fields only). The raw name
+  and phone, any mobile number and any ID-card number are also masked inside 诉求内容 and
+  诉求地址, because callers dictate them into the complaint.
+* The event is reported by the ``system`` account, source ``hotline_12345``, with the
+  category's default level; auto-dispatch applies as for any report. A ticket already in the
+  database (by idempotency key ``12345:<工单编号>`` or by ticket number) is "skipped".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commandroom.db.enums import DeadlineUnit, Source
+from commandroom.db.models import ExternalTicket
+from commandroom.events import clocks, deadlines, rules
+from commandroom.events.actors import system_actor
+from commandroom.events.importers.common import (
+    Both,
+    Catalog,
+    DecodedFile,
+    FileProblem,
+    ImportReport,
+    LineChecker,
+    LineError,
+    LineProblem,
+    Record,
+    check_may_report,
+    clean_text,
+    clip,
+    existing_keys,
+    file_failed,
+    finish,
+    line_error,
+    mask_name,
+    mask_phone,
+    parse_instant,
+    parse_json_object,
+    parse_time,
+    read_lines,
+    required_text,
+    scrub,
+    title_from,
+    undecodable,
+)
+from commandroom.events.inputs import ReportInput, TicketInput
+from commandroom.events.service import CaseService
+
+CHANNEL = "12345"
+KEY_PREFIX = "12345:"
+TICKET_NO_MAX = 64
+
+# Canonical field → its Chinese header as the issue names it.
+FIELDS: dict[str, str] = {
+    "ticket_no": "工单编号",
+    "called_at": "来电时间",
+    "caller_name": "来电人",
+    "caller_phone": "联系电话",
+    "address": "诉求地址",
+    "town": "所属镇街",
+    "village": "所属村社",
+    "category": "诉求类别",
+    "content": "诉求内容",
+    "due_at": "办理时限",
+}
+REQUIRED = ("ticket_no", "called_at", "town", "content")
+
+_ALIASES: dict[str, str] = {
+    **{zh: name for name, zh in FIELDS.items()},
+    **{name: name for name in FIELDS},
+    "工单号": "ticket_no",
+    "来电人姓名": "caller_name",
+    "来电号码": "caller_phone",
+    "联系方式": "caller_phone",
+    "镇街": "town",
+    "村社": "village",
+    "诉求类型": "category",
+    "办结时限": "due_at",
+}
+
+# 办理时限 as an amount of time counted from 来电时间; a bare number is working days.
+_COUNTS: tuple[tuple[re.Pattern[str], DeadlineUnit], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), unit)
+    for pattern, unit in (
+        (r"(?P<n>\d{1,3})\s*个?\s*(?:工作日|working\s*days?|work\s*days?)?", DeadlineUnit.WORK_DAY),
+        (
+            r"(?P<n>\d{1,3})\s*个?\s*(?:自然日|天|日|natural\s*days?|days?)",
+            DeadlineUnit.NATURAL_DAY,
+        ),
+        (r"(?P<n>\d{1,4})\s*个?\s*(?:工作小时|working\s*hours?)", DeadlineUnit.WORK_HOUR),
+        (r"(?P<n>\d{1,4})\s*个?\s*(?:小时|hours?)", DeadlineUnit.NATURAL_HOUR),
+    )
+)
+_MAX_COUNT = {DeadlineUnit.WORK_HOUR: 2000, DeadlineUnit.NATURAL_HOUR: 9000}
+
+
+def import_hotline(service: CaseService, path: Path | str) -> ImportReport:
+    """Import one 12345 export (CSV or JSON Lines); all lines or none, see ``common``."""
+    path = Path(path)
+    try:
+        decoded = read_lines(path)
+    except FileProblem as problem:
+        return file_failed(path, _format_by_name(path) or "csv", problem)
+    fmt = _format_by_name(path) or _sniff(decoded)
+    if fmt == "csv":
+        rows, errors, fatal = _csv_rows(decoded)
+        if fatal:
+            return finish(service, path, fmt, decoded.encoding, [], errors, still_there=_exists)
+    else:
+        rows, errors = _jsonl_rows(decoded)
+    with service.db.reading() as session:
+        records, more = _validate(session, rows, path, fmt)
+    return finish(service, path, fmt, decoded.encoding, records, errors + more, still_there=_exists)
+
+
+# --- reading the two formats -------------------------------------------------------------
+
+Row = tuple[int, dict[str, Any]]
+
+
+def _format_by_name(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    return None
+
+
+def _sniff(decoded: DecodedFile) -> str:
+    first = next((ln.text.strip() for ln in decoded.lines if ln.text.strip()), "")
+    return "jsonl" if first.startswith("{") else "csv"
+
+
+def _field_of(name: str) -> str | None:
+    text = name.strip().strip("\ufeff").strip().strip('"').strip()
+    if text in _ALIASES:
+        return _ALIASES[text]
+    return _ALIASES.get(text.lower().replace(" ", "_").replace("-", "_"))
+
+
+def _csv_rows(decoded: DecodedFile) -> tuple[list[Row], list[LineError], bool]:
+    """Records with the line each starts on; the bool is true when the header is unusable."""
+    lines = decoded.lines
+    errors: list[LineError] = []
+    if not any(ln.text.strip() for ln in lines):
+        return [], [line_error(1, None, "file_empty")], True
+    header_text = next(ln.text for ln in lines if ln.text.strip())
+    delimiter = "\t" if header_text.count("\t") > header_text.count(",") else ","
+    # strict: a quote left open must not silently swallow the rest of the file into a field.
+    reader = csv.reader((ln.text for ln in lines), delimiter=delimiter, strict=True)
+    header: list[str | None] | None = None
+    rows: list[Row] = []
+    consumed = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(line_error(consumed + 1, None, "csv_syntax", detail=str(exc)))
+            consumed = reader.line_num
+            continue
+        start, consumed = consumed + 1, reader.line_num
+        bad = [ln.number for ln in lines[start - 1 : consumed] if ln.bad_bytes]
+        errors.extend(undecodable(start, n, decoded.encoding) for n in bad)
+        if not any(c.strip() for c in cells):
+            continue  # blank line, or a row of empty cells as spreadsheets leave at the end
+        if header is None:
+            header, problems = _header(cells, start)
+            errors.extend(problems)
+            if problems:
+                return [], errors, True
+            continue
+        if bad:
+            continue
+        width = len(header)
+        if len(cells) != width and not (
+            len(cells) > width and not any(c.strip() for c in cells[width:])
+        ):
+            errors.append(line_error(start, None, "column_count", got=len(cells), expected=width))
+            continue
+        rows.append((start, {f: c for f, c in zip(header, cells, strict=False) if f}))
+    if header is None:
+        return [], [*errors, line_error(1, None, "file_empty")], True
+    return rows, errors, False
+
+
+def _header(cells: list[str], line: int) -> tuple[list[str | None], list[LineError]]:
+    fields: list[str | None] = []
+    seen: dict[str, str] = {}
+    errors: list[LineError] = []
+    for cell in cells:
+        name = _field_of(cell)
+        if name is not None and name in seen:
+            errors.append(
+                line_error(line, name, "duplicate_column", column=cell.strip(), other=seen[name])
+            )
+        elif name is not None:
+            seen[name] = cell.strip()
+        fields.append(name)
+    missing = [f for f in REQUIRED if f not in seen]
+    if missing:
+        columns = Both("、".join(FIELDS[f] for f in missing), ", ".join(missing))
+        errors.append(line_error(line, None, "missing_columns", columns=columns))
+    return fields, errors
+
+
+def _jsonl_rows(decoded: DecodedFile) -> tuple[list[Row], list[LineError]]:
+    rows: list[Row] = []
+    errors: list[LineError] = []
+    for ln in decoded.lines:
+        if not ln.text.strip():
+            continue
+        if ln.bad_bytes:
+            errors.append(undecodable(ln.number, ln.number, decoded.encoding))
+            continue
+        obj, problem = parse_json_object(ln.text, ln.number)
+        if problem is not None:
+            errors.append(problem)
+            continue
+        assert obj is not None
+        row: dict[str, Any] = {}
+        keys: dict[str, str] = {}
+        for key, value in obj.items():
+            name = _field_of(key)
+            if name is None:
+                continue
+            if name in keys:
+                dup = line_error(ln.number, name, "duplicate_key", json_key=key, other=keys[name])
+                errors.append(dup)
+                continue
+            keys[name] = key
+            row[name] = value
+        rows.append((ln.number, row))
+    return rows, errors
+
+
+# --- validating --------------------------------------------------------------------------
+
+
+def _validate(
+    session: Session, rows: list[Row], path: Path, fmt: str
+) -> tuple[list[Record], list[LineError]]:
+    catalog = Catalog.load(session)
+    calendar = clocks.load_calendar(session)
+    system = system_actor(session)
+    records: list[Record] = []
+    errors: list[LineError] = []
+    first_seen: dict[str, int] = {}
+    for line, row in rows:
+        check = LineChecker()
+        record = _record(check, row, line, catalog, calendar, system, path, fmt)
+        ticket_no = record.ref if record else _ticket_no_only(row)
+        if ticket_no:
+            if ticket_no in first_seen:
+                check.add(
+                    "ticket_no", "duplicate_in_file", value=ticket_no, first=first_seen[ticket_no]
+                )
+            else:
+                first_seen[ticket_no] = line
+        if check.problems:
+            errors.extend(p.at(line) for p in check.problems)
+        elif record is not None:
+            records.append(record)
+    if errors:
+        return [], errors
+    done = existing_keys(session, (r.key for r in records)) | {
+        KEY_PREFIX + no for no in _existing_tickets(session, [r.ref for r in records])
+    }
+    return [replace(r, exists=r.key in done) for r in records], []
+
+
+def _ticket_no_only(row: dict[str, Any]) -> str | None:
+    try:
+        return clean_text(row.get("ticket_no"), "ticket_no", max_len=TICKET_NO_MAX) or None
+    except LineProblem:
+        return None
+
+
+def _record(
+    check: LineChecker,
+    row: dict[str, Any],
+    line: int,
+    catalog: Catalog,
+    calendar: deadlines.WorkCalendar,
+    system: rules.Actor,
+    path: Path,
+    fmt: str,
+) -> Record | None:
+    ticket_no = check.take(required_text, row.get("ticket_no"), "ticket_no", max_len=TICKET_NO_MAX)
+    called: datetime | None = check.take(parse_instant, row.get("called_at"), "called_at")
+    name_raw = check.take(clean_text, row.get("caller_name"), "caller_name") or ""
+    phone_raw = check.take(clean_text, row.get("caller_phone"), "caller_phone") or ""
+    address = check.take(clean_text, row.get("address"), "address") or ""
+    town_text = check.take(required_text, row.get("town"), "town")
+    village_text = check.take(clean_text, row.get("village"), "village") or ""
+    category_text = check.take(clean_text, row.get("category"), "category") or ""
+    content = check.take(required_text, row.get("content"), "content")
+    due = check.take(_due, row.get("due_at"), called, calendar)
+
+    town = check.take(catalog.town, town_text) if town_text else None
+    if town_text and town is None and not check.has("town"):
+        check.add("town", "unknown_town", value=town_text)
+    village = None
+    if town is not None and village_text:
+        village = check.take(catalog.village, town, village_text)
+        if village is None and not check.has("village"):
+            check.add("village", "unknown_village", value=village_text, town=town.name)
+    category = catalog.category_from_text(category_text) if category_text else None
+    category = category or catalog.triage
+    if category is None:
+        check.add("category", "no_triage", value=category_text)
+    if town is not None and category is not None:
+        check.take(
+            check_may_report,
+            system,
+            category.default_level,
+            town.id,
+            village.id if village else None,
+            "town",
+        )
+    if check.problems:
+        return None
+    assert ticket_no and called and content and town and category
+
+    masked_name = mask_name(name_raw)
+    masked_phone = mask_phone(phone_raw)
+    description = scrub(content, name_raw, phone_raw)
+    address = scrub(address, name_raw, phone_raw)
+    raw: dict[str, object] = {
+        "format": fmt,
+        "file": path.name,
+        "line": line,
+        "ticket_no": ticket_no,
+        "called_at": str(row.get("called_at")),
+        "caller_name": masked_name,
+        "caller_phone": masked_phone,
+        "address": address or None,
+        "town": town_text,
+        "village": village_text or None,
+        "category": category_text or None,
+        "content": description,
+        "due_at": None if row.get("due_at") in (None, "") else str(row.get("due_at")),
+    }
+    data = ReportInput(
+        title=title_from(description),
+        description=description,
+        category_code=category.code,
+        source=Source.HOTLINE_12345,
+        town_id=town.id,
+        village_id=village.id if village else None,
+        address=clip(address, 255) or None,
+        reported_at=called,
+        reporter_name=masked_name,
+        reporter_phone_masked=masked_phone,
+        raw=raw,
+    )
+    ticket = TicketInput(
+        channel=CHANNEL,
+        ticket_no=ticket_no,
+        citizen_name_masked=masked_name,
+        citizen_phone_masked=masked_phone,
+        external_due_at=due,
+        raw=raw,
+    )
+    return Record(line, ticket_no, KEY_PREFIX + ticket_no, system.username, data, ticket)
+
+
+def _due(
+    value: object, called: datetime | None, calendar: deadlines.WorkCalendar
+) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        text = clean_text(value, "due_at")
+    if not text:
+        return None
+    for pattern, unit in _COUNTS:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        amount = int(match["n"])
+        if not 1 <= amount <= _MAX_COUNT.get(unit, 366):
+            raise LineProblem("due_at", "bad_due", value=text)
+        if called is None:
+            return None  # the call time's own error is reported already
+        return deadlines.add_limit(called, amount, unit, calendar)
+    parsed = parse_time(text)
+    if parsed is None:
+        raise LineProblem("due_at", "bad_due", value=text)
+    due, has_time = parsed
+    if not has_time:
+        due += timedelta(days=1, seconds=-1)  # a date means the end of that day
+    if called is not None and due < called:
+        raise LineProblem("due_at", "due_before_call")
+    return due
+
+
+def _existing_tickets(session: Session, numbers: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        found.update(
+            session.scalars(
+                select(ExternalTicket.ticket_no).where(
+                    ExternalTicket.channel == CHANNEL, ExternalTicket.ticket_no.in_(chunk)
+                )
+            )
+        )
+    return found
+
+
+def _exists(session: Session, record: Record) -> bool:
+    return bool(_existing_tickets(session, [record.ref]) or existing_keys(session, [record.key]))
