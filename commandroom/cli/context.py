@@ -1,0 +1,99 @@
+"""What every command handler gets: parsed options, the language, streams and the database.
+
+Opening the database is where "unreachable" and "not migrated" are decided, once, for
+every command: handlers ask for ``ctx.database()`` and either get a usable database or the
+command ends with exit 5 and one line saying why.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from sqlalchemy.engine import URL
+
+from commandroom.cli.lang import Lang, t
+from commandroom.db.engine import Database, display_url, resolve_url
+from commandroom.db.migrate import SchemaState, schema_status
+from commandroom.events.errors import EXIT_BAD_INPUT, EXIT_DATABASE
+from commandroom.events.service import CaseService
+
+
+class CliError(Exception):
+    """A refusal decided by the CLI itself (bad argument, missing file, database state)."""
+
+    def __init__(self, key: str, exit_code: int = EXIT_BAD_INPUT, /, **params: Any) -> None:
+        self.key = key
+        self.exit_code = exit_code
+        self.params = params
+        super().__init__(key)
+
+    def message(self, lang: str) -> str:
+        return t(self.key, lang, **self.params)
+
+
+def database_error(detail: str) -> CliError:
+    return CliError("db_unreachable", EXIT_DATABASE, detail=detail)
+
+
+def schema_error(state: SchemaState, current: str | None) -> CliError:
+    key = {
+        SchemaState.EMPTY: "db_not_migrated",
+        SchemaState.BEHIND: "db_behind",
+        SchemaState.AHEAD: "db_ahead",
+    }[state]
+    return CliError(key, EXIT_DATABASE, current=current or "")
+
+
+@dataclass
+class Ctx:
+    args: argparse.Namespace
+    lang: Lang
+    out: TextIO
+    err: TextIO
+    url_override: URL | None = None  # ``demo`` picks its own default database
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+    def url(self) -> URL:
+        if self.url_override is not None:
+            return self.url_override
+        return resolve_url(getattr(self.args, "db", None))
+
+    def shown_url(self) -> str:
+        return display_url(self.url())
+
+    def open(self) -> Database:
+        """The database, without the schema gate (for ``db upgrade``/``db status``/``demo``)."""
+        if self._db is None:
+            try:
+                self._db = Database.open(self.url())
+            except OSError as exc:  # e.g. the SQLite file's directory cannot be created
+                raise database_error(f"{exc.strerror or exc}: {exc.filename or ''}") from None
+        return self._db
+
+    def database(self) -> Database:
+        """The database, refusing (exit 5) one that is not at this program's migration."""
+        db = self.open()
+        status = schema_status(db.engine)
+        if status.state is not SchemaState.CURRENT:
+            raise schema_error(status.state, status.current)
+        return db
+
+    def service(self) -> CaseService:
+        return CaseService(self.database())
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+
+    def warn(self, text: str) -> None:
+        self.err.write(text + "\n")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+            self._db = None

@@ -1,0 +1,309 @@
+"""The CLI's language and its own words; case messages come from ``events.messages``.
+
+CLI-only texts live here rather than in the shared catalogue because nothing else shows
+them; labels the UI will also need (statuses, actions) are read from ``events.messages``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from commandroom.events import messages
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "internal_error": {"zh": "内部错误：{detail}", "en": "Internal error: {detail}"},
+    "usage_error": {
+        "zh": "{prog}：参数错误：{detail}（用 --help 查看用法）",
+        "en": "{prog}: {detail} (see --help)",
+    },
+    "interrupted": {"zh": "已中断", "en": "Interrupted"},
+    "file_unreadable": {
+        "zh": "无法读取文件 {path}：{detail}",
+        "en": "Cannot read file {path}: {detail}",
+    },
+    "town_not_found": {"zh": "找不到镇街 {ref}", "en": "Town {ref} not found"},
+    "village_not_found": {"zh": "找不到村社 {ref}", "en": "Village {ref} not found"},
+    "village_ambiguous": {
+        "zh": "村社名称 {ref} 不唯一（{codes}），请用编码或加 --town",
+        "en": "Village name {ref} is ambiguous ({codes}); use its code or add --town",
+    },
+    "category_not_found": {"zh": "找不到事件类别 {ref}", "en": "Category {ref} not found"},
+    "org_ref_not_found": {"zh": "找不到单位 {ref}", "en": "Unit {ref} not found"},
+    "bad_choice": {
+        "zh": "{what}“{value}”无效，可选：{allowed}",
+        "en": "{what} '{value}' is not valid; choose one of: {allowed}",
+    },
+    "bad_date": {
+        "zh": "日期“{value}”无效，应为 YYYY-MM-DD",
+        "en": "Date '{value}' is not valid; use YYYY-MM-DD",
+    },
+    "not_positive": {"zh": "{what}必须为正整数", "en": "{what} must be a positive integer"},
+    # db
+    "upgraded": {
+        "zh": "数据库已升级：{before} → {after}（{url}）",
+        "en": "Database upgraded: {before} → {after} ({url})",
+    },
+    "already_current": {
+        "zh": "数据库已是最新版本 {rev}（{url}）",
+        "en": "Database already at the latest revision {rev} ({url})",
+    },
+    "chain_intact": {"zh": "留痕链完整（{n} 条记录）", "en": "chain intact ({n} rows)"},
+    "chain_broken": {
+        "zh": "留痕链断裂：事件 {code} 的流转记录 #{action_id}：{reason}",
+        "en": "chain broken: event {code}, action #{action_id}: {reason}",
+    },
+    "chain_reason_prev": {
+        "zh": "前序哈希与上一条记录不符（记录被删除、插入或改动）",
+        "en": "prev_hash does not match the previous row (a row was deleted, inserted or edited)",
+    },
+    "chain_reason_content": {
+        "zh": "记录内容与其哈希不符（记录被改动）",
+        "en": "content does not match its hash (the row was edited)",
+    },
+    "status_engine": {"zh": "数据库", "en": "engine"},
+    "status_revision": {"zh": "迁移版本", "en": "revision"},
+    "status_head": {"zh": "程序版本", "en": "head"},
+    "status_state": {"zh": "状态", "en": "state"},
+    "state_current": {"zh": "最新", "en": "current"},
+    "state_empty": {
+        "zh": "未初始化（运行 commandroom db upgrade）",
+        "en": "empty (run commandroom db upgrade)",
+    },
+    "state_behind": {
+        "zh": "版本较旧（运行 commandroom db upgrade）",
+        "en": "behind (run commandroom db upgrade)",
+    },
+    "state_ahead": {
+        "zh": "由更新版本的程序创建（请升级本程序）",
+        "en": "ahead (upgrade this program)",
+    },
+    "seeded": {"zh": "演示数据已写入：", "en": "Demo data seeded:"},
+    # events
+    "no_events": {"zh": "（没有符合条件的事件）", "en": "(no matching events)"},
+    "shown_of": {"zh": "共显示 {n} 条", "en": "{n} shown"},
+    "imported": {
+        "zh": "已导入 {created} 条，跳过 {skipped} 条（此前已导入）",
+        "en": "Imported {created}, skipped {skipped} (already imported)",
+    },
+    "import_failed": {
+        "zh": "{path}：{n} 处错误，未写入任何数据",
+        "en": "{path}: {n} error(s); nothing was written",
+    },
+    # case
+    "action_done": {"zh": "{code} 已{action} → {status} (版本 {version})", "en": ""},
+    "action_done_en": {"zh": "", "en": "{code} {action} → {status} (version {version})"},
+    "replayed": {
+        "zh": "（幂等键 {key} 已执行过：返回原结果，未重复执行）",
+        "en": "(idempotency key {key} already applied: original result, not applied again)",
+    },
+    "new_linked": {"zh": "新关联事件：{code}", "en": "new linked event: {code}"},
+    "sweep_done": {
+        "zh": "时限扫描：检查 {checked} 个时钟，处理 {applied} 项",
+        "en": "SLA sweep: {checked} clocks checked, {applied} applied",
+    },
+    # demo
+    "demo_reused": {
+        "zh": "演示数据库已存在，直接使用（--reset 可重建）：",
+        "en": "Re-using the existing demo database (--reset recreates it):",
+    },
+    "demo_created": {"zh": "已创建演示数据库：", "en": "Created the demo database:"},
+    "demo_logins": {"zh": "登录名（按角色）：", "en": "Logins by role:"},
+    "demo_password": {
+        "zh": "密码（所有演示账号）：{pw}",
+        "en": "Password (every demo account): {pw}",
+    },
+    "demo_try": {"zh": "可以试试：", "en": "Try:"},
+    "demo_reset_sqlite_only": {
+        "zh": "--reset 只能重建 SQLite 演示库；请手工清理 {url}",
+        "en": "--reset only recreates a SQLite demo database; clear {url} by hand",
+    },
+    "demo_not_demo_db": {
+        "zh": "{url} 已有数据且不是演示数据库，演示模式不会使用它",
+        "en": "{url} holds data and is not a demo database; demo mode will not use it",
+    },
+    "demo_counts": {
+        "zh": "镇街 {towns} 个，村社 {villages} 个，网格 {grids} 个，"
+        "用户 {users} 个，事件 {events} 条",
+        "en": "{towns} towns, {villages} villages, {grids} grids, {users} users, {events} events",
+    },
+}
+
+HEADERS: dict[str, dict[str, str]] = {
+    "code": {"zh": "编号", "en": "Code"},
+    "time": {"zh": "时间", "en": "Reported"},
+    "category": {"zh": "类别", "en": "Category"},
+    "level": {"zh": "等级", "en": "Lvl"},
+    "status": {"zh": "状态", "en": "Status"},
+    "place": {"zh": "地点", "en": "Place"},
+    "owner": {"zh": "承办单位", "en": "Handling unit"},
+    "due": {"zh": "时限", "en": "Deadline"},
+    "who": {"zh": "操作人", "en": "Who"},
+    "role": {"zh": "角色", "en": "Role"},
+    "org": {"zh": "单位", "en": "Unit"},
+    "when": {"zh": "时间", "en": "When"},
+    "action": {"zh": "操作", "en": "Action"},
+    "change": {"zh": "状态变化", "en": "Change"},
+    "note": {"zh": "意见", "en": "Note"},
+    "kind": {"zh": "类型", "en": "Kind"},
+    "started": {"zh": "开始", "en": "Started"},
+    "deadline_at": {"zh": "到期", "en": "Due"},
+    "clock_state": {"zh": "情况", "en": "State"},
+    "name": {"zh": "文件名", "en": "Name"},
+    "size": {"zh": "大小", "en": "Size"},
+    "sha256": {"zh": "SHA-256", "en": "SHA-256"},
+    "phase": {"zh": "阶段", "en": "Phase"},
+    "sec_original": {"zh": "原始上报", "en": "Reporter's original"},
+    "sec_ticket": {"zh": "12345 工单", "en": "12345 ticket"},
+    "sec_clocks": {"zh": "处置时限", "en": "SLA clocks"},
+    "sec_attachments": {"zh": "附件", "en": "Attachments"},
+    "sec_timeline": {"zh": "流转记录", "en": "Timeline"},
+    "sec_supervision": {"zh": "督办", "en": "Supervision"},
+    "sec_requests": {"zh": "延期/挂账申请", "en": "Extension / hold requests"},
+    "none": {"zh": "（无）", "en": "(none)"},
+}
+
+EN_ACTION_DONE: dict[str, str] = {
+    "dispatch": "dispatched",
+    "sign": "signed for",
+    "return": "returned",
+    "escalate": "escalated",
+    "deescalate": "de-escalated",
+    "request_extension": "extension requested",
+    "extend": "extended",
+    "request_hold": "hold requested",
+    "hold": "put on hold",
+    "resume": "resumed",
+    "resolve": "result submitted",
+    "verify": "verified and closed",
+    "reject": "result rejected",
+    "invalidate": "screened out",
+    "merge": "merged",
+    "undo_invalid": "screening undone",
+    "archive": "archived",
+    "reopen": "reopened as linked",
+    "supervise": "supervised",
+    "comment": "commented",
+    "attach": "attached",
+    "classify": "classified",
+}
+
+SOURCE_NAMES: dict[str, dict[str, str]] = {
+    "grid_app": {"zh": "网格员App", "en": "grid app"},
+    "hotline_12345": {"zh": "12345热线", "en": "12345 hotline"},
+    "video_patrol": {"zh": "视频巡查", "en": "video patrol"},
+    "walk_in": {"zh": "来访", "en": "walk-in"},
+    "dept_transfer": {"zh": "部门转办", "en": "department transfer"},
+    "leader_assigned": {"zh": "领导交办", "en": "leader assigned"},
+    "operator_entry": {"zh": "人工录入", "en": "operator entry"},
+    "sensor": {"zh": "传感器", "en": "sensor"},
+}
+
+ROLE_NAMES: dict[str, dict[str, str]] = {
+    "grid_worker": {"zh": "专职网格员", "en": "grid worker"},
+    "grid_chief": {"zh": "网格长", "en": "grid chief"},
+    "grid_instructor": {"zh": "网格指导员", "en": "grid instructor"},
+    "grid_police": {"zh": "网格警长", "en": "grid police"},
+    "village_operator": {"zh": "村信息工作室", "en": "village operator"},
+    "town_dispatcher": {"zh": "镇街调度员", "en": "town dispatcher"},
+    "town_supervisor": {"zh": "镇街指挥室负责人", "en": "town supervisor"},
+    "agency_handler": {"zh": "处置人员", "en": "agency handler"},
+    "district_officer": {"zh": "区级部门", "en": "district officer"},
+    "district_center": {"zh": "区社会治理中心", "en": "district center"},
+    "leader": {"zh": "领导", "en": "leader"},
+    "system": {"zh": "系统", "en": "system"},
+}
+
+CLOCK_NAMES: dict[str, dict[str, str]] = {
+    "sign": {"zh": "签收", "en": "sign"},
+    "handle": {"zh": "处置", "en": "handle"},
+    "verify": {"zh": "核查", "en": "verify"},
+    "redispatch": {"zh": "重新派单", "en": "re-dispatch"},
+}
+
+CLOCK_OUTCOMES: dict[str, dict[str, str]] = {
+    "running": {"zh": "计时中", "en": "running"},
+    "paused": {"zh": "已暂停", "en": "paused"},
+    "met": {"zh": "按时", "en": "met"},
+    "breached": {"zh": "超期", "en": "breached"},
+    "cancelled": {"zh": "取消", "en": "cancelled"},
+    "returned": {"zh": "退回", "en": "returned"},
+    "escalated": {"zh": "升级", "en": "escalated"},
+}
+
+
+def detect_lang(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Lang:
+    """``--lang`` wins (scanned before parsing, so even usage errors speak it), then the
+    locale: the first of LC_ALL, LC_MESSAGES, LANG that is set; ``en*`` means English."""
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value in LANGS:
+            return value
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return "en" if value.lower().startswith("en") else "zh"
+    return "zh"
+
+
+def _pick(table: Mapping[str, Mapping[str, str]], key: str, lang: str) -> str:
+    entry = table.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang) or entry.get("zh") or key
+
+
+def t(key: str, lang: str, /, **params: Any) -> str:
+    """A CLI text, falling back to the shared case catalogue for keys it does not have."""
+    if key not in TEXTS:
+        return messages.text(key, lang, **params)
+    template = _pick(TEXTS, key, lang)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def header(key: str, lang: str) -> str:
+    return _pick(HEADERS, key, lang)
+
+
+def source_name(value: str, lang: str) -> str:
+    return _pick(SOURCE_NAMES, value, lang)
+
+
+def role_name(value: str, lang: str) -> str:
+    return _pick(ROLE_NAMES, value, lang)
+
+
+def clock_name(value: str, lang: str) -> str:
+    return _pick(CLOCK_NAMES, value, lang)
+
+
+def clock_outcome(value: str, lang: str) -> str:
+    return _pick(CLOCK_OUTCOMES, value, lang)
+
+
+def done_line(code: str, action: str, status: str, version: int, lang: str) -> str:
+    """ "KQ-LZ-20260615-0001 已签收 → 处置中（版本 3）" for one accepted action."""
+    state = messages.status_name(status, lang)
+    if lang == "en":
+        verb = EN_ACTION_DONE.get(action, messages.action_name(action, "en"))
+        return t("action_done_en", "en", code=code, action=verb, status=state, version=version)
+    return t(
+        "action_done",
+        "zh",
+        code=code,
+        action=messages.action_name(action, "zh"),
+        status=state,
+        version=version,
+    )
