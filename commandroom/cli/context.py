@@ -54,6 +54,7 @@ class Ctx:
     err: TextIO
     url_override: URL | None = None  # ``demo`` picks its own default database
     _db: Database | None = field(default=None, repr=False)
+    _checked: bool = field(default=False, repr=False)
 
     @property
     def json(self) -> bool:
@@ -79,9 +80,11 @@ class Ctx:
     def database(self) -> Database:
         """The database, refusing (exit 5) one that is not at this program's migration."""
         db = self.open()
-        status = schema_status(db.engine)
-        if status.state is not SchemaState.CURRENT:
-            raise schema_error(status.state, status.current)
+        if not self._checked:
+            status = schema_status(db.engine)
+            if status.state is not SchemaState.CURRENT:
+                raise schema_error(status.state, status.current)
+            self._checked = True
         return db
 
     def service(self) -> CaseService:
@@ -97,3 +100,4 @@ class Ctx:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+            self._checked = False

@@ -12,8 +12,10 @@ from commandroom.cli.context import Ctx, schema_error
 from commandroom.cli.lang import t
 from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.db.chain import verify_chains
+from commandroom.db.engine import Database
 from commandroom.db.migrate import SchemaState, schema_status, upgrade
 from commandroom.db.models import Event, EventAction
+from commandroom.db.models.meta import DEMO_KEY, DEMO_VALUE, DatabaseMeta
 
 # A broken hash chain is neither bad input nor a conflict: scripts that check the audit log
 # nightly can tell it apart from every other failure.
@@ -77,11 +79,19 @@ def report_fields(report: Any) -> dict[str, Any]:
     return dict(vars(report))
 
 
-def print_report(ctx: Ctx, report: Any) -> None:
-    """Each field of a report dataclass on its own line; mappings as ``k=v`` pairs."""
-    fields = report_fields(report)
+def print_report(ctx: Ctx, report: Any, skip: tuple[str, ...] = ()) -> None:
+    """Each field of a report dataclass on its own line; a mapping of lists (role → logins)
+    one entry per line beneath its name, other mappings as ``k=v`` pairs."""
+    fields = {k: v for k, v in report_fields(report).items() if k not in skip}
     width = max((len(k) for k in fields), default=0)
     for name, value in fields.items():
+        if isinstance(value, dict) and any(isinstance(v, list | tuple) for v in value.values()):
+            ctx.print(f"  {name}")
+            inner = max((len(str(k)) for k in value), default=0)
+            for key, items in value.items():
+                shown = ", ".join(map(str, items)) if isinstance(items, list | tuple) else items
+                ctx.print(f"    {str(key).ljust(inner)}  {shown}")
+            continue
         if isinstance(value, dict):
             text = ", ".join(f"{k}={v}" for k, v in value.items()) or output.EMPTY
         elif hasattr(value, "isoformat"):
@@ -91,12 +101,20 @@ def print_report(ctx: Ctx, report: Any) -> None:
         ctx.print(f"  {name.ljust(width)}  {text}")
 
 
+def mark_demo(db: Database) -> None:
+    """Record that this database holds demo data, so ``commandroom demo`` may re-use it."""
+    with db.writing() as s:
+        if s.get(DatabaseMeta, DEMO_KEY) is None:
+            s.add(DatabaseMeta(key=DEMO_KEY, value=DEMO_VALUE))
+
+
 def run_seed(ctx: Ctx) -> int:
     from commandroom.events.demo.seed import seed_demo  # import cost only when seeding
 
     db = ctx.database()
     a = ctx.args
     report = seed_demo(db, seed=a.seed, events=a.events, days=a.days, towns=a.towns)
+    mark_demo(db)
     if ctx.json:
         output.print_json(report, ctx.out)
     else:

@@ -9,6 +9,7 @@ database that holds data but is not marked as a demo database is refused.
 
 from __future__ import annotations
 
+import importlib
 import shlex
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import URL, make_url
 
 from commandroom.cli.context import CliError, Ctx, schema_error
-from commandroom.cli.db_cmds import print_report
+from commandroom.cli.db_cmds import mark_demo, print_report
 from commandroom.cli.lang import role_name, t
 from commandroom.cli.output import display_width, pad
 from commandroom.cli.parsing import Help, Parser, SubParsers
@@ -29,6 +30,7 @@ from commandroom.db.models import Event, Grid, Region, RoleGrant, User
 from commandroom.db.models.meta import DEMO_KEY, DEMO_VALUE, DatabaseMeta
 
 LOGINS_PER_ROLE = 3
+DEMO_SHOWN_ELSEWHERE = ("towns", "villages", "grids", "users", "events", "logins", "demo_password")
 
 
 def default_demo_path() -> Path:
@@ -73,10 +75,13 @@ def _reset(ctx: Ctx, url: URL) -> None:
 
 
 def _password() -> str | None:
-    from commandroom.events.demo import seed
-
-    for name in ("DEMO_PASSWORD", "PASSWORD", "DEFAULT_PASSWORD"):
-        value = getattr(seed, name, None)
+    """The one password of every demo account, wherever the demo package keeps it."""
+    for name in ("commandroom.events.demo.seed", "commandroom.events.demo.world"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        value = getattr(module, "DEMO_PASSWORD", None)
         if isinstance(value, str):
             return value
     return None
@@ -149,12 +154,6 @@ def _examples(ctx: Ctx, url: URL) -> list[str]:
     return lines
 
 
-def _mark_demo(ctx: Ctx) -> None:
-    with ctx.open().writing() as s:
-        if s.get(DatabaseMeta, DEMO_KEY) is None:
-            s.add(DatabaseMeta(key=DEMO_KEY, value=DEMO_VALUE))
-
-
 def run_demo(ctx: Ctx) -> int:
     url = _demo_url(ctx)
     ctx.url_override = url
@@ -178,14 +177,15 @@ def run_demo(ctx: Ctx) -> int:
 
         a = ctx.args
         report = seed_demo(db, seed=a.seed, events=a.events, days=a.days, towns=a.towns)
-        _mark_demo(ctx)
+        mark_demo(db)
 
     lang = ctx.lang
     ctx.print(t("demo_reused" if seeded else "demo_created", lang))
     ctx.print(f"  {display_url(url)}")
     ctx.print(f"  {t('demo_counts', lang, **_counts(ctx))}")
     if report is not None:
-        print_report(ctx, report)
+        # counts, logins and the password are shown below, the same way on every run
+        print_report(ctx, report, skip=DEMO_SHOWN_ELSEWHERE)
     ctx.print()
     ctx.print(t("demo_logins", lang))
     logins = _logins(ctx)

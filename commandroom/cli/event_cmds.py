@@ -124,7 +124,7 @@ def run_list(ctx: Ctx) -> int:
                 str(row.level),
                 messages.status_name(row.status.value, lang),
                 output.truncate(place, 24),
-                output.truncate(row.owner_org or output.EMPTY, 22),
+                output.truncate(row.owner_org or output.EMPTY, 28),
                 _countdown(row, now, lang) or output.EMPTY,
             ]
         )
