@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from commandroom.cli import output
 from commandroom.cli.case_view import case_detail
 from commandroom.cli.context import CliError, Ctx
@@ -337,13 +339,14 @@ def run_action(ctx: Ctx) -> int:
     if ctx.json:
         output.print_json(result, ctx.out)
         return 0
-    ctx.print(
-        done_line(result.event_code, result.action.value, result.status, result.version, ctx.lang)
+    line = done_line(
+        result.event_code, result.action.value, result.status, result.version, ctx.lang
     )
-    if result.new_event_id is not None:
+    if result.new_event_id is not None:  # reopen: the case stays closed, a linked one starts
         with svc.db.reading() as session:
-            code = session.get(Event, result.new_event_id)
-            ctx.print(t("new_linked", ctx.lang, code=code.code if code else result.new_event_id))
+            code = session.scalar(select(Event.code).where(Event.id == result.new_event_id))
+        line += t("new_linked", ctx.lang, code=code or f"#{result.new_event_id}")
+    ctx.print(line)
     return 0
 
 

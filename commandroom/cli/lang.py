@@ -101,7 +101,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "（幂等键 {key} 已执行过：返回原结果，未重复执行）",
         "en": "(idempotency key {key} already applied: original result, not applied again)",
     },
-    "new_linked": {"zh": "新关联事件：{code}", "en": "new linked event: {code}"},
+    "new_linked": {"zh": "；新关联事件 {code}", "en": "; new linked event {code}"},
     "sweep_done": {
         "zh": "时限扫描：检查 {checked} 个时钟，处理 {applied} 项",
         "en": "SLA sweep: {checked} clocks checked, {applied} applied",

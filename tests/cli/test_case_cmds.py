@@ -65,6 +65,11 @@ def test_dispatch_sign_resolve_verify_with_json(
     assert shown["original"]["title"] == "仓储区附近可疑人员"
     assert {c["kind"] for c in shown["clocks"]} >= {"sign", "handle", "verify"}
 
+    run = cli("--db", db, "case", "reopen", code, "--as", "disp_lz", "--note", "群众再次反映")
+    assert run.code == 0, run.err
+    (line,) = run.out.splitlines()
+    assert line.startswith(f"{code} 已重新发起 → 已办结") and "；新关联事件 KQ-LZ-" in line
+
 
 def test_text_output_of_an_action_and_of_show(cli: CliRunner, lite: Scene) -> None:
     event = lite.report()
