@@ -1,0 +1,1 @@
+"""Camera sources, decode workers, latest-frame slots and reconnect policy; no Qt."""
