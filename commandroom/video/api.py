@@ -1,0 +1,87 @@
+"""The small public video API every other part uses: the wall, bench/ and tests.
+
+A ``Capture`` is one camera opened at one size. Its worker keeps only the newest frame in a
+slot (no queue that grows); readers take ``latest()`` whenever they like and compare
+``Frame.seq`` to know whether anything changed. Frames are BGRA bytes (Qt's RGB32 layout on
+little-endian machines), already scaled to the requested size, so the GUI paints them as is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+
+class CameraState(StrEnum):
+    CONNECTING = "connecting"
+    LIVE = "live"
+    STALLED = "stalled"  # connected, but no new frame for STALL_AFTER_S
+    FROZEN = "frozen"  # frames arrive but the picture has stopped changing
+    RECONNECTING = "reconnecting"
+    OFFLINE = "offline"
+    UNAUTHORISED = "unauthorised"
+    BAD_ADDRESS = "bad_address"
+    CLOSED = "closed"
+
+
+STALL_AFTER_S = 3.0
+
+
+@dataclass(frozen=True)
+class CameraSpec:
+    """A camera as configured; URLs may carry credentials and are never shown unmasked."""
+
+    code: str
+    name: str
+    main_url: str
+    sub_url: str | None = None
+    place_kind: str = "road"
+
+    @property
+    def tile_url(self) -> str:
+        return self.sub_url or self.main_url
+
+
+@dataclass(frozen=True)
+class Frame:
+    seq: int  # increases by one per decoded frame of this capture
+    image: npt.NDArray[np.uint8]  # (height, width, 4) BGRA, C-contiguous
+    wall_time: float  # time.time() when the frame became available
+    mono_time: float  # time.monotonic() at the same moment
+    source_size: tuple[int, int]  # (width, height) of the decoded stream before scaling
+
+
+@dataclass(frozen=True)
+class CameraStats:
+    state: CameraState
+    fps: float
+    frame_age_s: float | None
+    reconnects: int
+    stalls: int
+    decode_errors: int
+    attempt: int  # current reconnect attempt, 0 when live
+    message: str = ""  # last error in plain words, never containing credentials
+
+
+class Capture(Protocol):
+    """One opened camera. All methods are thread-safe and never block on the network."""
+
+    @property
+    def masked_url(self) -> str: ...
+
+    def latest(self) -> Frame | None: ...
+
+    def stats(self) -> CameraStats: ...
+
+    def set_size(self, size: tuple[int, int] | None) -> None:
+        """Change the output size (None: native); takes effect from the next frame."""
+
+    def snapshot(self, fmt: str = "png") -> bytes | None:
+        """The newest full-resolution frame encoded as PNG or JPEG, for case evidence."""
+
+    def close(self) -> None:
+        """Stop the worker (terminate → wait → kill for processes); idempotent."""
