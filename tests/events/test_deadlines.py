@@ -284,7 +284,8 @@ def test_work_deadline_grants_exactly_the_working_time(
     assert oracle_work_seconds(start, due, calendar) == pytest.approx(needed, abs=1e-6)
     assert work_seconds_between(start, due, calendar) == needed
     # Earliest: one second sooner there was not yet enough working time.
-    assert oracle_work_seconds(start, due - timedelta(seconds=1), calendar) < needed
+    one_second_sooner = due - timedelta(seconds=1)
+    assert oracle_work_seconds(start, one_second_sooner, calendar) < needed
 
 
 # Only ~22 % of all instants fall inside working hours, so most draws are filtered on purpose.
@@ -342,7 +343,8 @@ def test_elapsed_fraction_discounts_pauses() -> None:
 def test_elapsed_fraction_degenerate_limit() -> None:
     start = local(2024, 6, 3, 9)
     assert elapsed_fraction(start, start, start) == 0.0
-    assert elapsed_fraction(start, start, start + timedelta(seconds=1)) == math.inf
+    just_after = start + timedelta(seconds=1)
+    assert elapsed_fraction(start, start, just_after) == math.inf
 
 
 def test_elapsed_fraction_rejects_bad_input() -> None:
