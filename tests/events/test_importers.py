@@ -27,7 +27,7 @@ from commandroom.db.models import (
 )
 from commandroom.events import deadlines
 from commandroom.events.importers import ImportReport, import_app, import_hotline
-from commandroom.events.importers.common import mask_name, mask_phone, parse_time, scrub
+from commandroom.events.importers.values import mask_name, mask_phone, parse_time, scrub
 from commandroom.events.service import CaseService
 from tests.world import World
 

@@ -8,7 +8,7 @@ See ``common`` for why that is safe, ``hotline`` and ``app`` for the formats.
 """
 
 from commandroom.events.importers.app import import_app
-from commandroom.events.importers.common import ImportedItem, ImportReport, LineError
 from commandroom.events.importers.hotline import import_hotline
+from commandroom.events.importers.report import ImportedItem, ImportReport, LineError
 
 __all__ = ["ImportReport", "ImportedItem", "LineError", "import_app", "import_hotline"]

@@ -44,29 +44,32 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from commandroom.db.enums import Source, Urgency
-from commandroom.events.importers.common import (
+from commandroom.events.importers.lookups import (
     Actors,
     Catalog,
+    canonical_hash,
+    check_may_report,
+    existing_keys,
+    parse_json_object,
+)
+from commandroom.events.importers.report import (
     FileProblem,
     ImportReport,
     LineChecker,
     LineError,
     LineProblem,
-    Record,
-    canonical_hash,
-    check_may_report,
-    clean_text,
-    clip,
-    existing_keys,
     file_failed,
-    finish,
-    parse_instant,
-    parse_json_object,
-    read_lines,
-    required_text,
-    title_from,
     undecodable,
 )
+from commandroom.events.importers.source import read_lines
+from commandroom.events.importers.values import (
+    clean_text,
+    clip,
+    parse_instant,
+    required_text,
+    title_from,
+)
+from commandroom.events.importers.writing import Record, finish
 from commandroom.events.inputs import AttachmentInput, ReportInput
 from commandroom.events.service import CaseService
 

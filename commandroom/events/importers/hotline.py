@@ -58,34 +58,36 @@ from commandroom.db.enums import DeadlineUnit, Source
 from commandroom.db.models import ExternalTicket
 from commandroom.events import clocks, deadlines, rules
 from commandroom.events.actors import system_actor
-from commandroom.events.importers.common import (
-    Both,
+from commandroom.events.importers.lookups import (
     Catalog,
-    DecodedFile,
+    check_may_report,
+    existing_keys,
+    parse_json_object,
+)
+from commandroom.events.importers.report import (
+    Both,
     FileProblem,
     ImportReport,
     LineChecker,
     LineError,
     LineProblem,
-    Record,
-    check_may_report,
+    file_failed,
+    line_error,
+    undecodable,
+)
+from commandroom.events.importers.source import DecodedFile, read_lines
+from commandroom.events.importers.values import (
     clean_text,
     clip,
-    existing_keys,
-    file_failed,
-    finish,
-    line_error,
     mask_name,
     mask_phone,
     parse_instant,
-    parse_json_object,
     parse_time,
-    read_lines,
     required_text,
     scrub,
     title_from,
-    undecodable,
 )
+from commandroom.events.importers.writing import Record, finish
 from commandroom.events.inputs import ReportInput, TicketInput
 from commandroom.events.service import CaseService
 
