@@ -1,0 +1,466 @@
+"""One wall tile: paints the newest frame of its capture, with the camera's name and state.
+
+The tile never decodes or scales: frames arrive as BGRA already at the size the tile asked
+for, and are wrapped as ``QImage.Format_RGB32`` over the numpy buffer (no copy, no
+conversion; the tile keeps the array alive while Qt paints from it). The wall's one timer
+calls ``poll``; the tile repaints only when the frame's ``seq`` or the words changed.
+
+A tile may hold two captures while it switches streams (maximise → main stream, restore →
+substream): it keeps painting the one it has until the ``pending`` one delivers its first
+frame, so the picture never goes black in between.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from commandroom.events.deadlines import LOCAL_TZ
+from commandroom.ui.wall.camera_list import CAMERA_MIME, codes_from_mime
+from commandroom.ui.wall.captures import Closer
+from commandroom.video.api import CameraSpec, CameraState, CameraStats, Capture, Frame
+
+SIZE_DEBOUNCE_S = 0.2  # ask the capture for a new size once resizing has paused this long
+DEFAULT_ASPECT = 16 / 9
+
+# States in which the picture shown is not live: keep the last frame, greyed, with its time.
+NOT_LIVE = frozenset(
+    {
+        CameraState.CONNECTING,
+        CameraState.STALLED,
+        CameraState.RECONNECTING,
+        CameraState.OFFLINE,
+        CameraState.UNAUTHORISED,
+        CameraState.BAD_ADDRESS,
+        CameraState.CLOSED,
+    }
+)
+
+STATE_COLOURS = {
+    CameraState.LIVE: QColor(80, 200, 120),
+    CameraState.CONNECTING: QColor(230, 180, 60),
+    CameraState.RECONNECTING: QColor(230, 180, 60),
+    CameraState.STALLED: QColor(240, 140, 40),
+    CameraState.FROZEN: QColor(240, 140, 40),
+    CameraState.OFFLINE: QColor(230, 70, 70),
+    CameraState.UNAUTHORISED: QColor(230, 70, 70),
+    CameraState.BAD_ADDRESS: QColor(230, 70, 70),
+    CameraState.CLOSED: QColor(150, 150, 150),
+}
+
+
+def _tr(text: str, n: int = -1) -> str:
+    return QCoreApplication.translate("Tile", text, None, n)
+
+
+def state_text(stats: CameraStats | None) -> str:
+    """The state in the operator's words (Chinese source strings, translated by Qt)."""
+    if stats is None:
+        return _tr("连接中")
+    match stats.state:
+        case CameraState.CONNECTING:
+            return _tr("连接中")
+        case CameraState.LIVE:
+            return _tr("直播")
+        case CameraState.STALLED:
+            return _tr("卡顿")
+        case CameraState.FROZEN:
+            return _tr("画面冻结")
+        case CameraState.RECONNECTING:
+            return _tr("重连中(第%n次)", max(1, stats.attempt))
+        case CameraState.OFFLINE:
+            return _tr("离线")
+        case CameraState.UNAUTHORISED:
+            return _tr("未授权")
+        case CameraState.BAD_ADDRESS:
+            return _tr("地址错误")
+        case CameraState.CLOSED:
+            return _tr("已关闭")
+
+
+def figures_text(stats: CameraStats | None) -> str:
+    if stats is None:
+        return ""
+    age = "-" if stats.frame_age_s is None else f"{stats.frame_age_s:.2f} s"
+    return _tr("%1 帧/秒 · 帧龄 %2").replace("%1", f"{stats.fps:.1f}").replace("%2", age)
+
+
+def fit_size(width: int, height: int, aspect: float) -> tuple[int, int]:
+    """Largest even-sided (w, h) of ``aspect`` inside ``width`` × ``height``."""
+    width, height = max(2, width), max(2, height)
+    if width / height > aspect:
+        w, h = height * aspect, float(height)
+    else:
+        w, h = float(width), width / aspect
+    return max(2, int(w) // 2 * 2), max(2, int(h) // 2 * 2)
+
+
+def _grey(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """Luma of a BGRA frame, darkened, as one byte per pixel (computed once per stale frame)."""
+    bgr = image[..., :3].astype(np.uint16)
+    luma = (bgr[..., 2] * 77 + bgr[..., 1] * 150 + bgr[..., 0] * 29) >> 8
+    return np.ascontiguousarray((luma // 2 + 24).astype(np.uint8))
+
+
+class Tile(QWidget):
+    """A cell of the wall. ``index`` is its cell number in the wall's grid (or -1 when solo)."""
+
+    sig_camera_dropped = Signal(str)
+    """A camera code was dropped onto this tile (GUI thread); the wall decides what follows."""
+
+    sig_double_clicked = Signal()
+    """The operator double-clicked the tile (GUI thread): maximise or restore."""
+
+    on_frame: ClassVar[Callable[[Tile, Frame], None] | None] = None
+    """Measurement hook for bench/: called on the GUI thread with each new frame taken."""
+
+    def __init__(self, index: int, closer: Closer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.index = index
+        self._closer = closer
+        self._spec: CameraSpec | None = None
+        self._stream = self._pending_stream = "sub"
+        self._capture: Capture | None = None
+        self._pending: Capture | None = None
+        self._frame: Frame | None = None
+        self._frame_from: Capture | None = None
+        self._image: QImage | None = None
+        self._buffer: npt.NDArray[np.uint8] | None = None  # what _image points into
+        self._grey_seq = -1
+        self._stats: CameraStats | None = None
+        self._words = ("", "")
+        self._asked: dict[int, tuple[int, int]] = {}  # id(capture) → size asked for
+        self._resized_at = 0.0
+        self.show_figures = False
+        self.frames_taken = 0  # frames taken from captures (what bench/ counts as displayed)
+        self.paints = 0
+        self.setAcceptDrops(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setMinimumSize(32, 18)
+
+    # --- what the tile shows ----------------------------------------------------------------
+
+    @property
+    def spec(self) -> CameraSpec | None:
+        return self._spec
+
+    @property
+    def code(self) -> str | None:
+        return None if self._spec is None else self._spec.code
+
+    @property
+    def stream(self) -> str:
+        """ "sub" or "main": the stream of the capture being painted."""
+        return self._stream
+
+    @property
+    def capture(self) -> Capture | None:
+        return self._capture
+
+    @property
+    def pending(self) -> Capture | None:
+        return self._pending
+
+    @property
+    def frame(self) -> Frame | None:
+        return self._frame
+
+    @property
+    def frame_capture(self) -> Capture | None:
+        """The capture the frame on screen came from (after a switch, maybe a closed one)."""
+        return self._frame_from
+
+    @property
+    def stats(self) -> CameraStats | None:
+        return self._stats
+
+    @property
+    def state_words(self) -> str:
+        return self._words[0]
+
+    @property
+    def figures_words(self) -> str:
+        return self._words[1]
+
+    @property
+    def is_stale(self) -> bool:
+        """The picture is a last frame kept from a stream that is not live (painted grey)."""
+        return self._picture()[1]
+
+    def show_camera(
+        self,
+        spec: CameraSpec | None,
+        capture: Capture | None,
+        *,
+        pending: Capture | None = None,
+        stream: str = "sub",
+        pending_stream: str = "sub",
+    ) -> None:
+        """Paint ``capture`` (switching to ``pending`` once it has a frame); closes the rest."""
+        if spec is None or self._spec is None or spec.code != self._spec.code:
+            self._drop_frame()  # another camera's picture must not appear under this name
+        for old in (self._capture, self._pending):
+            if old is not None and old is not capture and old is not pending:
+                self._closer.close(old)
+        self._spec = spec
+        self._capture, self._pending = capture, pending
+        self._stream, self._pending_stream = stream, pending_stream
+        self._asked = {}
+        self._stats = None
+        self._refresh_words()
+        self.update()
+
+    def take_capture(self) -> Capture | None:
+        """Hand the capture over (e.g. to the maximised tile) without closing it."""
+        capture, self._capture = self._capture, None
+        return capture
+
+    def release(self) -> None:
+        """Stop decoding (the tile is no longer on screen); the last frame stays for later."""
+        for old in (self._capture, self._pending):
+            if old is not None:
+                self._closer.close(old)
+        self._capture = self._pending = None
+
+    def clear(self) -> None:
+        self.release()
+        self._spec = None
+        self._drop_frame()
+        self._stats = None
+        self._refresh_words()
+        self.update()
+
+    def _drop_frame(self) -> None:
+        self._frame = self._frame_from = None
+        self._image = self._buffer = None
+        self._grey_seq = -1
+
+    # --- called by the wall's timer -------------------------------------------------------
+
+    def poll(self, now: float, with_stats: bool) -> bool:
+        """Take the newest frame and, every few ticks, the state; True if a repaint is due."""
+        dirty = False
+        pending = self._pending
+        if pending is not None and pending.latest() is not None:
+            if self._capture is not None:
+                self._closer.close(self._capture)
+            self._capture, self._pending = pending, None
+            self._stream = self._pending_stream
+            with_stats = True
+        capture = self._capture
+        if capture is None:
+            return False
+        frame = capture.latest()
+        if frame is not None and (
+            self._frame is None or frame.seq != self._frame.seq or capture is not self._frame_from
+        ):
+            self._take(frame, capture)
+            dirty = True
+        if with_stats:
+            self._stats = capture.stats()
+            dirty = self._refresh_words() or dirty
+        if now - self._resized_at >= SIZE_DEBOUNCE_S:
+            self._ask_size(capture)
+            if self._pending is not None:
+                self._ask_size(self._pending)
+        if dirty:
+            self.update()
+        return dirty
+
+    def _take(self, frame: Frame, capture: Capture) -> None:
+        self._frame, self._frame_from = frame, capture
+        self.frames_taken += 1
+        self._wrap(frame)
+        hook = Tile.on_frame
+        if hook is not None:
+            hook(self, frame)
+
+    def _wrap(self, frame: Frame) -> None:
+        image = frame.image
+        h, w = image.shape[:2]
+        self._buffer = image
+        self._image = QImage(image.data, w, h, image.strides[0], QImage.Format.Format_RGB32)
+        self._grey_seq = -1
+
+    def _refresh_words(self) -> bool:
+        words = (state_text(self._stats), figures_text(self._stats) if self.show_figures else "")
+        if self._spec is None:
+            words = ("", "")
+        changed = words != self._words
+        self._words = words
+        return changed
+
+    def wanted_size(self) -> tuple[int, int]:
+        """Device pixels of the picture area, at the source's aspect ratio once it is known."""
+        aspect = DEFAULT_ASPECT
+        if self._frame is not None:
+            sw, sh = self._frame.source_size
+            if sw > 0 and sh > 0:
+                aspect = sw / sh
+        ratio = self.devicePixelRatioF()
+        return fit_size(round(self.width() * ratio), round(self.height() * ratio), aspect)
+
+    def _ask_size(self, capture: Capture) -> None:
+        want = self.wanted_size()
+        if self._asked.get(id(capture)) != want:
+            self._asked[id(capture)] = want
+            capture.set_size(want)
+
+    def note_opened_at(self, capture: Capture, size: tuple[int, int] | None) -> None:
+        """The wall opened ``capture`` at ``size`` already: do not ask for it again."""
+        if size is not None:
+            self._asked[id(capture)] = size
+
+    def set_show_figures(self, on: bool) -> None:
+        self.show_figures = on
+        if self._refresh_words():
+            self.update()
+
+    # --- Qt events --------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        self._resized_at = time.monotonic()
+        super().resizeEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.sig_double_clicked.emit()
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasFormat(CAMERA_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        codes = codes_from_mime(event.mimeData())
+        if not codes:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.sig_camera_dropped.emit(codes[0])
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(480, 270)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        self.paints += 1
+        painter = QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()
+
+    def _picture(self) -> tuple[QImage | None, bool]:
+        """The image to paint and whether it is a stale (greyed) one."""
+        frame, image = self._frame, self._image
+        if frame is None or image is None:
+            return None, False
+        state = self._stats.state if self._stats is not None else CameraState.CONNECTING
+        if self._capture is None or state in NOT_LIVE:
+            if self._grey_seq != frame.seq:
+                grey = _grey(frame.image)
+                self._buffer = grey
+                h, w = grey.shape
+                self._image = QImage(
+                    grey.data, w, h, grey.strides[0], QImage.Format.Format_Grayscale8
+                )
+                self._grey_seq = frame.seq
+            return self._image, True
+        if self._grey_seq != -1:  # live again with the same frame: back to colour
+            self._wrap(frame)
+        return self._image, False
+
+    def _paint(self, painter: QPainter) -> None:
+        rect = QRectF(self.rect())
+        painter.fillRect(rect, QColor(12, 12, 14))
+        image, stale = self._picture()
+        if image is not None:
+            ratio = self.devicePixelRatioF()
+            iw, ih = image.width() / ratio, image.height() / ratio
+            scale = min(rect.width() / iw, rect.height() / ih, 1e9)
+            tw, th = iw * scale, ih * scale
+            target = QRectF((rect.width() - tw) / 2, (rect.height() - th) / 2, tw, th)
+            painter.drawImage(target, image)
+        self._paint_words(painter, rect, stale)
+
+    def _paint_words(self, painter: QPainter, rect: QRectF, stale: bool) -> None:
+        px = int(min(18, max(11, rect.height() / 16)))
+        font = QFont(self.font())
+        font.setPixelSize(px)
+        painter.setFont(font)
+        metrics = QFontMetrics(font)
+        pad = px // 2
+        if self._spec is None:
+            painter.setPen(QColor(110, 110, 120))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, _tr("拖入摄像机"))
+            return
+        bar_h = metrics.height() + pad
+        bar = QRectF(0, rect.height() - bar_h, rect.width(), bar_h)
+        painter.fillRect(bar, QColor(0, 0, 0, 150))
+        words, figures = self._words
+        state = self._stats.state if self._stats is not None else CameraState.CONNECTING
+        words_w = metrics.horizontalAdvance(words)
+        name_rect = bar.adjusted(pad, 0, -(words_w + 3 * pad), 0)
+        painter.setPen(QColor(235, 235, 235))
+        name = metrics.elidedText(
+            self._spec.name, Qt.TextElideMode.ElideRight, int(name_rect.width())
+        )
+        painter.drawText(
+            name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name
+        )
+        painter.setPen(STATE_COLOURS.get(state, QColor(200, 200, 200)))
+        painter.drawText(
+            bar.adjusted(0, 0, -pad, 0),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            words,
+        )
+        if figures:
+            painter.setPen(QColor(235, 235, 235))
+            top = QRectF(0, 0, rect.width(), bar_h)
+            painter.fillRect(
+                QRectF(
+                    rect.width() - metrics.horizontalAdvance(figures) - 2 * pad,
+                    0,
+                    metrics.horizontalAdvance(figures) + 2 * pad,
+                    bar_h,
+                ),
+                QColor(0, 0, 0, 150),
+            )
+            painter.drawText(
+                top.adjusted(0, 0, -pad, 0),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                figures,
+            )
+        if stale and self._frame is not None:
+            taken = datetime.fromtimestamp(self._frame.wall_time, LOCAL_TZ)
+            text = _tr("画面时间 %1").replace("%1", taken.strftime("%H:%M:%S"))
+            painter.setPen(QColor(255, 255, 255))
+            painter.drawText(
+                QRectF(rect.x(), rect.y(), rect.width(), rect.height() - bar_h),
+                Qt.AlignmentFlag.AlignCenter,
+                text,
+            )

@@ -1,0 +1,472 @@
+"""The video wall: tiles in a grid with merged cells, pages, a maximised tile, one timer.
+
+Only cameras on screen decode: a page change, a maximised tile or a hidden wall closes the
+captures that left the screen (closing happens on a background thread, see ``Closer``).
+The GUI thread only paints: ONE ``QTimer`` at display rate pulls each visible tile's newest
+frame and repaints the tiles whose frame changed (STYLE.md §10).
+
+A maximised tile starts on the substream it already had and opens the main stream beside
+it; it switches when the main stream's first frame arrives. Restore does the same in
+reverse, so the picture is never black while a stream connects.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QContextMenuEvent,
+    QGuiApplication,
+    QHideEvent,
+    QKeyEvent,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QGridLayout, QMenu, QStackedLayout, QWidget
+
+from commandroom.ui.wall.captures import Closer, OpenCapture, default_opener
+from commandroom.ui.wall.layout import PRESETS, Grid, WallLayout
+from commandroom.ui.wall.tile import DEFAULT_ASPECT, Tile, fit_size
+from commandroom.video.api import CameraSpec, Capture
+
+log = logging.getLogger(__name__)
+
+SPACING = 2
+MAX_DISPLAY_HZ = 60.0
+STATS_EVERY_S = 0.25
+
+
+class WallWidget(QWidget):
+    """Cameras by code on a ``WallLayout``; ``opener`` is ``video.open_camera`` or a fake."""
+
+    sig_layout_changed = Signal(object)
+    """The layout (a ``WallLayout``) changed by a drop or a grid choice; GUI thread."""
+
+    sig_page_changed = Signal(int)
+    """Another page is on screen (its number, from 0); GUI thread."""
+
+    sig_maximised = Signal(str)
+    """A camera (its code) fills the wall; GUI thread."""
+
+    sig_restored = Signal()
+    """The grid is back after a maximised tile; GUI thread."""
+
+    sig_closing = Signal()
+    """The wall is shutting down: stop driving it (tours, stores); GUI thread."""
+
+    def __init__(
+        self,
+        cameras: Iterable[CameraSpec],
+        layout: WallLayout | None = None,
+        *,
+        opener: OpenCapture | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._open = opener or default_opener()
+        self._specs: dict[str, CameraSpec] = {c.code: c for c in cameras}
+        self._layout = layout or WallLayout.filled("4×4", PRESETS["4×4"], list(self._specs))
+        self._page = 0
+        self._closer = Closer()
+        self._warm: dict[str, list[Capture]] = {}
+        self._maximised: str | None = None
+        self._active = False
+        self._down = False
+        self._show_figures = False
+
+        self._grid_host = QWidget(self)
+        self._grid = QGridLayout(self._grid_host)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(SPACING)
+        self._tiles: list[Tile] = []
+        self._solo = Tile(-1, self._closer, self)
+        self._solo.sig_double_clicked.connect(self.restore)
+        self._stack = QStackedLayout(self)
+        self._stack.setContentsMargins(0, 0, 0, 0)
+        self._stack.addWidget(self._grid_host)
+        self._stack.addWidget(self._solo)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet("background: #0a0a0c;")
+
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+        self._stats_due = 0.0
+        self._build_tiles(self._layout.grid)
+
+    # --- state ------------------------------------------------------------------------------
+
+    @property
+    def wall_layout(self) -> WallLayout:
+        return self._layout
+
+    @property
+    def page(self) -> int:
+        return self._page
+
+    @property
+    def tiles(self) -> list[Tile]:
+        return list(self._tiles)
+
+    @property
+    def solo(self) -> Tile:
+        """The tile that fills the wall while a camera is maximised."""
+        return self._solo
+
+    @property
+    def maximised(self) -> str | None:
+        return self._maximised
+
+    @property
+    def cameras(self) -> dict[str, CameraSpec]:
+        return dict(self._specs)
+
+    def visible_tiles(self) -> list[Tile]:
+        if not self._active:
+            return []
+        return [self._solo] if self._maximised is not None else list(self._tiles)
+
+    def warm_codes(self) -> list[str]:
+        """Cameras pre-opened for the next page, not yet on screen."""
+        return sorted(code for code, caps in self._warm.items() if caps)
+
+    # --- changing what is shown -------------------------------------------------------------
+
+    def set_cameras(self, cameras: Iterable[CameraSpec]) -> None:
+        """New camera configuration; tiles whose camera's URLs changed reconnect."""
+        new = {c.code: c for c in cameras}
+        changed = {code for code, spec in self._specs.items() if new.get(code) != spec}
+        self._specs = new
+        for tile in self._tiles:
+            if tile.code in changed:
+                tile.clear()
+        self._apply()
+
+    def set_layout(self, layout: WallLayout, page: int = 0) -> None:
+        if layout.grid != self._layout.grid:
+            self._build_tiles(layout.grid)
+        self._layout = layout
+        self._page = min(max(0, page), layout.pages - 1)
+        self._apply()
+        self.sig_page_changed.emit(self._page)
+
+    def set_grid(self, grid: Grid) -> None:
+        """Another grid, same cameras in the same order (re-paged); starts at page 0."""
+        self.set_layout(self._layout.with_grid(grid), 0)
+        self.sig_layout_changed.emit(self._layout)
+
+    def show_page(self, page: int) -> None:
+        self._page = page % self._layout.pages
+        self._apply()
+        self.sig_page_changed.emit(self._page)
+
+    def next_page(self) -> None:
+        self.show_page(self._page + 1)
+
+    def previous_page(self) -> None:
+        self.show_page(self._page - 1)
+
+    def go_to(self, layout: WallLayout | None, page: int) -> None:
+        """Show ``page`` of ``layout`` (None: the current layout); what tours call."""
+        if layout is None or layout == self._layout:
+            self.show_page(page)
+        else:
+            self.set_layout(layout, page)
+
+    def place_camera(self, index: int, code: str | None) -> None:
+        """Put ``code`` in cell ``index`` of the page on screen (a drop, or clearing a tile)."""
+        self._layout = self._layout.with_camera(self._page, index, code)
+        self._apply()
+        self.sig_layout_changed.emit(self._layout)
+
+    def set_show_figures(self, on: bool) -> None:
+        self._show_figures = on
+        for tile in [*self._tiles, self._solo]:
+            tile.set_show_figures(on)
+
+    @property
+    def show_figures(self) -> bool:
+        return self._show_figures
+
+    # --- pre-opening (tours) ----------------------------------------------------------------
+
+    def preopen(self, layout: WallLayout | None, page: int) -> list[str]:
+        """Start decoding the cameras of ``page`` of ``layout`` before it is shown.
+
+        Returns the codes opened now. They are handed to the tiles by ``go_to``; whatever
+        is still warm after the next page change is closed.
+        """
+        layout = layout or self._layout
+        if not self._active or self._down:
+            return []
+        page %= layout.pages
+        on_screen = {t.code for t in self.visible_tiles() if t.capture is not None}
+        opened: list[str] = []
+        for index, code in enumerate(layout.page(page)):
+            if code is None or code in on_screen or self._warm.get(code):
+                continue
+            spec = self._specs.get(code)
+            if spec is None:
+                continue
+            size = self._cell_size(layout.grid, index)
+            capture = self._open_stream(spec, spec.tile_url, size)
+            if capture is not None:
+                self._warm.setdefault(code, []).append(capture)
+                opened.append(code)
+        return opened
+
+    def _cell_size(self, grid: Grid, index: int) -> tuple[int, int]:
+        ratio = self.devicePixelRatioF()
+        _, _, w, h = grid.cell_rect(index, self.width(), self.height(), SPACING)
+        return fit_size(round(w * ratio), round(h * ratio), DEFAULT_ASPECT)
+
+    # --- maximise / restore -----------------------------------------------------------------
+
+    def maximise(self, code: str) -> None:
+        """Fill the wall with ``code`` on its main stream (double-click, or from an event)."""
+        spec = self._specs.get(code)
+        if spec is None or self._down:
+            return
+        if self._maximised is not None:
+            if self._maximised == code:
+                return
+            self.restore()
+        handed: Capture | None = None
+        for tile in self._tiles:
+            if tile.code == code and tile.capture is not None:
+                handed = tile.take_capture()
+                break
+        self._maximised = code
+        for tile in self._tiles:
+            tile.release()
+        self._close_warm()
+        self._stack.setCurrentWidget(self._solo)
+        if self._active:
+            self._open_solo(spec, handed)
+        elif handed is not None:
+            self._closer.close(handed)
+        self.sig_maximised.emit(code)
+
+    def _open_solo(self, spec: CameraSpec, handed: Capture | None) -> None:
+        size = self._solo_size()
+        if spec.sub_url is None or spec.sub_url == spec.main_url:
+            capture = handed or self._open_stream(spec, spec.main_url, size)
+            self._solo.show_camera(spec, capture, stream="main")
+            return
+        sub = handed or self._open_stream(spec, spec.sub_url, self._cell_size(Grid.make(1, 1), 0))
+        main = self._open_stream(spec, spec.main_url, size)
+        self._solo.show_camera(spec, sub, pending=main, stream="sub", pending_stream="main")
+        if main is not None:
+            self._solo.note_opened_at(main, size)
+
+    def _solo_size(self) -> tuple[int, int]:
+        ratio = self.devicePixelRatioF()
+        return fit_size(round(self.width() * ratio), round(self.height() * ratio), DEFAULT_ASPECT)
+
+    def restore(self) -> None:
+        """Back to the grid; the tile keeps the main stream's picture until its substream's."""
+        code = self._maximised
+        if code is None:
+            return
+        self._maximised = None
+        spec = self._specs.get(code)
+        solo = self._solo
+        shown, shown_stream = solo.take_capture(), solo.stream
+        solo.clear()  # closes a main stream still pending
+        self._stack.setCurrentWidget(self._grid_host)
+        target = next(
+            (
+                t
+                for t, c in zip(self._tiles, self._layout.page(self._page), strict=True)
+                if c == code
+            ),
+            None,
+        )
+        if target is not None and spec is not None and shown is not None and self._active:
+            if shown_stream == "sub" or spec.sub_url is None:
+                target.show_camera(spec, shown, stream=shown_stream)
+            else:
+                size = target.wanted_size()
+                sub = self._open_stream(spec, spec.tile_url, size)
+                target.show_camera(spec, shown, pending=sub, stream="main", pending_stream="sub")
+                if sub is not None:
+                    target.note_opened_at(sub, size)
+        elif shown is not None:
+            self._closer.close(shown)
+        self._apply()
+        self.sig_restored.emit()
+
+    # --- the one place captures are opened and handed to tiles ------------------------------
+
+    def _open_stream(self, spec: CameraSpec, url: str, size: tuple[int, int]) -> Capture | None:
+        try:
+            return self._open(url, size=size, name=spec.name)
+        except Exception as exc:  # a bad camera entry must not take the wall down
+            log.warning("camera %s: open failed (%s)", spec.code, type(exc).__name__)
+            return None
+
+    def _apply(self) -> None:
+        """Make the captures match what is on screen: open the new, close what left."""
+        if not self._active or self._down:
+            return
+        if self._maximised is not None:
+            self._close_warm()
+            return
+        codes = self._layout.page(self._page)
+        for tile, code in zip(self._tiles, codes, strict=True):
+            spec = None if code is None else self._specs.get(code)
+            if spec is None:
+                tile.clear()
+                continue
+            if tile.code == code and (tile.capture is not None or tile.pending is not None):
+                continue
+            warm = self._warm.get(spec.code)
+            capture = warm.pop() if warm else None
+            if capture is None:
+                size = self._cell_size(self._layout.grid, tile.index)
+                capture = self._open_stream(spec, spec.tile_url, size)
+                tile.show_camera(spec, capture)
+                if capture is not None:
+                    tile.note_opened_at(capture, size)
+            else:
+                tile.show_camera(spec, capture)
+            tile.set_show_figures(self._show_figures)
+        self._close_warm()
+
+    def _close_warm(self) -> None:
+        for captures in self._warm.values():
+            for capture in captures:
+                self._closer.close(capture)
+        self._warm.clear()
+
+    def _build_tiles(self, grid: Grid) -> None:
+        for tile in self._tiles:
+            kept = tile.take_capture() if tile.pending is None else None
+            if kept is not None and tile.code is not None:
+                self._warm.setdefault(tile.code, []).append(kept)  # stays on screen: no reconnect
+            tile.release()
+            self._grid.removeWidget(tile)
+            tile.deleteLater()
+        self._tiles = []
+        for r in range(self._grid.rowCount()):
+            self._grid.setRowStretch(r, 0)
+        for c in range(self._grid.columnCount()):
+            self._grid.setColumnStretch(c, 0)
+        for index, cell in enumerate(grid.cells):
+            tile = Tile(index, self._closer, self._grid_host)
+            tile.sig_double_clicked.connect(lambda t=tile: self._toggle_maximise(t))
+            tile.sig_camera_dropped.connect(lambda code, t=tile: self.place_camera(t.index, code))
+            self._grid.addWidget(tile, cell.row, cell.col, cell.rowspan, cell.colspan)
+            self._tiles.append(tile)
+        for r in range(grid.rows):
+            self._grid.setRowStretch(r, 1)
+        for c in range(grid.cols):
+            self._grid.setColumnStretch(c, 1)
+
+    def _toggle_maximise(self, tile: Tile) -> None:
+        if tile.code is not None:
+            self.maximise(tile.code)
+
+    # --- the display timer ------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        with_stats = now >= self._stats_due
+        if with_stats:
+            self._stats_due = now + STATS_EVERY_S
+        for tile in self.visible_tiles():
+            tile.poll(now, with_stats)
+
+    def display_interval_ms(self) -> int:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        hz = screen.refreshRate() if screen is not None else MAX_DISPLAY_HZ
+        return max(1, round(1000 / min(MAX_DISPLAY_HZ, hz or MAX_DISPLAY_HZ)))
+
+    # --- lifetime ---------------------------------------------------------------------------
+
+    def _activate(self) -> None:
+        if self._active or self._down:
+            return
+        self._active = True
+        self._timer.start(self.display_interval_ms())
+        if self._maximised is not None:
+            spec = self._specs.get(self._maximised)
+            if spec is not None:
+                self._open_solo(spec, None)
+        self._apply()
+
+    def _deactivate(self) -> None:
+        if not self._active:
+            return
+        self._active = False
+        self._timer.stop()
+        for tile in [*self._tiles, self._solo]:
+            tile.release()
+        self._close_warm()
+
+    def shutdown(self) -> None:
+        """Close every capture and wait for their workers; idempotent."""
+        if self._down:
+            return
+        self.sig_closing.emit()
+        self._deactivate()
+        self._down = True
+        self._closer.shutdown()
+
+    def open_capture_count(self) -> int:
+        """Captures this wall holds open (tiles, pending switches, pre-opened)."""
+        held = sum(1 for t in [*self._tiles, self._solo] for c in (t.capture, t.pending) if c)
+        return held + sum(len(c) for c in self._warm.values())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._activate()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        # Hidden (minimised, another tab, closing): nothing on screen, so nothing decodes.
+        self._deactivate()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key == Qt.Key.Key_PageDown:
+            self.next_page()
+        elif key == Qt.Key.Key_PageUp:
+            self.previous_page()
+        elif key == Qt.Key.Key_Escape and self._maximised is not None:
+            self.restore()
+        elif key == Qt.Key.Key_I:
+            self.set_show_figures(not self._show_figures)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        child = self.childAt(event.pos())
+        tile = child if isinstance(child, Tile) else None
+        menu = QMenu(self)
+        if self._maximised is not None:
+            menu.addAction(self.tr("还原"), self.restore)
+        elif tile is not None and tile.code is not None:
+            code = tile.code
+            menu.addAction(self.tr("最大化"), lambda: self.maximise(code))
+            menu.addAction(self.tr("移除摄像机"), lambda: self.place_camera(tile.index, None))
+        figures = menu.addAction(self.tr("显示帧率与帧龄"))
+        figures.setCheckable(True)
+        figures.setChecked(self._show_figures)
+        figures.toggled.connect(self.set_show_figures)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+
+def layouts_for(names: Sequence[str], cameras: Sequence[str]) -> list[WallLayout]:
+    """Preset layouts filled with ``cameras`` in order, e.g. for a tour through grids."""
+    return [WallLayout.filled(name, PRESETS[name], cameras) for name in names]

@@ -1,0 +1,379 @@
+"""The wall widget on fake captures: what decodes, what shows, and when it switches."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from commandroom.ui.wall.camera_list import CameraListModel
+from commandroom.ui.wall.layout import PRESETS, Cell, Grid, WallLayout
+from commandroom.ui.wall.tile import Tile, fit_size, state_text
+from commandroom.ui.wall.wall_widget import WallWidget
+from commandroom.video.api import CameraState, CameraStats
+from tests.ui.fakes import FakeCameras, FakeCapture, make_specs
+
+MakeWall = Callable[..., WallWidget]
+
+
+@pytest.fixture
+def make_wall(qtbot: QtBot, cameras: FakeCameras) -> MakeWall:
+    def make(
+        n: int = 16, layout: WallLayout | None = None, size: tuple[int, int] = (960, 540)
+    ) -> WallWidget:
+        specs = make_specs(n)
+        layout = layout or WallLayout.filled("test", PRESETS["4×4"], [s.code for s in specs])
+        wall = WallWidget(specs, layout, opener=cameras)
+        qtbot.addWidget(wall)
+        wall.resize(*size)
+        wall.show()
+        qtbot.waitExposed(wall)
+        return wall
+
+    return make
+
+
+def sub(i: int) -> str:
+    return f"demo://admin:secret@cam{i}/sub"
+
+
+def main(i: int) -> str:
+    return f"demo://admin:secret@cam{i}/main"
+
+
+def only_capture(cameras: FakeCameras, url: str) -> FakeCapture:
+    found = cameras.for_url(url)
+    assert len(found) == 1, f"{len(found)} captures of {url}"
+    return found[0]
+
+
+def test_each_visible_tile_opens_its_substream(make_wall: MakeWall, cameras: FakeCameras) -> None:
+    wall = make_wall(20)
+    assert cameras.open_urls() == sorted(sub(i) for i in range(1, 17))
+    assert [t.code for t in wall.tiles] == [f"CAM{i:03d}" for i in range(1, 17)]
+    assert wall.open_capture_count() == 16
+
+
+def test_tiles_go_live_and_show_name_and_state(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(4, WallLayout.filled("t", PRESETS["2×2"], ["CAM001", "CAM002", "CAM003"]))
+    qtbot.waitUntil(lambda: all(t.state_words == "直播" for t in wall.tiles[:3]))
+    assert wall.tiles[0].spec is not None and wall.tiles[0].spec.name == "村口1号"
+    assert wall.tiles[0].frame is not None
+    assert wall.tiles[3].code is None and wall.tiles[3].state_words == ""
+
+
+@pytest.mark.parametrize(
+    ("state", "attempt", "words"),
+    [
+        (CameraState.CONNECTING, 0, "连接中"),
+        (CameraState.LIVE, 0, "直播"),
+        (CameraState.STALLED, 0, "卡顿"),
+        (CameraState.FROZEN, 0, "画面冻结"),
+        (CameraState.RECONNECTING, 3, "重连中(第3次)"),
+        (CameraState.OFFLINE, 0, "离线"),
+        (CameraState.UNAUTHORISED, 0, "未授权"),
+        (CameraState.BAD_ADDRESS, 0, "地址错误"),
+    ],
+)
+def test_state_in_words(
+    make_wall: MakeWall,
+    cameras: FakeCameras,
+    qtbot: QtBot,
+    state: CameraState,
+    attempt: int,
+    words: str,
+) -> None:
+    assert state_text(CameraStats(state, 0.0, None, 0, 0, 0, attempt)) == words
+    wall = make_wall(1, WallLayout.filled("t", PRESETS["1×1"], ["CAM001"]))
+    only_capture(cameras, sub(1)).set_state(state, attempt)
+    qtbot.waitUntil(lambda: wall.tiles[0].state_words == words)
+
+
+def test_stalled_tile_keeps_its_last_frame_greyed(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(1, WallLayout.filled("t", PRESETS["1×1"], ["CAM001"]), size=(320, 180))
+    tile = wall.tiles[0]
+    capture = only_capture(cameras, sub(1))
+    qtbot.waitUntil(lambda: tile.state_words == "直播")
+    live = tile.grab().toImage().pixelColor(tile.width() // 2, tile.height() // 3)
+    assert live.red() > live.green() + 50  # the fake's frames are reddish
+    seq = tile.frame.seq if tile.frame else -1
+    capture.set_state(CameraState.STALLED)
+    qtbot.waitUntil(lambda: tile.state_words == "卡顿")
+    assert tile.is_stale and tile.frame is not None and tile.frame.seq == seq
+    grey = tile.grab().toImage().pixelColor(tile.width() // 2, tile.height() // 3)
+    assert grey.red() == grey.green() == grey.blue()
+    capture.set_state(CameraState.OFFLINE)
+    qtbot.waitUntil(lambda: tile.state_words == "离线")
+    assert tile.is_stale
+    capture.push()
+    qtbot.waitUntil(lambda: tile.state_words == "直播")
+    assert not tile.is_stale
+
+
+def test_figures_on_demand(make_wall: MakeWall, qtbot: QtBot) -> None:
+    wall = make_wall(4, WallLayout.filled("t", PRESETS["2×2"], ["CAM001"]))
+    tile = wall.tiles[0]
+    qtbot.waitUntil(lambda: tile.state_words == "直播")
+    assert tile.figures_words == ""
+    wall.set_show_figures(True)
+    qtbot.waitUntil(lambda: "帧/秒" in tile.figures_words and "帧龄" in tile.figures_words)
+    wall.set_show_figures(False)
+    assert tile.figures_words == ""
+
+
+def test_only_tiles_whose_frame_changed_repaint(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(4, WallLayout.filled("t", PRESETS["2×2"], ["CAM001", "CAM002", "CAM003"]))
+    qtbot.waitUntil(lambda: all(t.state_words == "直播" for t in wall.tiles[:3]))
+    qtbot.wait(300)  # let the first paints and state refreshes settle
+    before = [(t.paints, t.frames_taken) for t in wall.tiles]
+    frame = only_capture(cameras, sub(2)).push()
+    qtbot.waitUntil(
+        lambda: wall.tiles[1].frame is not None and wall.tiles[1].frame.seq == frame.seq
+    )
+    qtbot.wait(100)
+    after = [(t.paints, t.frames_taken) for t in wall.tiles]
+    assert after[1][1] == before[1][1] + 1 and after[1][0] > before[1][0]
+    for i in (0, 2, 3):
+        assert after[i][1] == before[i][1]
+        assert after[i][0] == before[i][0], f"tile {i} repainted without a new frame"
+
+
+def test_pages_decode_only_what_is_on_screen(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(20)
+    assert wall.wall_layout.pages == 2
+    with qtbot.waitSignal(wall.sig_page_changed) as changed:
+        wall.next_page()
+    assert changed.args == [1]
+    qtbot.waitUntil(lambda: cameras.open_urls() == sorted(sub(i) for i in range(17, 21)))
+    assert [t.code for t in wall.tiles[:4]] == ["CAM017", "CAM018", "CAM019", "CAM020"]
+    assert all(t.code is None and t.capture is None for t in wall.tiles[4:])
+    wall.next_page()  # wraps to the first page
+    qtbot.waitUntil(lambda: len(cameras.open_now()) == 16)
+    assert wall.page == 0
+
+
+def test_hidden_wall_stops_decoding(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(16)
+    assert len(cameras.open_now()) == 16
+    wall.hide()
+    qtbot.waitUntil(lambda: not cameras.open_now())
+    assert wall.open_capture_count() == 0
+    wall.show()
+    qtbot.waitUntil(lambda: len(cameras.open_now()) == 16)
+
+
+def test_closing_never_waits_on_the_gui_thread(make_wall: MakeWall, cameras: FakeCameras) -> None:
+    wall = make_wall(4, WallLayout.filled("t", PRESETS["2×2"], ["CAM001", "CAM002"]))
+    wall.place_camera(0, None)
+    wall.close()
+    closed = [c for c in cameras.opened if c.closed]
+    assert len(closed) == 2
+    gui = threading.current_thread().name
+    assert all(c.close_thread and c.close_thread.startswith("wall-close") for c in closed), gui
+
+
+def test_maximise_keeps_the_substream_until_the_main_streams_first_frame(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(16)
+    tile = wall.tiles[0]
+    qtbot.waitUntil(lambda: tile.state_words == "直播")
+    sub1 = only_capture(cameras, sub(1))
+    cameras.held.add(main(1))
+    with qtbot.waitSignal(wall.sig_maximised) as maximised:
+        qtbot.mouseDClick(tile, Qt.MouseButton.LeftButton)
+    assert maximised.args == ["CAM001"]
+    solo = wall.solo
+    assert solo.capture is sub1  # handed over: no reconnect, picture stays
+    assert solo.pending is not None and solo.pending.masked_url == "demo://***@cam1/main"
+    # every other tile left the screen, so it stops decoding
+    qtbot.waitUntil(lambda: cameras.open_urls() == sorted([main(1), sub(1)]))
+    sub1.push()
+    qtbot.waitUntil(lambda: solo.frame is not None and solo.frame_capture is sub1)
+    qtbot.wait(100)
+    assert solo.stream == "sub" and not sub1.closed
+    main1 = only_capture(cameras, main(1))
+    main1.push()
+    qtbot.waitUntil(lambda: solo.stream == "main")
+    assert solo.frame_capture is main1
+    qtbot.waitUntil(lambda: sub1.closed)
+    assert cameras.open_urls() == [main(1)]
+
+    # Restore: the tile keeps the main stream's picture until the substream's first frame.
+    cameras.held.add(sub(1))
+    with qtbot.waitSignal(wall.sig_restored):
+        qtbot.mouseDClick(solo, Qt.MouseButton.LeftButton)
+    assert wall.maximised is None
+    assert tile.capture is main1 and tile.pending is not None and tile.stream == "main"
+    qtbot.waitUntil(lambda: len(cameras.open_now()) == 17)
+    cameras.release(sub(1))
+    new_sub = cameras.for_url(sub(1))[-1]
+    new_sub.push()
+    qtbot.waitUntil(lambda: tile.stream == "sub" and tile.capture is new_sub)
+    qtbot.waitUntil(lambda: main1.closed)
+    assert cameras.open_urls() == sorted(sub(i) for i in range(1, 17))
+
+
+def test_maximise_from_an_event_for_a_camera_not_on_screen(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(20)
+    cameras.held.add(main(18))
+    wall.maximise("CAM018")
+    assert wall.maximised == "CAM018"
+    assert wall.solo.capture is not None and wall.solo.pending is not None
+    qtbot.waitUntil(lambda: cameras.open_urls() == sorted([main(18), sub(18)]))
+    qtbot.waitUntil(lambda: wall.solo.frame_capture is wall.solo.capture)  # substream shows
+    cameras.release(main(18))
+    only_capture(cameras, main(18)).push()
+    qtbot.waitUntil(lambda: wall.solo.stream == "main")
+    qtbot.waitUntil(lambda: cameras.open_urls() == [main(18)])
+    wall.restore()
+    qtbot.waitUntil(lambda: cameras.open_urls() == sorted(sub(i) for i in range(1, 17)))
+
+
+def test_a_camera_without_substream_maximises_on_its_only_stream(
+    qtbot: QtBot, cameras: FakeCameras
+) -> None:
+    specs = make_specs(2, with_sub=False)
+    wall = WallWidget(
+        specs, WallLayout.filled("t", PRESETS["2×2"], ["CAM001", "CAM002"]), opener=cameras
+    )
+    qtbot.addWidget(wall)
+    wall.show()
+    qtbot.waitExposed(wall)
+    first = only_capture(cameras, main(1))
+    wall.maximise("CAM001")
+    assert wall.solo.capture is first and wall.solo.pending is None
+    wall.restore()
+    assert wall.tiles[0].capture is first
+
+
+def test_drop_a_camera_from_the_list_onto_a_tile(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(20)
+    model = CameraListModel(make_specs(20))
+    mime = model.mimeData([model.index(19, 0)])
+    tile = wall.tiles[5]
+    pos = tile.rect().center()
+    enter = QDragEnterEvent(
+        QPoint(pos),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(tile, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(pos),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(wall.sig_layout_changed) as changed:
+        QApplication.sendEvent(tile, drop)
+    layout: WallLayout = changed.args[0]
+    assert layout.page(0)[5] == "CAM020"
+    assert tile.code == "CAM020"
+    qtbot.waitUntil(lambda: sub(6) not in cameras.open_urls())
+    assert sub(20) in cameras.open_urls()
+
+
+def test_a_drop_of_something_else_is_refused(make_wall: MakeWall) -> None:
+    from PySide6.QtCore import QMimeData
+
+    wall = make_wall(4)
+    mime = QMimeData()
+    mime.setText("CAM001")
+    enter = QDragEnterEvent(
+        QPoint(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(wall.tiles[0], enter)
+    assert not enter.isAccepted()
+
+
+def test_changing_the_grid_repages_the_same_cameras(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(16)
+    wall.set_grid(PRESETS["2×5"])
+    assert len(wall.tiles) == 10 and wall.wall_layout.pages == 2
+    qtbot.waitUntil(lambda: cameras.open_urls() == sorted(sub(i) for i in range(1, 11)))
+    # the ten that stayed on screen kept their captures: nothing reconnected
+    assert all(len(cameras.for_url(sub(i))) == 1 for i in range(1, 11))
+
+
+def test_merged_cell_gets_a_bigger_picture(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    grid = Grid.make(3, 3, [Cell(0, 0, 2, 2)])
+    wall = make_wall(6, WallLayout.filled("1+5", grid, [f"CAM{i:03d}" for i in range(1, 7)]))
+    big, small = wall.tiles[0], wall.tiles[1]
+    assert big.width() > 1.8 * small.width() and big.height() > 1.8 * small.height()
+    qtbot.waitUntil(lambda: only_capture(cameras, sub(1)).size == big.wanted_size())
+    assert only_capture(cameras, sub(1)).size[0] > 1.8 * only_capture(cameras, sub(2)).size[0]
+
+
+def test_tiles_ask_for_their_pixel_size_once_resizing_pauses(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(4, WallLayout.filled("t", PRESETS["2×2"], ["CAM001"]), size=(640, 360))
+    capture = only_capture(cameras, sub(1))
+    qtbot.wait(300)
+    asked_before = len(capture.sizes)
+    for width in (700, 760, 820, 880, 940, 1000):
+        wall.resize(width, width * 9 // 16)
+        QApplication.processEvents()
+    tile = wall.tiles[0]
+    qtbot.waitUntil(lambda: capture.size == tile.wanted_size())
+    qtbot.wait(300)
+    assert len(capture.sizes) - asked_before <= 2  # not one request per resize step
+    assert capture.size == fit_size(tile.width(), tile.height(), 1280 / 720)
+
+
+def test_closing_the_wall_leaves_no_capture_thread(qtbot: QtBot) -> None:
+    cameras = FakeCameras(threaded=True, fps=30)
+    wall = WallWidget(make_specs(16), opener=cameras)
+    qtbot.addWidget(wall)
+    wall.show()
+    qtbot.waitExposed(wall)
+    qtbot.waitUntil(lambda: all(t.state_words == "直播" for t in wall.tiles))
+    workers = [t for t in threading.enumerate() if t.name.startswith("fake-capture")]
+    assert len(workers) == 16
+    wall.close()
+    assert all(c.closed for c in cameras.opened)
+    assert not [
+        t for t in threading.enumerate() if t.name.startswith(("fake-capture", "wall-close"))
+    ]
+
+
+def test_tile_without_camera_invites_a_drop(qtbot: QtBot, cameras: FakeCameras) -> None:
+    wall = WallWidget([], WallLayout("empty", PRESETS["1×1"]), opener=cameras)
+    qtbot.addWidget(wall)
+    wall.show()
+    qtbot.waitExposed(wall)
+    tile: Tile = wall.tiles[0]
+    assert tile.code is None and not cameras.opened
+    tile.grab()  # paints the hint without a frame
