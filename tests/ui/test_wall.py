@@ -207,9 +207,11 @@ def test_maximise_keeps_the_substream_until_the_main_streams_first_frame(
     qtbot.waitUntil(lambda: solo.frame is not None and solo.frame_capture is sub1)
     qtbot.wait(100)
     assert solo.stream == "sub" and not sub1.closed
+    qtbot.waitUntil(lambda: solo.state_words == "子码流 · 直播")
     main1 = only_capture(cameras, main(1))
     main1.push()
     qtbot.waitUntil(lambda: solo.stream == "main")
+    qtbot.waitUntil(lambda: solo.state_words == "主码流 · 直播")
     assert solo.frame_capture is main1
     qtbot.waitUntil(lambda: sub1.closed)
     assert cameras.open_urls() == [main(1)]

@@ -151,6 +151,7 @@ class Tile(QWidget):
         self._asked: dict[int, tuple[int, int]] = {}  # id(capture) → size asked for
         self._resized_at = 0.0
         self.show_figures = False
+        self.label_stream = False  # say which stream is painted (the maximised tile does)
         self.frames_taken = 0  # frames taken from captures (what bench/ counts as displayed)
         self.paints = 0
         self.setAcceptDrops(True)
@@ -303,7 +304,11 @@ class Tile(QWidget):
         self._grey_seq = -1
 
     def _refresh_words(self) -> bool:
-        words = (state_text(self._stats), figures_text(self._stats) if self.show_figures else "")
+        state = state_text(self._stats)
+        if self.label_stream:
+            stream = _tr("主码流") if self._stream == "main" else _tr("子码流")
+            state = f"{stream} · {state}"
+        words = (state, figures_text(self._stats) if self.show_figures else "")
         if self._spec is None:
             words = ("", "")
         changed = words != self._words

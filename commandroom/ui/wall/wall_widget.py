@@ -83,6 +83,7 @@ class WallWidget(QWidget):
         self._grid.setSpacing(SPACING)
         self._tiles: list[Tile] = []
         self._solo = Tile(-1, self._closer, self)
+        self._solo.label_stream = True
         self._solo.sig_double_clicked.connect(self.restore)
         self._stack = QStackedLayout(self)
         self._stack.setContentsMargins(0, 0, 0, 0)

@@ -128,6 +128,19 @@ class WallWindow(QMainWindow):
 
     # --- actions ------------------------------------------------------------------------------
 
+    def set_cameras(self, cameras: Sequence[CameraSpec]) -> None:
+        """New camera configuration (e.g. loaded from the database); a camera not yet on the
+        wall is placed in the next free cell."""
+        self.cameras.set_cameras(cameras)
+        self.wall.set_cameras(cameras)
+        layout = self.wall.wall_layout
+        placed = {c for c in layout.cameras if c is not None}
+        missing = [c.code for c in cameras if c.code not in placed]
+        if missing:
+            known = [c for c in layout.cameras if c is not None and c in self.wall.cameras]
+            self.wall.set_layout(WallLayout.filled(layout.name, layout.grid, known + missing))
+        self._show_page_label()
+
     def set_touring(self, on: bool) -> None:
         if self.tour is not None:
             self.tour.stop()
