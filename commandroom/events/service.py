@@ -53,7 +53,9 @@ class CaseService(CasePipeline):
             with self.db.writing() as session:
                 replay = self._replayed(session, key, action, None)
                 if replay is not None:
-                    return replay
+                    # Answer a retry as the first call was answered: with its auto-dispatch.
+                    auto = self._replayed(session, f"{key}:auto", Action.DISPATCH, None)
+                    return auto or replay
                 actor = load_actor(session, actor_ref)
                 now = self.now()
                 event, role, change = create_event(session, actor, data, action, now, ticket)
@@ -67,7 +69,7 @@ class CaseService(CasePipeline):
             replay = self._replay_after_race(key, action, None)
             if replay is None:
                 raise
-            return replay
+            return self._replay_after_race(f"{key}:auto", Action.DISPATCH, None) or replay
 
     def _auto_dispatch(
         self, session: Session, event: Event, now: datetime, key: str | None
