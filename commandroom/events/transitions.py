@@ -186,6 +186,7 @@ def invalidate(ctx: OpContext, *, reason_code: str | None, note: str | None) -> 
     event.invalid_reason = code if not note else f"{code}：{note}"
     event.excluded_from_assessment = True
     clocks.stop_clocks(ctx.session, event.id, ctx.now, outcome=ClockOutcome.CANCELLED)
+    refresh_due(ctx)  # a returned case had a re-dispatch deadline: it is gone now
     return Change(comment=note, reason_code=code)
 
 
@@ -197,6 +198,7 @@ def merge(ctx: OpContext, *, target: Event, note: str | None) -> Change:
     ctx.event.duplicate_of_id = target.id
     ctx.event.excluded_from_assessment = True
     clocks.stop_clocks(ctx.session, ctx.event.id, ctx.now, outcome=ClockOutcome.CANCELLED)
+    refresh_due(ctx)
     return Change(comment=note, payload={"duplicate_of": target.code})
 
 
