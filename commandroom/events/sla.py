@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
 
 from commandroom.db.enums import ClockKind, RequestKind, RequestStatus, Status
 from commandroom.db.models import Event, ExtensionRequest, SlaClock
@@ -91,6 +92,19 @@ def _due_clocks(service: CaseService, now: datetime, limit: int) -> list[tuple[i
 
 def _holds_to_resume(service: CaseService, now: datetime, limit: int) -> list[int]:
     today = now.astimezone(LOCAL_TZ).date()
+    # Only the hold in force counts: an earlier hold's review date says nothing about it.
+    other = aliased(ExtensionRequest)
+    current = (
+        select(other.id)
+        .where(
+            other.event_id == Event.id,
+            other.kind == RequestKind.HOLD,
+            other.status == RequestStatus.APPROVED,
+        )
+        .order_by(other.decided_at.desc(), other.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     with service.db.reading() as s:
         return list(
             s.scalars(
@@ -101,6 +115,7 @@ def _holds_to_resume(service: CaseService, now: datetime, limit: int) -> list[in
                     ExtensionRequest.kind == RequestKind.HOLD,
                     ExtensionRequest.status == RequestStatus.APPROVED,
                     ExtensionRequest.review_date <= today,
+                    ExtensionRequest.id == current,
                 )
                 .distinct()
                 .limit(limit)
