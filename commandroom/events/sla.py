@@ -55,8 +55,10 @@ def reached_stage(kind: ClockKind, warn_at: datetime, due_at: datetime, now: dat
     return 0
 
 
-def _due_clocks(service: CaseService, now: datetime, limit: int) -> list[tuple[int, int, int, int]]:
-    """(clock id, event id, current stage, target stage) for clocks with a rung to climb."""
+def _due_clocks(
+    service: CaseService, now: datetime, limit: int
+) -> list[tuple[int, int, int, int, datetime]]:
+    """(clock id, event id, current stage, target stage, due) for clocks with a rung to climb."""
     with service.db.reading() as s:
         rows = s.execute(
             select(
@@ -86,7 +88,7 @@ def _due_clocks(service: CaseService, now: datetime, limit: int) -> list[tuple[i
     for clock_id, event_id, kind, stage, warn_at, due_at in rows:
         target = reached_stage(kind, warn_at, due_at, now)
         if target > stage:
-            out.append((clock_id, event_id, stage, target))
+            out.append((clock_id, event_id, stage, target, due_at))
     return out
 
 
@@ -141,11 +143,14 @@ def sweep(service: CaseService, *, limit: int = 5000) -> SweepReport:
     by_stage: Counter[int] = Counter()
     skipped = resumed = archived = 0
     clocks = _due_clocks(service, now, limit)
-    for clock_id, event_id, stage, target in clocks:
+    for clock_id, event_id, stage, target, due_at in clocks:
+        # The key names the deadline too: an extension moves it and resets the ladder, and
+        # the rungs of the new deadline must not replay the old deadline's notices.
+        due = due_at.strftime("%Y%m%dT%H%M%S")
         for rung in range(stage + 1, target + 1):
             try:
                 result = service.notify_deadline(
-                    event_id, clock_id=clock_id, stage=rung, key=f"sla:{clock_id}:{rung}"
+                    event_id, clock_id=clock_id, stage=rung, key=f"sla:{clock_id}:{rung}:{due}"
                 )
             except CaseError:
                 skipped += 1
