@@ -12,6 +12,7 @@ frame, so the picture never goes black in between.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -19,7 +20,7 @@ from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -55,6 +56,7 @@ NOT_LIVE = frozenset(
     }
 )
 
+BACKGROUND = QColor(12, 12, 14)
 STATE_COLOURS = {
     CameraState.LIVE: QColor(80, 200, 120),
     CameraState.CONNECTING: QColor(230, 180, 60),
@@ -151,6 +153,9 @@ class Tile(QWidget):
         self._asked: dict[int, tuple[int, int]] = {}  # id(capture) → size asked for
         self._resized_at = 0.0
         self.show_figures = False
+        self._labels: dict[str, tuple[object, QImage]] = {}  # slot → (key, rendered label)
+        self._font: QFont | None = None
+        self._metrics: QFontMetrics | None = None
         self.label_stream = False  # say which stream is painted (the maximised tile does)
         self.frames_taken = 0  # frames taken from captures (what bench/ counts as displayed)
         self.paints = 0
@@ -401,71 +406,131 @@ class Tile(QWidget):
 
     def _paint(self, painter: QPainter) -> None:
         rect = QRectF(self.rect())
-        painter.fillRect(rect, QColor(12, 12, 14))
         image, stale = self._picture()
-        if image is not None:
+        if image is None:
+            painter.fillRect(rect, BACKGROUND)
+        else:
             ratio = self.devicePixelRatioF()
             iw, ih = image.width() / ratio, image.height() / ratio
-            scale = min(rect.width() / iw, rect.height() / ih, 1e9)
+            scale = min(rect.width() / iw, rect.height() / ih)
+            if 1.0 <= scale < 1.03:
+                scale = 1.0  # the size asked for, give or take rounding: a plain copy
             tw, th = iw * scale, ih * scale
-            target = QRectF((rect.width() - tw) / 2, (rect.height() - th) / 2, tw, th)
+            x, y = round((rect.width() - tw) / 2), round((rect.height() - th) / 2)
+            target = QRectF(x, y, tw, th)
+            # Fill only the margins: the picture covers the rest (the tile is opaque).
+            if y > 0:
+                painter.fillRect(QRectF(0, 0, rect.width(), y), BACKGROUND)
+                painter.fillRect(
+                    QRectF(0, y + th, rect.width(), rect.height() - y - th), BACKGROUND
+                )
+            if x > 0:
+                painter.fillRect(QRectF(0, y, x, th), BACKGROUND)
+                painter.fillRect(QRectF(x + tw, y, rect.width() - x - tw, th), BACKGROUND)
             painter.drawImage(target, image)
         self._paint_words(painter, rect, stale)
 
     def _paint_words(self, painter: QPainter, rect: QRectF, stale: bool) -> None:
-        px = int(min(18, max(11, rect.height() / 16)))
-        font = QFont(self.font())
-        font.setPixelSize(px)
-        painter.setFont(font)
-        metrics = QFontMetrics(font)
-        pad = px // 2
+        """Name, state, figures and a stale frame's time, each from a cached label image.
+
+        Shaping Chinese text costs more than painting the frame; the labels change a few
+        times a second at most, the frames 15 times, so text is drawn only when it changes.
+        """
+        font, metrics = self._font_for(rect.height())
+        pad = font.pixelSize() // 2
         if self._spec is None:
+            painter.setFont(font)
             painter.setPen(QColor(110, 110, 120))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, _tr("拖入摄像机"))
             return
-        bar_h = metrics.height() + pad
-        bar = QRectF(0, rect.height() - bar_h, rect.width(), bar_h)
-        painter.fillRect(bar, QColor(0, 0, 0, 150))
+        width, bar_h = rect.width(), float(metrics.height() + pad)
         words, figures = self._words
         state = self._stats.state if self._stats is not None else CameraState.CONNECTING
-        words_w = metrics.horizontalAdvance(words)
-        name_rect = bar.adjusted(pad, 0, -(words_w + 3 * pad), 0)
-        painter.setPen(QColor(235, 235, 235))
-        name = metrics.elidedText(
-            self._spec.name, Qt.TextElideMode.ElideRight, int(name_rect.width())
-        )
-        painter.drawText(
-            name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name
-        )
-        painter.setPen(STATE_COLOURS.get(state, QColor(200, 200, 200)))
-        painter.drawText(
-            bar.adjusted(0, 0, -pad, 0),
-            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-            words,
-        )
-        if figures:
-            painter.setPen(QColor(235, 235, 235))
-            top = QRectF(0, 0, rect.width(), bar_h)
-            painter.fillRect(
-                QRectF(
-                    rect.width() - metrics.horizontalAdvance(figures) - 2 * pad,
-                    0,
-                    metrics.horizontalAdvance(figures) + 2 * pad,
-                    bar_h,
-                ),
-                QColor(0, 0, 0, 150),
-            )
-            painter.drawText(
-                top.adjusted(0, 0, -pad, 0),
+        name = self._spec.name
+
+        def bar(p: QPainter, r: QRectF) -> None:
+            p.fillRect(r, QColor(0, 0, 0, 150))
+            words_w = metrics.horizontalAdvance(words)
+            name_rect = r.adjusted(pad, 0, -(words_w + 3 * pad), 0)
+            p.setPen(QColor(235, 235, 235))
+            shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, int(name_rect.width()))
+            p.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
+            p.setPen(STATE_COLOURS.get(state, QColor(200, 200, 200)))
+            p.drawText(
+                r.adjusted(0, 0, -pad, 0),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                figures,
+                words,
             )
+
+        target = QRectF(0, rect.height() - bar_h, width, bar_h)
+        self._blit(painter, "bar", (name, words, state, width, bar_h), target, font, bar)
+        if figures:
+            self._boxed(painter, "figures", figures, QPointF(width, 0), font, metrics, bar_h)
         if stale and self._frame is not None:
             taken = datetime.fromtimestamp(self._frame.wall_time, LOCAL_TZ)
             text = _tr("画面时间 %1").replace("%1", taken.strftime("%H:%M:%S"))
-            painter.setPen(QColor(255, 255, 255))
-            painter.drawText(
-                QRectF(rect.x(), rect.y(), rect.width(), rect.height() - bar_h),
-                Qt.AlignmentFlag.AlignCenter,
-                text,
+            centre = QPointF(width / 2, (rect.height() - 2 * bar_h) / 2)
+            self._boxed(painter, "stale", text, centre, font, metrics, bar_h, centred=True)
+
+    def _boxed(
+        self,
+        painter: QPainter,
+        slot: str,
+        text: str,
+        anchor: QPointF,
+        font: QFont,
+        metrics: QFontMetrics,
+        height: float,
+        *,
+        centred: bool = False,
+    ) -> None:
+        """``text`` on a dark box; anchored by its top-right corner, or its centre."""
+        pad = font.pixelSize() // 2
+        box_w = float(metrics.horizontalAdvance(text) + 2 * pad)
+        x = anchor.x() - box_w / 2 if centred else anchor.x() - box_w
+        target = QRectF(x, anchor.y(), box_w, height)
+
+        def draw(p: QPainter, r: QRectF) -> None:
+            p.fillRect(r, QColor(0, 0, 0, 150))
+            p.setPen(QColor(235, 235, 235))
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+
+        self._blit(painter, slot, (text, box_w, height), target, font, draw)
+
+    def _blit(
+        self,
+        painter: QPainter,
+        slot: str,
+        key: object,
+        target: QRectF,
+        font: QFont,
+        draw: Callable[[QPainter, QRectF], None],
+    ) -> None:
+        ratio = self.devicePixelRatioF()
+        cached = self._labels.get(slot)
+        if cached is None or cached[0] != (key, ratio):
+            image = QImage(
+                max(1, math.ceil(target.width() * ratio)),
+                max(1, math.ceil(target.height() * ratio)),
+                QImage.Format.Format_ARGB32_Premultiplied,
             )
+            image.setDevicePixelRatio(ratio)
+            image.fill(Qt.GlobalColor.transparent)
+            label = QPainter(image)
+            try:
+                label.setFont(font)
+                draw(label, QRectF(0, 0, target.width(), target.height()))
+            finally:
+                label.end()
+            cached = ((key, ratio), image)
+            self._labels[slot] = cached
+        painter.drawImage(target.topLeft(), cached[1])
+
+    def _font_for(self, height: float) -> tuple[QFont, QFontMetrics]:
+        px = int(min(18, max(11, height / 16)))
+        if self._font is None or self._font.pixelSize() != px:
+            font = QFont(self.font())
+            font.setPixelSize(px)
+            self._font, self._metrics = font, QFontMetrics(font)
+        assert self._metrics is not None
+        return self._font, self._metrics
