@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from commandroom.db.enums import Action, Role, Status, SupervisionKind
-from commandroom.db.models import Category, Event, EventLock, Grid, Region
+from commandroom.db.models import Category, Event, EventAction, EventLock, Grid, Region
 from commandroom.events import transitions
 from commandroom.events.actors import SYSTEM_USERNAME, load_actor, system_actor
 from commandroom.events.context import Change, OpContext
@@ -468,7 +468,15 @@ class CaseService(CasePipeline):
         result = self._run(
             Action.REOPEN, event, actor, apply, expect_version=expect_version, key=key
         )
-        return replace(result, new_event_id=new_id[0]) if new_id else result
+        if new_id:
+            return replace(result, new_event_id=new_id[0])
+        if result.replayed:  # a retry names the event the first call created
+            with self.db.reading() as session:
+                row = session.get(EventAction, result.action_id)
+                code = (row.payload or {}).get("new_event") if row is not None else None
+                child = session.scalar(select(Event.id).where(Event.code == code)) if code else None
+            return replace(result, new_event_id=child)
+        return result
 
     # --- notes, supervision, locks -----------------------------------------------------
 
