@@ -113,6 +113,14 @@ class CasePipeline:
                     return replay
                 actor = load_actor(session, actor_ref)
                 event = find_event(session, event_ref)
+                if session.get_bind().dialect.name == "postgresql":
+                    # Hold the case row to the end: a note (which does not write the row)
+                    # must not be checked and logged against a state another writer has
+                    # just changed, and a racing sender of this key finds the winner's row.
+                    session.refresh(event, with_for_update={"key_share": True})
+                    replay = self._replayed(session, key, action, event_ref)
+                    if replay is not None:
+                        return replay
                 if expect_version is not None and event.version != expect_version:
                     raise self._conflict(session, event.id)
                 now = self.now()
