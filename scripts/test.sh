@@ -26,6 +26,11 @@ command -v python3 >/dev/null 2>&1 || apt_install python3
 command -v runuser >/dev/null 2>&1 || apt_install util-linux
 have_pg_server || apt_install postgresql
 have_pg_server || fail "postgresql installed but no /usr/lib/postgresql/*/bin/initdb"
+# tests/rtsp_serve.py: a real RTSP server (gst-rtsp-server via Debian's python3-gi), x264enc
+# (ugly), the pango text overlays (gstreamer1.0-x) and a font for them.
+ensure_packages python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp \
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly \
+    gstreamer1.0-x fonts-dejavu-core
 # What PySide6 needs even offscreen, the xcb set for a real display (Qt's own error names
 # only libxcb-cursor0), a CJK font so Chinese is not boxes, and Xvfb for the wall screenshots.
 ensure_packages libglib2.0-0 libdbus-1-3 libegl1 libgl1 libfontconfig1 libxkbcommon0 \
