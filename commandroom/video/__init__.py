@@ -1,1 +1,51 @@
 """Camera sources, decode workers, latest-frame slots and reconnect policy; no Qt."""
+
+from __future__ import annotations
+
+from commandroom.video.api import (
+    STALL_AFTER_S,
+    CameraSpec,
+    CameraState,
+    CameraStats,
+    Capture,
+    Frame,
+)
+from commandroom.video.policy import CapturePolicy
+from commandroom.video.rtsp import mask_url
+from commandroom.video.stamp import FrameStamp
+
+__all__ = [
+    "STALL_AFTER_S",
+    "CameraSpec",
+    "CameraState",
+    "CameraStats",
+    "Capture",
+    "CapturePolicy",
+    "Frame",
+    "FrameStamp",
+    "mask_url",
+    "open_camera",
+]
+
+
+def open_camera(
+    url: str,
+    *,
+    size: tuple[int, int] | None = None,
+    name: str = "",
+    policy: CapturePolicy | None = None,
+) -> Capture:
+    """Start a capture worker for ``url`` and return at once (never blocks on the network).
+
+    ``demo://NAME?...`` gives the synthetic source (commandroom.video.demo); anything else is a
+    stream: ``rtsp://`` through our RTSP client, other schemes through libavformat. A URL that
+    cannot work still returns a capture, whose state says why (bad address, unauthorised...).
+    ``size`` is the tile's (width, height), None for the stream's own size.
+    """
+    if url.lower().startswith("demo://"):
+        from commandroom.video.demo import DemoCapture
+
+        return DemoCapture(url, size=size, name=name, policy=policy)
+    from commandroom.video.capture import StreamCapture
+
+    return StreamCapture(url, size=size, name=name, policy=policy)

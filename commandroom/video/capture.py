@@ -1,0 +1,182 @@
+"""The capture worker for a real camera: connect, decode, scale, publish; reconnect forever.
+
+One thread per camera on screen (Frigate's watchdog-per-camera, STYLE.md practice 9): the
+decoder and scaler release the GIL, so the threads spread over the cores, and nothing a
+camera does (refuse, hang after the handshake, ask for a password, send garbage) can reach
+another camera's thread. Each blocking step has a timeout, and ``close()`` aborts the socket
+so the thread ends at once instead of after a timeout.
+
+Reconnects follow ``policy.backoff_delay`` (first retry within a second, slower for long
+outages, with jitter). While a camera that *refused* waits for its next attempt, the worker
+knocks on its TCP port twice a second (a SYN, nothing sent): a rebooted camera is back on the
+wall within a second of listening again, however long the backoff had grown.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import cast
+
+import av
+import numpy as np
+import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
+
+from commandroom.video.core import CaptureCore, Phase
+from commandroom.video.policy import CapturePolicy, backoff_delay
+from commandroom.video.rtsp import Failure, RtspError, Target, mask_url
+from commandroom.video.sources import AvSource, RtpSource, Source, SourceError
+
+# While waiting after these failures, a cheap TCP probe tells when the camera listens again.
+_KNOCK_AFTER = {Failure.REFUSED, Failure.UNREACHABLE}
+# Poll cadence of a streaming worker: how often it looks at stall/closing while no frame comes.
+_POLL_S = 0.5
+
+
+def _to_bgra(
+    scaler: VideoReformatter, frame: av.VideoFrame, size: tuple[int, int] | None
+) -> npt.NDArray[np.uint8]:
+    width, height = size or (frame.width, frame.height)
+    scaled = scaler.reformat(frame, width, height, "bgra", interpolation="BILINEAR")
+    return cast("npt.NDArray[np.uint8]", scaled.to_ndarray())
+
+
+def _native_of(frame: av.VideoFrame) -> npt.NDArray[np.uint8]:
+    """Full-resolution BGRA of a decoded frame (for snapshots; runs in the caller's thread)."""
+    image = cast("npt.NDArray[np.uint8]", frame.reformat(format="bgra").to_ndarray())
+    return np.ascontiguousarray(image)
+
+
+def _native_later(frame: av.VideoFrame) -> Callable[[], npt.NDArray[np.uint8] | None]:
+    """Defer the full-size conversion until somebody asks for a snapshot."""
+    return lambda: _native_of(frame)
+
+
+class StreamCapture(CaptureCore):
+    """A ``Capture`` for an ``rtsp://`` (or other FFmpeg-readable) URL."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        size: tuple[int, int] | None = None,
+        name: str = "",
+        policy: CapturePolicy | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(mask_url(url), size, name, policy)
+        self._url = url
+        self._rng = rng or random.Random()
+        self._use_av = not url.lower().startswith("rtsp://")
+        self._source: Source | None = None
+        self._source_lock = threading.Lock()
+        self._thread = threading.Thread(
+            target=self._run, name=f"capture:{self.masked_url}", daemon=True
+        )
+        self._thread.start()
+
+    # -- worker ------------------------------------------------------------------------
+    def _make_source(self) -> Source:
+        timeout = self.policy.open_timeout_s
+        return AvSource(self._url, timeout) if self._use_av else RtpSource(self._url, timeout)
+
+    def _run(self) -> None:
+        attempt = 0
+        while not self.closing:
+            self.set_phase(Phase.OPENING, attempt=attempt)
+            source = self._make_source()
+            with self._source_lock:
+                self._source = source
+            if self.closing:  # close() ran before the source was visible to abort()
+                break
+            failure, message, streamed = Failure.PROTOCOL, "", False
+            try:
+                source.open()
+                self.set_phase(Phase.STREAMING)
+                streamed = self._stream(source)
+            except SourceError as exc:
+                failure, message = exc.failure, str(exc)
+            except Exception as exc:  # a worker must survive any camera
+                failure = Failure.PROTOCOL
+                message = mask_url(f"{self.masked_url}: {type(exc).__name__}: {exc}")
+            finally:
+                with self._source_lock:
+                    self._source = None
+                try:
+                    self.count_decode_errors(source.source_errors())
+                    source.close()
+                except Exception:  # closing a broken source may fail too
+                    pass
+            if self.closing:
+                break
+            if failure is Failure.UNSUPPORTED and not self._use_av:
+                self._use_av = True  # e.g. MJPEG or UDP-only: libavformat can read it
+                continue
+            attempt = 1 if streamed else attempt + 1
+            self.count_reconnect()
+            self.set_phase(Phase.WAITING, attempt=attempt, failure=failure, message=message)
+            self._wait(backoff_delay(attempt, self.policy, self._rng), failure)
+        self._mark_closed()
+
+    def _stream(self, source: Source) -> bool:
+        """Decode and publish until the source fails (raises) or close(); True if any frame."""
+        scaler = VideoReformatter()  # keeps its SwsContext across frames (cheaper per frame)
+        last_data = time.monotonic()
+        published = False
+        while not self.closing:
+            frames = source.read(_POLL_S)
+            now = time.monotonic()
+            self.count_decode_errors(source.source_errors())
+            if not frames:
+                if now - last_data >= self.policy.read_timeout_s:
+                    raise SourceError(
+                        Failure.NO_ANSWER,
+                        f"{self.masked_url}: no picture for {self.policy.read_timeout_s:g}s",
+                    )
+                self.observe()
+                continue
+            last_data = now
+            for frame in frames:
+                image = _to_bgra(scaler, frame, self.size)
+                self.publish(image, (frame.width, frame.height), _native_later(frame))
+                published = True
+        return published
+
+    def _wait(self, delay: float, failure: Failure) -> None:
+        """Sleep until the next attempt; knock on the port after a refusal."""
+        deadline = time.monotonic() + delay
+        knock = failure in _KNOCK_AFTER and self._url.lower().startswith("rtsp://")
+        while not self.closing:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            if self.wait_closing(min(remaining, self.policy.knock_every_s)):
+                return
+            self.observe()
+            if knock and self._port_listens():
+                return
+
+    def _port_listens(self) -> bool:
+        try:
+            target = Target.parse(self._url)
+            with socket.create_connection((target.host, target.port), timeout=0.3):
+                return True
+        except (OSError, RtspError):
+            return False
+
+    # -- control ------------------------------------------------------------------------
+    def close(self) -> None:
+        """Stop the worker now (abort its socket) and join it; idempotent."""
+        self._closing.set()
+        with self._source_lock:
+            source = self._source
+        if source is not None:
+            source.abort()
+        if threading.current_thread() is not self._thread:
+            # AvSource cannot be interrupted; its own timeout bounds the wait.
+            self._thread.join(self.policy.open_timeout_s + 2.0)
+        self._mark_closed()
