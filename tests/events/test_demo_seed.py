@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from commandroom.db.chain import verify_chains
@@ -452,3 +452,43 @@ def test_compact_shortcut_equals_the_step_by_step_path(tmp_path: Path) -> None:
     fast, slow = rows("fast.sqlite3", True), rows("slow.sqlite3", False)
     for table, expected in slow.items():
         assert fast[table] == expected, table
+
+
+def test_bulk_load_path_leaves_schema_and_feed_intact(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The large-load path (forked generators, dropped and rebuilt indexes and keys, frozen
+    COPY, trigger off, rollback journal) on a small load: same guarantees afterwards."""
+    from commandroom.db.migrate import check_models_match
+    from commandroom.events.demo import bulk, history
+
+    for module in (bulk, history):
+        monkeypatch.setattr(module, "BULK_INDEX_THRESHOLD", 100)
+        monkeypatch.setattr(module, "FORK_THRESHOLD", 100)
+    report = seed_demo(database, seed=4, events=2500, days=200, towns=2, now=NOW)
+    assert report.events == 2500 and 0 < report.compact_events < 2500
+    check_models_match(database.engine)
+    with database.reading() as s:
+        assert verify_chains(s) is None
+        assert s.scalar(select(func.count(func.distinct(Event.code)))) == 2500
+        _check_invariants(s)
+        if database.dialect == "postgresql":
+            enabled = s.execute(
+                text("SELECT tgenabled FROM pg_trigger WHERE tgname = 'event_action_notify'")
+            ).scalar()
+            assert enabled == "O"
+        else:
+            assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    service = CaseService(database, now=lambda: NOW, client_host="station")
+    data = ReportInput(
+        title="路灯不亮",
+        description="村主干道连续4盏路灯不亮。",
+        category_code="URBAN-LIGHT",
+        source=Source.GRID_APP,
+        grid_code="PS001-01",
+        photos=(PHOTO,),
+    )
+    result = service.report(data, "gw_PS001_01")
+    assert result.status is Status.DISPATCHED
+    with database.reading() as s:
+        assert s.scalar(select(func.max(EventAction.id))) == result.action_id

@@ -64,6 +64,7 @@ from commandroom.events.demo.bulk import (
     PgSink,
     SqliteSink,
     analyze,
+    bulk_foreign_keys,
     bulk_indexes,
     max_ids,
     savepoint,
@@ -190,6 +191,7 @@ def generate_history_in(
     rebuild = bulk and postgres and REBUILD_PG_INDEXES
     if rebuild:
         bulk_indexes(conn, drop=True)
+        bulk_foreign_keys(conn, drop=True)
     sink: SqliteSink | PgSink = PgSink(raw, freeze) if postgres else SqliteSink(raw)
     chunks = Chunks(gen, sink)
     fork = events >= FORK_THRESHOLD and "fork" in multiprocessing.get_all_start_methods()
@@ -202,6 +204,7 @@ def generate_history_in(
     write_code_seq(conn, gen.seq)
     if rebuild:
         bulk_indexes(conn, drop=False)
+        bulk_foreign_keys(conn, drop=False)
     if trigger_off:
         conn.exec_driver_sql(f"ALTER TABLE event_action ENABLE TRIGGER {NOTIFY_TRIGGER}")
     if postgres:
