@@ -212,7 +212,7 @@ class DemoCapture(CaptureCore):
             self.set_phase(Phase.WAITING, attempt=1, failure=failure, message="demo failure")
             if spec.fail is CameraState.OFFLINE:
                 self._started -= self.policy.offline_after_s
-            self.wait_closing(float("inf"))
+            self._closing.wait()
             return
         self.set_phase(Phase.STREAMING)
         period = 1.0 / spec.fps

@@ -53,7 +53,9 @@ class RtpSource:
     """Our RTSP client; a frame is decoded as soon as its last RTP packet arrives."""
 
     def __init__(self, url: str, timeout: float) -> None:
-        self.client = RtspClient(url, timeout=timeout)
+        self.url = url
+        self.timeout = timeout
+        self.client: RtspClient | None = None
         self.decoder: av.VideoCodecContext | None = None
         self.prefix = b""
         self.waiting_for_key = True
@@ -61,13 +63,16 @@ class RtpSource:
         self.seen_losses = 0
 
     def open(self) -> None:
+        self.client = RtspClient(self.url, timeout=self.timeout)  # raises BAD_URL if need be
         info = self.client.open()
         self.decoder = _new_decoder(info.codec)
         self.prefix = info.parameter_sets
 
     def read(self, wait: float) -> list[av.VideoFrame]:
+        if self.client is None or self.decoder is None:
+            return []
         unit = self.client.read(wait)
-        if unit is None or self.decoder is None:
+        if unit is None:
             return []
         if self.client.losses != self.seen_losses:
             self.errors += self.client.losses - self.seen_losses
@@ -91,10 +96,13 @@ class RtpSource:
         return errors
 
     def abort(self) -> None:
-        self.client.abort()
+        client = self.client
+        if client is not None:
+            client.abort()
 
     def close(self) -> None:
-        self.client.close()
+        if self.client is not None:
+            self.client.close()
 
 
 def _av_failure(exc: BaseException, url: str) -> SourceError:
