@@ -8,11 +8,10 @@ thread; ``Closer.shutdown`` is the one place that waits, when the wall itself go
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Protocol, cast
+from typing import Protocol
 
 from commandroom.video.api import Capture
 
@@ -28,9 +27,9 @@ class OpenCapture(Protocol):
 
 
 def default_opener() -> OpenCapture:
-    # TODO: a plain import once commandroom.video.open_camera has landed.
-    video = importlib.import_module("commandroom.video")
-    return cast(OpenCapture, video.open_camera)
+    from commandroom.video import open_camera
+
+    return open_camera
 
 
 class Closer:

@@ -28,20 +28,33 @@ DEMO_PLACES: list[tuple[str, str]] = [
 ]
 
 
-def demo_cameras(n: int = 16) -> list[CameraSpec]:
-    """``n`` demo cameras (names repeat with a number past the sixteenth)."""
+# Demo cameras that misbehave on purpose, so the states show: code → demo URL options.
+DEMO_FAULTS: dict[str, str] = {
+    "DEMO06": "stall_after=2",  # shows video, then stalls: last frame greyed with its time
+    "DEMO12": "fail=offline",
+    "DEMO15": "fail=unauthorised",
+}
+
+
+def demo_cameras(n: int = 16, *, faults: bool = False) -> list[CameraSpec]:
+    """``n`` demo cameras (names repeat with a number past the sixteenth).
+
+    Main streams are 1920×1080, substreams 640×360, both 15 fps; with ``faults`` a few
+    cameras stall or fail (``DEMO_FAULTS``).
+    """
     out = []
     for i in range(n):
         name, kind = DEMO_PLACES[i % len(DEMO_PLACES)]
         if i >= len(DEMO_PLACES):
             name = f"{name}{i // len(DEMO_PLACES) + 1}"
         code = f"DEMO{i + 1:02d}"
+        extra = f"&{DEMO_FAULTS[code]}" if faults and code in DEMO_FAULTS else ""
         out.append(
             CameraSpec(
                 code=code,
                 name=name,
-                main_url=f"demo://{code}/main",
-                sub_url=f"demo://{code}/sub",
+                main_url=f"demo://{code}?size=1920x1080&fps=15{extra}",
+                sub_url=f"demo://{code}?size=640x360&fps=15{extra}",
                 place_kind=kind,
             )
         )

@@ -428,6 +428,7 @@ class Tile(QWidget):
                 painter.fillRect(QRectF(0, y, x, th), BACKGROUND)
                 painter.fillRect(QRectF(x + tw, y, rect.width() - x - tw, th), BACKGROUND)
             painter.drawImage(target, image)
+            rect = target  # words sit on the picture, not on the letterbox margins
         self._paint_words(painter, rect, stale)
 
     def _paint_words(self, painter: QPainter, rect: QRectF, stale: bool) -> None:
@@ -462,14 +463,15 @@ class Tile(QWidget):
                 words,
             )
 
-        target = QRectF(0, rect.height() - bar_h, width, bar_h)
+        target = QRectF(rect.left(), rect.bottom() - bar_h, width, bar_h)
         self._blit(painter, "bar", (name, words, state, width, bar_h), target, font, bar)
         if figures:
-            self._boxed(painter, "figures", figures, QPointF(width, 0), font, metrics, bar_h)
+            corner = QPointF(rect.right(), rect.top())
+            self._boxed(painter, "figures", figures, corner, font, metrics, bar_h)
         if stale and self._frame is not None:
             taken = datetime.fromtimestamp(self._frame.wall_time, LOCAL_TZ)
             text = _tr("画面时间 %1").replace("%1", taken.strftime("%H:%M:%S"))
-            centre = QPointF(width / 2, (rect.height() - 2 * bar_h) / 2)
+            centre = QPointF(rect.center().x(), rect.center().y() - bar_h / 2)
             self._boxed(painter, "stale", text, centre, font, metrics, bar_h, centred=True)
 
     def _boxed(

@@ -57,6 +57,7 @@ class WallWindow(QMainWindow):
         self.dock.setWidget(self.camera_view)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.resizeDocks([self.dock], [180], Qt.Orientation.Horizontal)
 
         self.toolbar = QToolBar(self.tr("视频墙"), self)
         self.toolbar.setObjectName("wall")
