@@ -22,7 +22,9 @@ Candidates: ``opencv`` (cv2 FFmpeg backend configured as issue 3 measured: threa
 ``rtsp_transport;tcp|analyzeduration;100000``, ``CAP_PROP_N_THREADS=1``), ``pyav`` (``av.open``
 demuxer, one decode thread), ``rtp`` (commandroom.video.rtsp client + PyAV decoder, the
 marker bit ends a frame), ``gst`` (a gst-launch-1.0 process per camera writing BGRx to a
-pipe). A candidate whose module is missing reports ``{"error": ...}``.
+pipe), and ``capture``: the chosen path as the product runs it (``open_camera``: worker,
+slot, state, frozen check). A candidate whose module is missing reports ``{"error": ...}``;
+``gst`` needs gstreamer1.0-tools and gstreamer1.0-libav, the anchor needs ffmpeg.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 TILE = (480, 270)
-CANDIDATES = ["opencv", "pyav", "rtp", "gst"]
+CANDIDATES = ["capture", "rtp", "pyav", "opencv", "gst"]
 FFMPEG_ANCHOR = ["ffmpeg", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i"]
 FFMPEG_SINK = ["-f", "null", "-", "-progress", "pipe:1", "-stats_period", "0.25"]
 CLOCK_TICK = os.sysconf("SC_CLK_TCK")
@@ -188,7 +190,54 @@ def run_gst(url: str, stream: Stream, stop: threading.Event) -> None:
         proc.wait()
 
 
+_POLLED: list[tuple[Any, Stream, list[int]]] = []
+_POLL_LOCK = threading.Lock()
+
+
+def _poll_captures(stop: threading.Event) -> None:
+    """One consumer thread for all captures, like the wall's display timer (every 10 ms)."""
+    from commandroom.video.stamp import FrameStamp
+
+    while not stop.is_set():
+        with _POLL_LOCK:
+            polled = list(_POLLED)
+        for capture, stream, seen in polled:
+            frame = capture.latest()
+            if frame is None or frame.seq == seen[0]:
+                continue
+            if stream.first is None:
+                stream.first = frame.mono_time
+            if stream.measuring:
+                stream.frames += frame.seq - seen[0] if seen[0] else 1
+                stamp = FrameStamp.decode(frame.image)
+                if stamp is not None:
+                    stream.latencies.append(frame.wall_time * 1000 - stamp)
+            seen[0] = frame.seq
+        stop.wait(0.01)
+
+
+def run_capture(url: str, stream: Stream, stop: threading.Event) -> None:
+    """The product path: ``commandroom.video.open_camera`` (worker thread, slot, states).
+
+    One poller reads every slot each 10 ms; frames are counted by sequence number and
+    latency is taken from ``Frame.wall_time`` (when the frame reached the slot), so polling
+    adds nothing to either figure.
+    """
+    from commandroom.video import open_camera
+
+    capture = open_camera(url, size=TILE)
+    with _POLL_LOCK:
+        if not _POLLED:
+            threading.Thread(target=_poll_captures, args=(stop,), daemon=True).start()
+        _POLLED.append((capture, stream, [0]))
+    try:
+        stop.wait()
+    finally:
+        capture.close()
+
+
 RUNNERS: dict[str, Callable[[str, Stream, threading.Event], None]] = {
+    "capture": run_capture,
     "opencv": run_opencv,
     "pyav": run_pyav,
     "rtp": run_rtp,
