@@ -1,6 +1,7 @@
 """Compare decode paths for the wall on 16 RTSP streams; prints one JSON object.
 
     .venv/bin/python bench/decode_paths.py [--streams 16] [--seconds 10] [--only rtp,pyav]
+        [--kbps 1024] [--urls URL...]
 
 Starts its own RTSP server (tests/rtsp_serve.py, Debian's gst-rtsp-server) with N moving
 640x360@15 mounts whose pixels carry the server's clock (commandroom.video.stamp), then runs
@@ -385,6 +386,7 @@ def main() -> None:
     parser.add_argument("--streams", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--only", default=",".join(CANDIDATES))
+    parser.add_argument("--kbps", type=int, default=1024, help="bitrate of the test streams")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--healthy", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--urls", nargs="*", help="measure these instead of our own server")
@@ -399,10 +401,11 @@ def main() -> None:
     from tests.rtsp_server import BlackHole, RtspServer
 
     names = [f"cam{i + 1:02d}" for i in range(args.streams)]
-    server = RtspServer(mounts=names) if not args.urls else None
+    server = RtspServer(mounts=names, kbps=args.kbps) if not args.urls else None
     report: dict[str, Any] = {
         "streams": len(args.urls or names),
         "size": "640x360@15",
+        "kbps": args.kbps if not args.urls else None,
         "tile": f"{TILE[0]}x{TILE[1]}",
         "window_s": args.seconds,
         "cpus": os.cpu_count(),

@@ -60,6 +60,7 @@ class RtspServer:
     width: int = 640
     height: int = 360
     fps: int = 15
+    kbps: int = 1024
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
@@ -67,6 +68,7 @@ class RtspServer:
     def command(self) -> list[str]:
         cmd = [SYSTEM_PYTHON, str(SERVE_SCRIPT), "--port", str(self.port)]
         cmd += ["--width", str(self.width), "--height", str(self.height), "--fps", str(self.fps)]
+        cmd += ["--kbps", str(self.kbps)]
         for name in self.mounts:
             cmd += ["--mount", name]
         for name, (user, password) in self.secure.items():

@@ -1,11 +1,18 @@
 """Decode paths behind a capture worker: our RTSP client + libavcodec, or libavformat.
 
-Chosen by measurement (``bench/decode_paths.py``, 16 streams of 640x360@15 on 2 cores):
-``RtpSource`` (commandroom.video.rtsp + PyAV's decoder) reached every tile in 0.45 s with a
-7.5 ms median latency; OpenCV's FFmpeg backend and PyAV's own demuxer cost the same CPU or
-more and sit a frame interval later (71-85 ms), and a GStreamer process per camera matched
-the latency at 1.6x the CPU and 3.5 s to open. ``AvSource`` (``av.open``) stays as the
-fallback for what our client does not speak: other codecs, UDP-only servers, other schemes.
+Chosen by measurement (``bench/decode_paths.py``: 16 streams of 640x360@15, 1 Mbit/s, on the
+2-core machine, scaled to 480x270 BGRA; ffmpeg decode-only anchor 0.64 ms CPU per frame):
+
+    path                           all live   CPU/frame   latency p50/p95
+    RtpSource (ours + libavcodec)   0.64 s     0.91 ms      4.6 / 13.6 ms
+    PyAV av.open                    0.93 s     0.97 ms     72.4 / 81.4 ms
+    OpenCV FFmpeg (tuned)           0.85 s     1.30 ms     78.6 / 94.3 ms
+    gst-launch process per camera   3.75 s     1.45 ms      6.8 / 17.6 ms
+
+libavformat holds every frame until the next one starts (a frame interval of latency);
+our client hands a frame over at its RTP marker bit, as GStreamer does, without a process per
+camera. ``AvSource`` (``av.open``) stays as the fallback for what our client does not speak:
+other codecs, UDP-only servers, other schemes.
 
 Both return decoded ``av.VideoFrame`` objects and raise ``SourceError`` with a ``Failure``.
 Decoding runs single-threaded per camera: frame threading would add a frame of latency per

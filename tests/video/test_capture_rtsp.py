@@ -115,8 +115,9 @@ def test_size_changes_and_snapshot_is_full_resolution(rtsp_server: RtspServer) -
     try:
         wait_for(capture, CameraState.LIVE)
         assert capture.latest().image.shape == (180, 320, 4)  # type: ignore[union-attr]
-        capture.set_size((200, 150))
-        wait_until(lambda: capture.latest().image.shape == (150, 200, 4), "200x150")  # type: ignore[union-attr]
+        capture.set_size((201, 151))  # odd: the scaler pads rows, the slot must not
+        wait_until(lambda: capture.latest().image.shape == (151, 201, 4), "201x151")  # type: ignore[union-attr]
+        assert capture.latest().image.flags.c_contiguous  # type: ignore[union-attr]
         capture.set_size(None)
         wait_until(lambda: capture.latest().image.shape == (360, 640, 4), "native")  # type: ignore[union-attr]
         png = capture.snapshot("png")
