@@ -152,6 +152,9 @@ class Tile(QWidget):
         self._words = ("", "")
         self._asked: dict[int, tuple[int, int]] = {}  # id(capture) → size asked for
         self._resized_at = 0.0
+        self._size_dirty = True  # ask for a size once resizing has paused
+        self._overlay_key: object = None
+        self._overlay: list[tuple[QPointF, QImage]] = []  # label images as last painted
         self.show_figures = False
         self._labels: dict[str, tuple[object, QImage]] = {}  # slot → (key, rendered label)
         self._font: QFont | None = None
@@ -232,6 +235,7 @@ class Tile(QWidget):
         self._capture, self._pending = capture, pending
         self._stream, self._pending_stream = stream, pending_stream
         self._asked = {}
+        self._size_dirty = True
         self._stats = None
         self._refresh_words()
         self.update()
@@ -272,7 +276,7 @@ class Tile(QWidget):
                 self._closer.close(self._capture)
             self._capture, self._pending = pending, None
             self._stream = self._pending_stream
-            with_stats = True
+            self._size_dirty = with_stats = True
         capture = self._capture
         if capture is None:
             return False
@@ -285,7 +289,8 @@ class Tile(QWidget):
         if with_stats:
             self._stats = capture.stats()
             dirty = self._refresh_words() or dirty
-        if now - self._resized_at >= SIZE_DEBOUNCE_S:
+        if self._size_dirty and now - self._resized_at >= SIZE_DEBOUNCE_S:
+            self._size_dirty = False
             self._ask_size(capture)
             if self._pending is not None:
                 self._ask_size(self._pending)
@@ -294,6 +299,9 @@ class Tile(QWidget):
         return dirty
 
     def _take(self, frame: Frame, capture: Capture) -> None:
+        previous = self._frame
+        if previous is None or previous.source_size != frame.source_size:
+            self._size_dirty = True  # the source's aspect ratio decides the size to ask for
         self._frame, self._frame_from = frame, capture
         self.frames_taken += 1
         self._wrap(frame)
@@ -350,6 +358,7 @@ class Tile(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         self._resized_at = time.monotonic()
+        self._size_dirty = True
         super().resizeEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -437,6 +446,16 @@ class Tile(QWidget):
         Shaping Chinese text costs more than painting the frame; the labels change a few
         times a second at most, the frames 15 times, so text is drawn only when it changes.
         """
+        words, figures = self._words
+        taken_at = self._frame.wall_time if stale and self._frame is not None else None
+        name = None if self._spec is None else self._spec.name
+        key = (name, words, figures, taken_at, rect.getRect(), self.devicePixelRatioF())
+        if key == self._overlay_key:
+            for corner, label in self._overlay:
+                painter.drawImage(corner, label)
+            return
+        self._overlay = []
+        self._overlay_key = key if name is not None else None
         font, metrics = self._font_for(rect.height())
         pad = font.pixelSize() // 2
         if self._spec is None:
@@ -445,7 +464,6 @@ class Tile(QWidget):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, _tr("拖入摄像机"))
             return
         width, bar_h = rect.width(), float(metrics.height() + pad)
-        words, figures = self._words
         state = self._stats.state if self._stats is not None else CameraState.CONNECTING
         name = self._spec.name
 
@@ -527,6 +545,7 @@ class Tile(QWidget):
             cached = ((key, ratio), image)
             self._labels[slot] = cached
         painter.drawImage(target.topLeft(), cached[1])
+        self._overlay.append((target.topLeft(), cached[1]))
 
     def _font_for(self, height: float) -> tuple[QFont, QFontMetrics]:
         px = int(min(18, max(11, height / 16)))
