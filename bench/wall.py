@@ -1,0 +1,426 @@
+"""bench/wall: the real wall widget (offscreen) on 16 RTSP cameras, with ffmpeg as the anchor.
+
+    .venv/bin/python bench/wall.py --json                 # starts its own RTSP server
+    .venv/bin/python bench/wall.py --urls rtsp://... ...  # cameras it did not start
+
+Phases, one after the other so they do not compete for the two cores:
+
+1. anchor: one ``ffmpeg -rtsp_transport tcp -i URL -f null -`` per camera; CPU per decoded
+   frame over a steady window (CPU from /proc, frames from ``-progress``).
+2. wall: ``WallWidget`` on a 4×4 grid at 1920×1080; time until every tile has shown a frame,
+   then a steady window: displayed fps per tile, share of the captures' frames displayed,
+   CPU per displayed frame (this process and any children it started for decoding, not the
+   RTSP server), latency from the server's pixel clock (``commandroom.video.stamp``) to the
+   frame's arrival in its slot (and to the GUI taking it), longest GUI stall, RSS.
+3. reconnect: the server is killed, comes back on the same port; seconds until every tile
+   shows new frames again (only when the bench started the server).
+4. black hole: one camera replaced by a port that accepts and never answers; the other
+   tiles' fps.
+
+Not a test: it prints figures (``--json``: one object) and never asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from commandroom.ui.wall.layout import PRESETS, WallLayout  # noqa: E402
+from commandroom.ui.wall.tile import Tile  # noqa: E402
+from commandroom.ui.wall.wall_widget import WallWidget  # noqa: E402
+from commandroom.video.api import CameraSpec, CameraState, Frame  # noqa: E402
+from commandroom.video.stamp import FrameStamp  # noqa: E402
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+WALL_SIZE = (1920, 1080)
+
+
+# --- process figures from /proc ----------------------------------------------------------
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2 :].split()  # fields from the state on (comm may have spaces)
+
+
+def descendants(root: int, exclude: Iterable[int] = ()) -> list[int]:
+    """``root`` and every process below it, minus the subtrees of ``exclude``."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat(int(entry.name))
+            if fields is not None:
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+    skip = set(exclude)
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        if pid in skip:
+            continue
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def cpu_s(pids: Iterable[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = _stat(pid)
+        if fields is not None:
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / CLK_TCK
+
+
+def rss_mb(pids: Iterable[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = _stat(pid)
+        if fields is not None:
+            total += int(fields[21])
+    return total * PAGE_MB
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def rounded(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+# --- the ffmpeg anchor ----------------------------------------------------------------------
+
+
+def ensure_ffmpeg() -> str:
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    cmd = f". {ROOT}/scripts/lib.sh && ensure_packages ffmpeg"
+    subprocess.run(["bash", "-c", cmd], check=True, cwd=ROOT)
+    found = shutil.which("ffmpeg")
+    if not found:
+        raise SystemExit("ffmpeg still missing after apt-get install")
+    return found
+
+
+@dataclass
+class FfmpegRun:
+    proc: subprocess.Popen[str]
+    frames: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    def read_progress(self) -> None:
+        """Drain whatever ``-progress pipe:1`` wrote (non-blocking)."""
+        assert self.proc.stdout is not None
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                return
+            if line.startswith("frame="):
+                self.frames = int(line.split("=", 1)[1])
+
+
+def ffmpeg_anchor(urls: Sequence[str], warm_s: float, seconds: float) -> dict[str, float | None]:
+    ffmpeg = ensure_ffmpeg()
+    runs = [
+        FfmpegRun(
+            subprocess.Popen(
+                [
+                    *(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"),
+                    *("-rtsp_transport", "tcp", "-i", url, "-fps_mode", "passthrough"),
+                    *("-f", "null"),
+                    *("-progress", "pipe:1", "-stats_period", "0.25", "-"),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+        )
+        for url in urls
+    ]
+    try:
+        time.sleep(warm_s)
+        for run in runs:
+            run.read_progress()
+        pids = [r.proc.pid for r in runs]
+        cpu0, frames0 = cpu_s(pids), sum(r.frames for r in runs)
+        time.sleep(seconds)
+        for run in runs:
+            run.read_progress()
+        cpu1, frames1 = cpu_s(pids), sum(r.frames for r in runs)
+    finally:
+        for run in runs:
+            run.proc.terminate()
+        for run in runs:
+            try:
+                run.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                run.proc.kill()
+                run.proc.wait(5)
+    frames = frames1 - frames0
+    return {
+        "ffmpeg_cpu_ms_per_frame": rounded(1000 * (cpu1 - cpu0) / frames) if frames else None,
+        "ffmpeg_fps_mean": rounded(frames / seconds / len(urls)),
+        "ffmpeg_cores": rounded((cpu1 - cpu0) / seconds),
+    }
+
+
+# --- the wall ---------------------------------------------------------------------------------
+
+
+def run_for(seconds: float) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(max(0, round(seconds * 1000)), loop.quit)
+    loop.exec()
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, step: float = 0.005) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        run_for(step)
+    return True
+
+
+class Recorder:
+    """Tile.on_frame hook: what each tile took, and the latency of frames with a stamp."""
+
+    def __init__(self) -> None:
+        self.first: dict[int, float] = {}  # tile index → monotonic time of its first frame
+        self.last: dict[int, float] = {}
+        self.recording = False
+        self.taken: dict[int, int] = {}
+        self.seqs: dict[int, tuple[int, int]] = {}  # first and last seq in the window
+        self.slot_ms: list[float] = []
+        self.take_ms: list[float] = []
+
+    def on_frame(self, tile: Tile, frame: Frame) -> None:
+        now = time.monotonic()
+        self.first.setdefault(tile.index, now)
+        self.last[tile.index] = now
+        if not self.recording:
+            return
+        self.taken[tile.index] = self.taken.get(tile.index, 0) + 1
+        lo, _ = self.seqs.get(tile.index, (frame.seq, frame.seq))
+        self.seqs[tile.index] = (lo, frame.seq)
+        stamp = FrameStamp.decode(frame.image)
+        if stamp is not None:
+            self.slot_ms.append(frame.wall_time * 1000 - stamp)
+            self.take_ms.append(time.time() * 1000 - stamp)
+
+    def start(self) -> None:
+        self.taken, self.seqs, self.slot_ms, self.take_ms = {}, {}, [], []
+        self.recording = True
+
+
+class StallProbe:
+    """A 10 ms timer on the GUI thread; the longest gap beyond 10 ms is the worst stall."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0.0
+        self.worst = 0.0
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if self.last:
+            self.worst = max(self.worst, now - self.last - 0.010)
+        self.last = now
+
+    def start(self) -> None:
+        self.last, self.worst = 0.0, 0.0
+        self.timer.start(10)
+
+    def stop(self) -> float:
+        self.timer.stop()
+        return self.worst
+
+
+def make_wall(urls: Sequence[str]) -> tuple[WallWidget, list[CameraSpec]]:
+    specs = [CameraSpec(f"C{i:02d}", f"cam{i:02d}", url, url) for i, url in enumerate(urls, 1)]
+    layout = WallLayout.filled("bench", PRESETS["4×4"], [s.code for s in specs])
+    wall = WallWidget(specs, layout)
+    wall.resize(*WALL_SIZE)
+    return wall, specs
+
+
+def wall_run(
+    urls: Sequence[str], seconds: float, warm_s: float, exclude: Sequence[int]
+) -> tuple[WallWidget, Recorder, dict[str, float | None]]:
+    rec = Recorder()
+    Tile.on_frame = rec.on_frame
+    wall, _ = make_wall(urls)
+    me = os.getpid()
+    opened = time.monotonic()
+    wall.show()
+    live = wait_until(lambda: len(rec.first) == len(urls), timeout=60)
+    all_live_s = max(rec.first.values()) - opened if live else None
+    run_for(warm_s)
+    probe = StallProbe()
+    pids = descendants(me, exclude)
+    rss_start, cpu0 = rss_mb(pids), cpu_s(pids)
+    rec.start()
+    probe.start()
+    started = time.monotonic()
+    run_for(seconds)
+    elapsed = time.monotonic() - started
+    rec.recording = False
+    stall = probe.stop()
+    pids = descendants(me, exclude)
+    cpu1, rss_end = cpu_s(pids), rss_mb(pids)
+    taken = sum(rec.taken.values())
+    produced = sum(hi - lo + 1 for lo, hi in rec.seqs.values())
+    fps = [rec.taken.get(i, 0) / elapsed for i in range(len(urls))]
+    return (
+        wall,
+        rec,
+        {
+            "all_live_s": rounded(all_live_s, 3),
+            "fps_min": rounded(min(fps)),
+            "fps_mean": rounded(statistics.fmean(fps)),
+            "displayed_ratio": rounded(taken / produced, 4) if produced else None,
+            "cpu_ms_per_frame": rounded(1000 * (cpu1 - cpu0) / taken) if taken else None,
+            "app_cores": rounded((cpu1 - cpu0) / elapsed),
+            "latency_p50_ms": rounded(percentile(rec.slot_ms, 0.5), 1),
+            "latency_p95_ms": rounded(percentile(rec.slot_ms, 0.95), 1),
+            "latency_to_gui_p50_ms": rounded(percentile(rec.take_ms, 0.5), 1),
+            "stamped_frames": len(rec.slot_ms),
+            "gui_stall_max_ms": rounded(stall * 1000, 1),
+            "rss_start_mb": rounded(rss_start, 1),
+            "rss_end_mb": rounded(rss_end, 1),
+        },
+    )
+
+
+def reconnect_run(wall: WallWidget, rec: Recorder, server: object, tiles: int) -> float | None:
+    """Kill the server, bring it back on the same port, time until every tile is live again."""
+    server.kill()  # type: ignore[attr-defined]
+    wait_until(
+        lambda: all(t.stats is not None and t.stats.state != CameraState.LIVE for t in wall.tiles),
+        timeout=15,
+    )
+    run_for(1.0)
+    server.start()  # type: ignore[attr-defined]
+    back = time.monotonic()
+    ok = wait_until(
+        lambda: all(rec.last.get(i, 0) > back for i in range(tiles)), timeout=30, step=0.005
+    )
+    return rounded(max(rec.last[i] for i in range(tiles)) - back, 3) if ok else None
+
+
+def blackhole_run(urls: Sequence[str], seconds: float, warm_s: float) -> dict[str, float | None]:
+    from tests.rtsp_server import BlackHole
+
+    with BlackHole() as hole:
+        mixed = [*urls[:-1], hole.url("dead")]
+        rec = Recorder()
+        Tile.on_frame = rec.on_frame
+        wall, _ = make_wall(mixed)
+        wall.show()
+        healthy = range(len(mixed) - 1)
+        live = wait_until(lambda: all(i in rec.first for i in healthy), timeout=60)
+        run_for(warm_s)
+        rec.start()
+        started = time.monotonic()
+        run_for(seconds)
+        elapsed = time.monotonic() - started
+        rec.recording = False
+        dead_state = wall.tiles[-1].state_words
+        wall.shutdown()
+        wall.deleteLater()
+    fps = [rec.taken.get(i, 0) / elapsed for i in healthy]
+    taken = sum(rec.taken.get(i, 0) for i in healthy)
+    produced = sum(hi - lo + 1 for i, (lo, hi) in rec.seqs.items() if i in healthy)
+    return {
+        "blackhole_healthy_fps_min": rounded(min(fps)),
+        "blackhole_healthy_fps_mean": rounded(statistics.fmean(fps)),
+        "blackhole_healthy_displayed_ratio": rounded(taken / produced, 4) if produced else None,
+        "blackhole_all_live": live,
+        "blackhole_tile_state": dead_state,  # type: ignore[dict-item]
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--urls", nargs="+", help="cameras to use instead of a local server")
+    parser.add_argument("--cameras", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--blackhole-seconds", type=float, default=15.0)
+    parser.add_argument("--warm", type=float, default=5.0, help="seconds before measuring")
+    parser.add_argument("--no-ffmpeg", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+
+    app = QApplication.instance() or QApplication([])
+    server = None
+    if args.urls:
+        urls = list(args.urls)
+    else:
+        from tests.rtsp_server import RtspServer
+
+        mounts = [f"cam{i}" for i in range(1, args.cameras + 1)]
+        server = RtspServer(mounts=mounts, width=640, height=360, fps=15).start()
+        urls = [server.url(m) for m in mounts]
+    exclude = [server.pid] if server is not None and server.pid else []
+    result: dict[str, object] = {"cameras": len(urls), "seconds": args.seconds}
+    try:
+        if not args.no_ffmpeg:
+            result.update(ffmpeg_anchor(urls, args.warm, args.seconds))
+        wall, rec, figures = wall_run(urls, args.seconds, args.warm, exclude)
+        result.update(figures)
+        ours, anchor = result.get("cpu_ms_per_frame"), result.get("ffmpeg_cpu_ms_per_frame")
+        if isinstance(ours, float) and isinstance(anchor, float) and anchor:
+            result["cpu_ratio"] = round(ours / anchor, 3)
+        else:
+            result["cpu_ratio"] = None
+        if server is not None:
+            result["reconnect_s"] = reconnect_run(wall, rec, server, len(urls))
+        else:
+            result["reconnect_s"] = None
+        wall.shutdown()
+        wall.deleteLater()
+        run_for(0.1)
+        result.update(blackhole_run(urls, args.blackhole_seconds, args.warm))
+    finally:
+        Tile.on_frame = None
+        if server is not None:
+            server.stop()
+    del app
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        width = max(len(k) for k in result)
+        for key, value in result.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
