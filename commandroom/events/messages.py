@@ -58,6 +58,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{org} 不在该事件所属镇街/村社",
         "en": "{org} is outside the event's town/village",
     },
+    "place_out_of_scope": {
+        "zh": "新的地点不在您的辖区内",
+        "en": "The new place is outside your region",
+    },
     "duplicate_self": {"zh": "不能合并到自身", "en": "An event cannot be merged into itself"},
     "duplicate_target_invalid": {
         "zh": "被合并的目标事件 {ref} 不是有效的在办或已办事件",

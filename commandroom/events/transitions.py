@@ -163,10 +163,18 @@ def classify(
 
     if level is not None and level not in rules.ALL_LEVELS:
         raise invalid("level", "level_range")
-    if level is not None:
-        new_facts = rules.EventFacts(event.status, level, event.town_id, event.village_id)
-        if ctx.actor.best_role(Action.CLASSIFY, new_facts) is None:
-            raise invalid("level", "level_not_allowed", levels="1–2")
+
+    # The operator must be entitled to the case as it will be, not only as it was: a village
+    # room cannot raise a case above level 2, nor anyone move it out of their own region.
+    def entitled(new_level: int, town_id: int, village_id: int | None) -> bool:
+        facts = rules.EventFacts(event.status, new_level, town_id, village_id)
+        return ctx.actor.best_role(Action.CLASSIFY, facts) is not None
+
+    new_level = event.level if level is None else level
+    if not entitled(new_level, event.town_id, event.village_id):
+        raise invalid("level", "level_not_allowed", levels="1–2")
+    if grid is not None and not entitled(new_level, grid[2], grid[1]):
+        raise invalid("place", "place_out_of_scope")
     setf("category_id", category_id)
     setf("category_l1_id", category_l1_id)
     setf("level", level)

@@ -91,3 +91,22 @@ def test_escalation_restarts_the_clock_at_the_new_level(
         assert [c.level for c in handle] == [3, 4]
         assert handle[0].stopped_at == clock.now and handle[1].started_at == clock.now
         assert (handle[1].due_at - handle[1].started_at).days == 7
+
+
+def test_classify_cannot_move_a_case_out_of_the_operators_region(
+    service: CaseService, database: Database
+) -> None:
+    import pytest
+
+    from commandroom.events.errors import ValidationError
+
+    r = report(service, category="DISPUTE-NB", title="邻里纠纷")  # no rule: stays PENDING
+    assert r.status is Status.PENDING
+    with pytest.raises(ValidationError) as refused:
+        service.classify(r.event_id, "vop_a", grid_code="PS-A-01")
+    assert "place" in refused.value.fields
+    with pytest.raises(ValidationError) as too_high:
+        service.classify(r.event_id, "vop_a", level=3)
+    assert "level" in too_high.value.fields
+    moved = service.classify(r.event_id, "vop_a", grid_code="LZ-A-02", note="网格更正")
+    assert moved.status is Status.PENDING
