@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from commandroom.db.enums import Action, Role, Status, SupervisionKind
 from commandroom.db.models import Category, Event, EventAction, EventLock, Grid, Region
-from commandroom.events import transitions
+from commandroom.events import ladder, transitions
 from commandroom.events.actors import SYSTEM_USERNAME, load_actor, system_actor
 from commandroom.events.context import Change, OpContext
 from commandroom.events.errors import CaseError, NotFound, invalid
@@ -542,7 +542,7 @@ class CaseService(CasePipeline):
             Action.SLA_NOTIFY,
             event,
             SYSTEM_USERNAME,
-            lambda ctx: transitions.deadline_notice(ctx, clock_id=clock_id, stage=stage),
+            lambda ctx: ladder.deadline_notice(ctx, clock_id=clock_id, stage=stage),
             key=key,
         )
 

@@ -19,13 +19,13 @@ from commandroom.db.models import Event, ExtensionRequest, SlaClock
 from commandroom.events.actors import SYSTEM_USERNAME
 from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.errors import CaseError
-from commandroom.events.service import CaseService
-from commandroom.events.transitions import (
+from commandroom.events.ladder import (
     STAGE_DISTRICT,
     STAGE_OVERDUE,
     STAGE_SUPERVISE,
     STAGE_WARN,
 )
+from commandroom.events.service import CaseService
 
 SUPERVISE_AFTER = timedelta(days=1)
 DISTRICT_AFTER = timedelta(days=3)

@@ -50,7 +50,7 @@ from commandroom.events.demo.directory import (
 from commandroom.events.demo.timekit import Formatter, WorkTime, day_date
 from commandroom.events.rules import OPEN_STATES
 from commandroom.events.sla import DISTRICT_AFTER, SUPERVISE_AFTER
-from commandroom.events.transitions import (
+from commandroom.events.ladder import (
     STAGE_DISTRICT,
     STAGE_OVERDUE,
     STAGE_SUPERVISE,
