@@ -66,6 +66,16 @@ def test_saved_layouts_come_back_from_the_database(
     window.load_saved("九宫格")
     assert window.wall.wall_layout.grid == PRESETS["3×3"]
     assert window.wall.wall_layout.name == "九宫格"
+
+    window.grid_box.textActivated.emit("2×2")
+    with qtbot.waitSignal(store.sig_loaded):
+        window.save_current("四宫格")
+    window.tour_kind.setCurrentIndex(window.tour_kind.findData("layouts"))
+    window.tour_action.setChecked(True)
+    assert window.tour is not None
+    names = [s.layout.name for s in window.tour.steps if s.layout]
+    assert names == ["九宫格"] * 3 + ["四宫格"] * 5  # every page of each: 20 cameras
+    assert window.wall.wall_layout.name == "九宫格"  # the first step is on screen
     window.close()
 
 

@@ -99,6 +99,11 @@ class WallWindow(QMainWindow):
         self.tour_action.setCheckable(True)
         self.tour_action.toggled.connect(self.set_touring)
         bar.addAction(self.tour_action)
+        self.tour_kind = QComboBox(self)
+        self.tour_kind.addItem(self.tr("分页"), "pages")
+        self.tour_kind.addItem(self.tr("已存布局"), "layouts")
+        self.tour_kind.setToolTip(self.tr("轮巡本布局的各页, 或依次轮巡已存布局"))
+        bar.addWidget(self.tour_kind)
         self.dwell = QSpinBox(self)
         self.dwell.setRange(5, 600)
         self.dwell.setValue(int(DEFAULT_DWELL_S))
@@ -147,8 +152,14 @@ class WallWindow(QMainWindow):
             self.tour.stop()
             self.tour.deleteLater()
             self.tour = None
-        if on:
-            self.tour = Tour.through_pages(self.wall, float(self.dwell.value()))
+        if not on:
+            return
+        dwell = float(self.dwell.value())
+        if self.tour_kind.currentData() == "layouts" and self._saved:
+            self.tour = Tour.through_layouts(self.wall, list(self._saved.values()), dwell)
+            self.tour.start()
+        else:
+            self.tour = Tour.through_pages(self.wall, dwell)
             self.tour.start(self.wall.page)
 
     def set_full_screen(self, on: bool) -> None:
