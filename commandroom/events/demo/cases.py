@@ -48,8 +48,6 @@ from commandroom.events.demo.directory import (
     VillageInfo,
 )
 from commandroom.events.demo.timekit import Formatter, WorkTime, day_date
-from commandroom.events.rules import OPEN_STATES
-from commandroom.events.sla import DISTRICT_AFTER, SUPERVISE_AFTER
 from commandroom.events.ladder import (
     STAGE_DISTRICT,
     STAGE_OVERDUE,
@@ -57,6 +55,8 @@ from commandroom.events.ladder import (
     STAGE_TEXT,
     STAGE_WARN,
 )
+from commandroom.events.rules import OPEN_STATES
+from commandroom.events.sla import DISTRICT_AFTER, SUPERVISE_AFTER
 
 CLIENT_HOST = "demo-seed"
 SWEEP_PERIOD = 60  # the history assumes an SLA sweep every minute
