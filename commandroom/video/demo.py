@@ -21,7 +21,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +33,9 @@ from commandroom.video.core import CaptureCore, Phase
 from commandroom.video.policy import CapturePolicy
 from commandroom.video.rtsp import Failure, mask_url
 from commandroom.video.stamp import FrameStamp
+
+# The rooms read Shanghai time whatever the machine's zone (as events.deadlines.LOCAL_TZ).
+CLOCK_TZ = ZoneInfo("Asia/Shanghai")
 
 _GLYPHS: dict[str, tuple[int, ...]] = {
     "0": (0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E),
@@ -169,7 +174,7 @@ def render(spec: DemoSpec, size: tuple[int, int], t: float, hue: int = 0) -> npt
     by = height // 2 - box // 2
     image[by : by + box, bx : bx + box, :3] = (40, 200, 250)
     scale = max(1, height // 120)
-    clock = time.strftime("%H:%M:%S", time.localtime(t)) + f".{int(t * 10) % 10}"
+    clock = datetime.fromtimestamp(t, CLOCK_TZ).strftime("%H:%M:%S") + f".{int(t * 10) % 10}"
     margin = 4 * scale
     draw_text(image, spec.name, margin, height - margin - 7 * scale, scale, (255, 255, 255))
     clock_w = text_mask(clock, scale).shape[1]
