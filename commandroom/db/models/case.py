@@ -54,6 +54,8 @@ class Event(Base):
         Index("ix_event_reported", "reported_at"),
         Index("ix_event_status_reported", "status", "reported_at"),
         Index("ix_event_town_reported", "town_id", "reported_at"),
+        # A town's list filtered by one status (a tab) walks this in date order.
+        Index("ix_event_town_status_reported", "town_id", "status", "reported_at"),
         Index("ix_event_open_due", "is_open", "due_at"),
     )
 

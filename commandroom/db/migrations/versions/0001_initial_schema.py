@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 00:08:57.938724
+Create Date: 2026-11-27 01:45:52.004736
 """
 
 from collections.abc import Sequence
@@ -280,6 +280,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_event_status_reported', ['status', 'reported_at'], unique=False)
         batch_op.create_index('ix_event_town_reported', ['town_id', 'reported_at'], unique=False)
         batch_op.create_index('ix_event_town_status_level', ['town_id', 'status', 'level'], unique=False)
+        batch_op.create_index('ix_event_town_status_reported', ['town_id', 'status', 'reported_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_village_id'), ['village_id'], unique=False)
 
     op.create_table('role_grant',
@@ -518,6 +519,7 @@ def downgrade() -> None:
     op.drop_table('role_grant')
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_village_id'))
+        batch_op.drop_index('ix_event_town_status_reported')
         batch_op.drop_index('ix_event_town_status_level')
         batch_op.drop_index('ix_event_town_reported')
         batch_op.drop_index('ix_event_status_reported')
