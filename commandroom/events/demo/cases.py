@@ -1041,11 +1041,19 @@ class Case:
         if not self.detail:
             self._history_import()
         fmt = ctx.fmt
-        db = fmt.db
         tables = ctx.rows.tables
         status = self.status
         assert status is not None
         reporter = self.reporter
+        memo: dict[int, str] = {}  # several of a case's times coincide (report = dispatch …)
+        reported = memo[self.reported] = fmt.db(self.reported)
+
+        def db(ts: int) -> str:
+            text = memo.get(ts)
+            if text is None:
+                text = memo[ts] = fmt.db(ts)
+            return text
+
         tables["event"].append(
             (
                 self.id,
@@ -1070,7 +1078,7 @@ class Case:
                 self.lng,
                 self.camera,
                 None if self.occurred is None else db(self.occurred),
-                db(self.reported),
+                reported,
                 None if self.accepted is None else db(self.accepted),
                 None if self.dispatched is None else db(self.dispatched),
                 None if self.signed is None else db(self.signed),
@@ -1103,7 +1111,7 @@ class Case:
                 self.dispatch_count,
                 self.extension_days,
                 self.version,
-                db(self.reported),
+                reported,
                 db(self.updated),
             )
         )

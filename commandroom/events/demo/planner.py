@@ -184,6 +184,7 @@ class Generator:
         self.detail_from = None if detail_days is None else self.now - detail_days * DAY
         self.status_counts: dict[str, int] = {}
         self.compact = 0
+        self._code_prefix: dict[tuple[int, int], str] = {}
         self.fast = True  # arithmetic shortcut for plain compact closures (tests turn it off)
         self.seq: dict[tuple[int, int], int] = {}
         self.recent: dict[int, deque[tuple[int, str, int, int | None, int, str, str]]] = {}
@@ -518,7 +519,10 @@ class Generator:
         seq = self.seq.get(key, 0) + 1
         self.seq[key] = seq
         event_id = ctx.take("event")
-        code = format_code(town.abbr, day_date(day), seq)
+        prefix = self._code_prefix.get(key)
+        if prefix is None:
+            prefix = self._code_prefix[key] = format_code(town.abbr, day_date(day), 0)[:-4]
+        code = f"{prefix}{seq:04d}"
         village = plan.village
         place = village.stem if village else town.short
         values = {
