@@ -15,9 +15,6 @@ import queue
 import traceback
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from commandroom.events.demo.planner import Generator
-
 from sqlalchemy import Connection, Table, text
 
 from commandroom.db.models import (
@@ -30,11 +27,11 @@ from commandroom.db.models import (
     SlaClock,
     Supervision,
 )
-from commandroom.events.demo.cases import (
-    TABLE_COLUMNS,
-    Rows,
-)
+from commandroom.events.demo.cases import TABLE_COLUMNS, Rows
 from commandroom.events.demo.timekit import day_date
+
+if TYPE_CHECKING:
+    from commandroom.events.demo.planner import Generator
 
 BULK_INDEX_THRESHOLD = 100_000  # bulk-load measures from this many events on
 FORK_THRESHOLD = 50_000  # generate in forked processes from this many events on

@@ -33,12 +33,16 @@ What the history looks like (decisions where DOMAIN.md leaves room):
 * No photo attachments are written (see ``cases``).
 
 Rows are built in Python with ids assigned here (max(id) + 1 onwards) and written in large
-batches — for large loads by this process while a forked child generates the next batch —
-``executemany`` of tuples on
-SQLite (synchronous=OFF for the load), ``COPY`` on PostgreSQL (time zone UTC, the NOTIFY
-trigger disabled for the load so millions of rows do not queue millions of notifications).
-For large loads the secondary indexes of the big tables are dropped first and rebuilt after
-(measured faster on both engines); tables are ANALYZEd at the end.
+batches (``bulk``): ``executemany`` of tuples on SQLite, ``COPY`` on PostgreSQL. From
+100,000 events on, two forked processes generate halves of the period while this one
+writes; SQLite loads without fsync, with a 1 GiB page cache and a rollback journal instead
+of WAL; PostgreSQL truncates the (empty) event tables so COPY writes frozen rows, drops the
+loaded tables' secondary indexes and foreign keys and adds them back at the end (one join
+per key checks every row), with the NOTIFY trigger off for the load. Tables are ANALYZEd.
+
+``tests/events/test_demo_seed.py`` replays a generated history through ``CaseService`` into
+a second database and requires identical rows (ids, versions, dues, hashes), and compares
+the compact shortcut with the step-by-step path.
 """
 
 from __future__ import annotations
@@ -71,20 +75,10 @@ from commandroom.events.demo.bulk import (
     sqlite_bulk_pragmas,
     write_code_seq,
 )
-from commandroom.events.demo.cases import (
-    Context,
-)
-from commandroom.events.demo.directory import (
-    Directory,
-)
+from commandroom.events.demo.cases import Context
+from commandroom.events.demo.directory import Directory
 from commandroom.events.demo.planner import DETAIL_DAYS, LIVE_DAYS, Generator
-from commandroom.events.demo.timekit import (
-    DAY,
-    WorkTime,
-    day_date,
-    local_day,
-    to_ts,
-)
+from commandroom.events.demo.timekit import DAY, WorkTime, day_date, local_day, to_ts
 from commandroom.events.errors import CaseError
 
 __all__ = [

@@ -15,35 +15,13 @@ from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import Any, TypeVar
 
-from commandroom.db.enums import (
-    DeadlineUnit,
-    OrgKind,
-    Source,
-    Status,
-    Urgency,
-)
+from commandroom.db.enums import DeadlineUnit, OrgKind, Source, Status, Urgency
 from commandroom.events.codes import format_code
 from commandroom.events.demo import catalogue as cat
-from commandroom.events.demo.cases import (
-    Case,
-    Context,
-)
-from commandroom.events.demo.directory import (
-    CategoryInfo,
-    GridInfo,
-    Person,
-    TownInfo,
-    VillageInfo,
-)
+from commandroom.events.demo.cases import Case, Context
+from commandroom.events.demo.directory import CategoryInfo, GridInfo, Person, TownInfo, VillageInfo
 from commandroom.events.demo.story import P_LATE, Story
-from commandroom.events.demo.timekit import (
-    DAY,
-    HOUR,
-    MINUTE,
-    day_date,
-    day_start,
-    local_day,
-)
+from commandroom.events.demo.timekit import DAY, HOUR, MINUTE, day_date, day_start, local_day
 from commandroom.events.errors import CaseError
 
 LIVE_DAYS = 7

@@ -26,6 +26,7 @@ __all__ = ["DEMO_PASSWORD", "SeedReport", "seed_demo"]
 
 @dataclass(frozen=True)
 class SeedReport:
+    regions: int  # district + towns + villages
     towns: int
     villages: int
     grids: int
@@ -89,6 +90,7 @@ def seed_demo(
                 history.sqlite_bulk_pragmas(conn.connection.driver_connection, False, journal=bulk)
     with db.reading() as session:
         counts = {
+            "regions": session.scalar(select(func.count(Region.id))),
             "villages": session.scalar(
                 select(func.count(Region.id)).where(Region.level == RegionLevel.VILLAGE)
             ),
@@ -98,6 +100,7 @@ def seed_demo(
             "actions": session.scalar(select(func.count(EventAction.id))),
         }
     return SeedReport(
+        regions=int(counts["regions"] or 0),
         towns=summary.towns,
         villages=int(counts["villages"] or 0),
         grids=int(counts["grids"] or 0),

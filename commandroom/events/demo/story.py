@@ -12,37 +12,16 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from commandroom.events.demo.planner import Generator, Plan
-
-
-from commandroom.db.enums import (
-    Action,
-    ClockKind,
-    ClockOutcome,
-    RequestKind,
-    Source,
-    Status,
-)
+from commandroom.db.enums import Action, ClockKind, ClockOutcome, RequestKind, Source, Status
 from commandroom.events.demo import catalogue as cat
-from commandroom.events.demo.cases import (
-    DISTRICT_S,
-    SUPERVISE_S,
-    Case,
-    Clock,
-    tick,
-)
-from commandroom.events.demo.directory import (
-    Person,
-)
-from commandroom.events.demo.timekit import (
-    DAY,
-    HOUR,
-    MINUTE,
-    local_day,
-)
+from commandroom.events.demo.cases import DISTRICT_S, SUPERVISE_S, Case, Clock, tick
+from commandroom.events.demo.directory import Person
+from commandroom.events.demo.timekit import DAY, HOUR, MINUTE, local_day
 from commandroom.events.rules import RULES
 from commandroom.events.sla import ARCHIVE_AFTER
+
+if TYPE_CHECKING:
+    from commandroom.events.demo.planner import Generator, Plan
 
 S = Status
 P_LATE = {1: 0.04, 2: 0.04, 3: 0.08, 4: 0.08}  # share of closed cases resolved after the due
