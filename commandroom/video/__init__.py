@@ -11,7 +11,7 @@ from commandroom.video.api import (
     Frame,
 )
 from commandroom.video.policy import CapturePolicy
-from commandroom.video.rtsp import mask_url
+from commandroom.video.rtsp_proto import mask_url
 from commandroom.video.stamp import FrameStamp
 
 __all__ = [

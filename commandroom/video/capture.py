@@ -28,7 +28,7 @@ from av.video.reformatter import VideoReformatter
 
 from commandroom.video.core import CaptureCore, Phase
 from commandroom.video.policy import CapturePolicy, backoff_delay
-from commandroom.video.rtsp import Failure, RtspError, Target, mask_url
+from commandroom.video.rtsp_proto import Failure, RtspError, Target, mask_url
 from commandroom.video.sources import AvSource, RtpSource, Source, SourceError
 
 # While waiting after these failures, a cheap TCP probe tells when the camera listens again.

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from commandroom.video import snapshot as snapshot_codec
 from commandroom.video.api import CameraState, CameraStats, Frame
 from commandroom.video.policy import CapturePolicy, FrozenDetector, RateMeter
-from commandroom.video.rtsp import Failure
+from commandroom.video.rtsp_proto import Failure
 
 # How a never-live camera's failure reads on its tile.
 _BAD_ADDRESS = {Failure.BAD_URL, Failure.DNS, Failure.NOT_FOUND}

@@ -31,7 +31,7 @@ import numpy.typing as npt
 from commandroom.video.api import CameraState
 from commandroom.video.core import CaptureCore, Phase
 from commandroom.video.policy import CapturePolicy
-from commandroom.video.rtsp import Failure, mask_url
+from commandroom.video.rtsp_proto import Failure, mask_url
 from commandroom.video.stamp import FrameStamp
 
 # The rooms read Shanghai time whatever the machine's zone (as events.deadlines.LOCAL_TZ).

@@ -27,7 +27,8 @@ from typing import Protocol
 import av
 import av.error
 
-from commandroom.video.rtsp import Failure, RtspClient, RtspError, mask_url
+from commandroom.video.rtsp import RtspClient
+from commandroom.video.rtsp_proto import Failure, RtspError, mask_url
 
 SourceError = RtspError
 

@@ -13,16 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from commandroom.video.rtsp import (
-    START_CODE,
-    Depacketizer,
-    Failure,
-    RtspClient,
-    RtspError,
-    Target,
-    _Authenticator,
-    parse_sdp,
-)
+from commandroom.video.rtp import START_CODE, Depacketizer
+from commandroom.video.rtsp import RtspClient
+from commandroom.video.rtsp_proto import Failure, RtspError, Target, _Authenticator, parse_sdp
 
 
 def rtp(seq: int, ts: int, payload: bytes, marker: bool = False) -> bytes:
