@@ -27,7 +27,7 @@ from commandroom.db.models import (
     SlaClock,
     Supervision,
 )
-from commandroom.events.demo.cases import TABLE_COLUMNS, Rows
+from commandroom.events.demo.caserows import TABLE_COLUMNS, Rows
 from commandroom.events.demo.timekit import day_date
 
 if TYPE_CHECKING:

@@ -75,7 +75,7 @@ from commandroom.events.demo.bulk import (
     sqlite_bulk_pragmas,
     write_code_seq,
 )
-from commandroom.events.demo.cases import Context
+from commandroom.events.demo.caserows import Context
 from commandroom.events.demo.directory import Directory
 from commandroom.events.demo.planner import DETAIL_DAYS, LIVE_DAYS, Generator
 from commandroom.events.demo.timekit import DAY, WorkTime, day_date, local_day, to_ts

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from commandroom.db.enums import Action, ClockKind, ClockOutcome, RequestKind, Source, Status
 from commandroom.events.demo import catalogue as cat
-from commandroom.events.demo.cases import DISTRICT_S, SUPERVISE_S, Case, Clock, tick
+from commandroom.events.demo.cases import Case
+from commandroom.events.demo.casestate import DISTRICT_S, SUPERVISE_S, Clock, tick
 from commandroom.events.demo.directory import Person
 from commandroom.events.demo.timekit import DAY, HOUR, MINUTE, local_day
 from commandroom.events.rules import RULES
