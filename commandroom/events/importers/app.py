@@ -50,7 +50,7 @@ from commandroom.events.importers.lookups import (
     canonical_hash,
     check_may_report,
     existing_keys,
-    parse_json_object,
+    json_objects,
 )
 from commandroom.events.importers.report import (
     FileProblem,
@@ -59,7 +59,6 @@ from commandroom.events.importers.report import (
     LineError,
     LineProblem,
     file_failed,
-    undecodable,
 )
 from commandroom.events.importers.source import read_lines
 from commandroom.events.importers.values import (
@@ -101,19 +100,7 @@ def import_app(service: CaseService, path: Path | str) -> ImportReport:
         decoded = read_lines(path)
     except FileProblem as problem:
         return file_failed(path, "jsonl", problem)
-    errors: list[LineError] = []
-    objects: list[tuple[int, dict[str, Any]]] = []
-    for ln in decoded.lines:
-        if not ln.text.strip():
-            continue
-        if ln.bad_bytes:
-            errors.append(undecodable(ln.number, ln.number, decoded.encoding))
-            continue
-        obj, bad = parse_json_object(ln.text, ln.number)
-        if bad is not None:
-            errors.append(bad)
-        elif obj is not None:
-            objects.append((ln.number, obj))
+    objects, errors = json_objects(decoded)
     with service.db.reading() as session:
         records, more = _validate(session, objects, path.parent)
     return finish(

@@ -62,7 +62,7 @@ from commandroom.events.importers.lookups import (
     Catalog,
     check_may_report,
     existing_keys,
-    parse_json_object,
+    json_objects,
 )
 from commandroom.events.importers.report import (
     Both,
@@ -253,18 +253,8 @@ def _header(cells: list[str], line: int) -> tuple[list[str | None], list[LineErr
 
 def _jsonl_rows(decoded: DecodedFile) -> tuple[list[Row], list[LineError]]:
     rows: list[Row] = []
-    errors: list[LineError] = []
-    for ln in decoded.lines:
-        if not ln.text.strip():
-            continue
-        if ln.bad_bytes:
-            errors.append(undecodable(ln.number, ln.number, decoded.encoding))
-            continue
-        obj, problem = parse_json_object(ln.text, ln.number)
-        if problem is not None:
-            errors.append(problem)
-            continue
-        assert obj is not None
+    objects, errors = json_objects(decoded)
+    for number, obj in objects:
         row: dict[str, Any] = {}
         keys: dict[str, str] = {}
         for key, value in obj.items():
@@ -272,12 +262,12 @@ def _jsonl_rows(decoded: DecodedFile) -> tuple[list[Row], list[LineError]]:
             if name is None:
                 continue
             if name in keys:
-                dup = line_error(ln.number, name, "duplicate_key", json_key=key, other=keys[name])
+                dup = line_error(number, name, "duplicate_key", json_key=key, other=keys[name])
                 errors.append(dup)
                 continue
             keys[name] = key
             row[name] = value
-        rows.append((ln.number, row))
+        rows.append((number, row))
     return rows, errors
 
 

@@ -17,7 +17,8 @@ from commandroom.db.models import Category, EventAction, Grid, Region
 from commandroom.events import rules
 from commandroom.events.actors import load_actor
 from commandroom.events.errors import CaseError, NotFound
-from commandroom.events.importers.report import LineError, LineProblem, line_error
+from commandroom.events.importers.report import LineError, LineProblem, line_error, undecodable
+from commandroom.events.importers.source import DecodedFile
 
 # --- lookups -----------------------------------------------------------------------------
 
@@ -239,6 +240,24 @@ def parse_json_object(text: str, line: int) -> tuple[dict[str, Any] | None, Line
     if not isinstance(obj, dict):
         return None, line_error(line, None, "json_not_object")
     return obj, None
+
+
+def json_objects(decoded: DecodedFile) -> tuple[list[tuple[int, dict[str, Any]]], list[LineError]]:
+    """Every non-blank line of a JSON Lines file as (line number, object), plus the bad lines."""
+    objects: list[tuple[int, dict[str, Any]]] = []
+    errors: list[LineError] = []
+    for ln in decoded.lines:
+        if not ln.text.strip():
+            continue
+        if ln.bad_bytes:
+            errors.append(undecodable(ln.number, ln.number, decoded.encoding))
+            continue
+        obj, problem = parse_json_object(ln.text, ln.number)
+        if problem is not None:
+            errors.append(problem)
+        elif obj is not None:
+            objects.append((ln.number, obj))
+    return objects, errors
 
 
 def canonical_hash(obj: object) -> str:
