@@ -344,19 +344,31 @@ def _check_extension(ctx: OpContext, days: int | None) -> int:
     return days
 
 
+def _new_request(
+    ctx: OpContext, kind: RequestKind, reason: str, **fields: object
+) -> ExtensionRequest:
+    request = ExtensionRequest(
+        event_id=ctx.event.id,
+        kind=kind,
+        requested_by=ctx.actor.user_id,
+        requested_at=ctx.now,
+        reason=reason,
+        **fields,
+    )
+    ctx.session.add(request)
+    return request
+
+
+def _approve(ctx: OpContext, request: ExtensionRequest) -> None:
+    request.status = RequestStatus.APPROVED
+    request.decided_by = ctx.actor.user_id
+    request.decided_at = ctx.now
+
+
 def request_extension(ctx: OpContext, *, days: int | None, note: str | None) -> Change:
     days = _check_extension(ctx, days)
     reason = _require(note, "reason")
-    ctx.session.add(
-        ExtensionRequest(
-            event_id=ctx.event.id,
-            kind=RequestKind.EXTENSION,
-            requested_by=ctx.actor.user_id,
-            requested_at=ctx.now,
-            days=days,
-            reason=reason,
-        )
-    )
+    _new_request(ctx, RequestKind.EXTENSION, reason, days=days)
     return Change(comment=reason, payload={"days": days}, touches_event=False)
 
 
@@ -364,19 +376,9 @@ def extend(ctx: OpContext, *, days: int | None, note: str | None) -> Change:
     pending = _pending_request(ctx, RequestKind.EXTENSION)
     days = _check_extension(ctx, days if days is not None else (pending.days if pending else None))
     reason = _require(note or (pending.reason if pending else None), "reason")
-    request = pending or ExtensionRequest(
-        event_id=ctx.event.id,
-        kind=RequestKind.EXTENSION,
-        requested_by=ctx.actor.user_id,
-        requested_at=ctx.now,
-        days=days,
-        reason=reason,
-    )
+    request = pending or _new_request(ctx, RequestKind.EXTENSION, reason, days=days)
     request.days = days
-    request.status = RequestStatus.APPROVED
-    request.decided_by = ctx.actor.user_id
-    request.decided_at = ctx.now
-    ctx.session.add(request)
+    _approve(ctx, request)
     policy = ctx.policy()
     clocks.extend_handle_clock(
         ctx.session, ctx.event.id, days, policy.unit, ctx.calendar, policy.warn_pct
@@ -390,16 +392,7 @@ def request_hold(ctx: OpContext, *, review_date: date | None, note: str | None) 
     reason = _require(note, "reason")
     if review_date is None:
         raise invalid("review_date")
-    ctx.session.add(
-        ExtensionRequest(
-            event_id=ctx.event.id,
-            kind=RequestKind.HOLD,
-            requested_by=ctx.actor.user_id,
-            requested_at=ctx.now,
-            review_date=review_date,
-            reason=reason,
-        )
-    )
+    _new_request(ctx, RequestKind.HOLD, reason, review_date=review_date)
     return Change(
         comment=reason, payload={"review_date": review_date.isoformat()}, touches_event=False
     )
@@ -411,18 +404,9 @@ def hold(ctx: OpContext, *, review_date: date | None, note: str | None) -> Chang
     if review is None:
         raise invalid("review_date")
     reason = _require(note or (pending.reason if pending else None), "reason")
-    request = pending or ExtensionRequest(
-        event_id=ctx.event.id,
-        kind=RequestKind.HOLD,
-        requested_by=ctx.actor.user_id,
-        requested_at=ctx.now,
-        reason=reason,
-    )
+    request = pending or _new_request(ctx, RequestKind.HOLD, reason, review_date=review)
     request.review_date = review
-    request.status = RequestStatus.APPROVED
-    request.decided_by = ctx.actor.user_id
-    request.decided_at = ctx.now
-    ctx.session.add(request)
+    _approve(ctx, request)
     clocks.pause_handle_clock(ctx.session, ctx.event.id, ctx.now)
     return Change(comment=reason, payload={"review_date": review.isoformat()})
 
