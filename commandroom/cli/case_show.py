@@ -2,7 +2,7 @@
 report, 12345 tickets, deadline clocks, attachments, supervision, requests and timeline.
 
 Kept apart from ``case_cmds.py`` (the action commands) because it is all presentation; the
-data itself comes from ``case_view.case_detail``, which ``--json`` prints as is.
+data itself comes from ``events.case_detail``, which ``--json`` prints as is.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import json
 from typing import Any
 
 from commandroom.cli import output
-from commandroom.cli.case_view import case_detail
 from commandroom.cli.context import Ctx
 from commandroom.cli.lang import clock_name, clock_outcome, header, role_name, source_name
 from commandroom.db.base import utcnow
 from commandroom.events import messages
+from commandroom.events.case_detail import case_detail
 
 FIELD_LABELS: dict[str, str] = {
     "id": "ID",

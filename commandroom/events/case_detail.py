@@ -1,7 +1,8 @@
-"""``case show``: one case with everything recorded about it, as plain data.
+"""One case with everything recorded about it, as plain data (``case show`` and the UI).
 
 Read straight from the tables in one read-only session (reads never go through the
-service); the result is a dict of JSON-ready values so text and ``--json`` show the same.
+service); the result is a dict of JSON-ready values so the CLI's text and ``--json`` show the
+same, and ``events.casefile`` turns the same dict into the case panel's typed read model.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from commandroom.db.models import (
     User,
 )
 from commandroom.events.deadlines import countdown_text, elapsed_fraction, light_for
-from commandroom.events.service import find_event
+from commandroom.events.pipeline import find_event
 
 
 def _columns(obj: object, skip: tuple[str, ...] = ()) -> dict[str, Any]:
