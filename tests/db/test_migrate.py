@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, text
 
 from commandroom.db.engine import make_engine
 from commandroom.db.migrate import (
     SchemaState,
+    alembic_config,
     check_models_match,
     head_revision,
     schema_status,
@@ -59,6 +61,54 @@ def test_unknown_revision_means_the_database_is_ahead(db_url: str) -> None:
 def test_models_match_the_migrations(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
+        check_models_match(engine)
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_0001_keeps_accounts_and_starts_their_counters_at_zero(
+    empty_engine: Engine,
+) -> None:
+    """A station database made before the login lockout upgrades in place (0001 → head)."""
+    upgrade(empty_engine, "0001")
+    with empty_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO region (id, code, name, level) VALUES (1, 'KQ', '柯桥区', 'district')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO org (id, code, name, kind, region_id)"
+                " VALUES (1, 'KQ-CENTER', '区社会治理中心', 'district_center', 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO user_account (id, username, name, org_id, full_time, active)"
+                " VALUES (7, 'disp_LZ', '王调度', 1, true, true)"
+            )
+        )
+    assert schema_status(empty_engine).state is SchemaState.BEHIND
+    upgrade(empty_engine)
+    assert schema_status(empty_engine).state is SchemaState.CURRENT
+    with empty_engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT username, failed_logins, locked_until FROM user_account WHERE id = 7")
+        ).one()
+        audits = conn.execute(text("SELECT count(*) FROM login_audit")).scalar_one()
+    assert tuple(row) == ("disp_LZ", 0, None)
+    assert audits == 0
+    check_models_match(empty_engine)
+
+
+def test_0002_downgrades_and_upgrades_again(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        command.downgrade(alembic_config(engine), "0001")
+        assert schema_status(engine).current == "0001"
+        upgrade(engine)
+        assert schema_status(engine).state is SchemaState.CURRENT
         check_models_match(engine)
     finally:
         engine.dispose()

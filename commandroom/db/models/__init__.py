@@ -11,7 +11,7 @@ from commandroom.db.models.case import (
 from commandroom.db.models.catalog import Category, DispatchRule
 from commandroom.db.models.geo import Grid, Region
 from commandroom.db.models.meta import DatabaseMeta
-from commandroom.db.models.people import Org, RoleGrant, User
+from commandroom.db.models.people import LoginAudit, Org, RoleGrant, User
 from commandroom.db.models.sla import (
     EventLock,
     ExtensionRequest,
@@ -36,6 +36,7 @@ __all__ = [
     "ExtensionRequest",
     "ExternalTicket",
     "Grid",
+    "LoginAudit",
     "Org",
     "Region",
     "RoleGrant",
