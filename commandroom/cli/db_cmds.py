@@ -12,10 +12,9 @@ from commandroom.cli.context import Ctx, schema_error
 from commandroom.cli.lang import t
 from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.db.chain import verify_chains
-from commandroom.db.engine import Database
 from commandroom.db.migrate import SchemaState, schema_status, upgrade
 from commandroom.db.models import Event, EventAction
-from commandroom.db.models.meta import DEMO_KEY, DEMO_VALUE, DatabaseMeta
+from commandroom.events.demo.database import mark_demo
 
 # A broken hash chain is neither bad input nor a conflict: scripts that check the audit log
 # nightly can tell it apart from every other failure.
@@ -99,13 +98,6 @@ def print_report(ctx: Ctx, report: Any, skip: tuple[str, ...] = ()) -> None:
         else:
             text = str(value)
         ctx.print(f"  {name.ljust(width)}  {text}")
-
-
-def mark_demo(db: Database) -> None:
-    """Record that this database holds demo data, so ``commandroom demo`` may re-use it."""
-    with db.writing() as s:
-        if s.get(DatabaseMeta, DEMO_KEY) is None:
-            s.add(DatabaseMeta(key=DEMO_KEY, value=DEMO_VALUE))
 
 
 def run_seed(ctx: Ctx) -> int:

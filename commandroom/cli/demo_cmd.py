@@ -11,30 +11,30 @@ from __future__ import annotations
 
 import importlib
 import shlex
-from pathlib import Path
-from typing import Any
 
-import platformdirs
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL, make_url
 
 from commandroom.cli.context import CliError, Ctx, schema_error
-from commandroom.cli.db_cmds import mark_demo, print_report
+from commandroom.cli.db_cmds import print_report
 from commandroom.cli.lang import role_name, t
 from commandroom.cli.output import display_width, pad
 from commandroom.cli.parsing import Help, Parser, SubParsers
-from commandroom.db.engine import APP_NAME, display_url, resolve_url
+from commandroom.db.engine import display_url, resolve_url
 from commandroom.db.enums import RegionLevel, Role, Status
-from commandroom.db.migrate import SchemaState, schema_status, upgrade
+from commandroom.db.migrate import SchemaState
 from commandroom.db.models import Event, Grid, Region, RoleGrant, User
-from commandroom.db.models.meta import DEMO_KEY, DEMO_VALUE, DatabaseMeta
+from commandroom.events.demo.database import (
+    DemoResetRefused,
+    DemoSchemaAhead,
+    NotDemoDatabase,
+    default_demo_path,
+    prepare_demo_database,
+    reset_demo_file,
+)
 
 LOGINS_PER_ROLE = 3
 DEMO_SHOWN_ELSEWHERE = ("towns", "villages", "grids", "users", "events", "logins", "demo_password")
-
-
-def default_demo_path() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "demo.sqlite3"
 
 
 def add_parser(
@@ -67,11 +67,10 @@ def _demo_url(ctx: Ctx) -> URL:
 
 
 def _reset(ctx: Ctx, url: URL) -> None:
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        raise CliError("demo_reset_sqlite_only", url=display_url(url))
-    base = Path(url.database)
-    for path in (base, Path(f"{base}-wal"), Path(f"{base}-shm"), Path(f"{base}-journal")):
-        path.unlink(missing_ok=True)
+    try:
+        reset_demo_file(url)
+    except DemoResetRefused:
+        raise CliError("demo_reset_sqlite_only", url=display_url(url)) from None
 
 
 def _password() -> str | None:
@@ -160,24 +159,14 @@ def run_demo(ctx: Ctx) -> int:
     if ctx.args.reset:
         _reset(ctx, url)
     db = ctx.open()
-    status = schema_status(db.engine)
-    if status.state is SchemaState.AHEAD:
-        raise schema_error(status.state, status.current)
-    if status.state is not SchemaState.CURRENT:
-        upgrade(db.engine)
-    with db.reading() as s:
-        seeded = s.scalar(select(Region.id).limit(1)) is not None
-        kind = s.scalar(select(DatabaseMeta.value).where(DatabaseMeta.key == DEMO_KEY))
-    report: Any = None
-    if seeded:
-        if kind != DEMO_VALUE:
-            raise CliError("demo_not_demo_db", url=display_url(url))
-    else:
-        from commandroom.events.demo.seed import seed_demo
-
-        a = ctx.args
-        report = seed_demo(db, seed=a.seed, events=a.events, days=a.days, towns=a.towns)
-        mark_demo(db)
+    a = ctx.args
+    try:
+        report = prepare_demo_database(db, seed=a.seed, events=a.events, days=a.days, towns=a.towns)
+    except DemoSchemaAhead as exc:
+        raise schema_error(SchemaState.AHEAD, exc.params.get("current")) from None
+    except NotDemoDatabase:
+        raise CliError("demo_not_demo_db", url=display_url(url)) from None
+    seeded = report is None
 
     lang = ctx.lang
     ctx.print(t("demo_reused" if seeded else "demo_created", lang))
