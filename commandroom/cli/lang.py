@@ -1,7 +1,8 @@
 """The CLI's language and its own words; case messages come from ``events.messages``.
 
 CLI-only texts live here rather than in the shared catalogue because nothing else shows
-them; labels the UI will also need (statuses, actions) are read from ``events.messages``.
+them; labels the UI also shows (statuses, actions, roles, sources, clocks) live in
+``events.messages`` and are re-exported here for the CLI's existing callers.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from commandroom.events import messages
+from commandroom.events.messages import CLOCK_NAMES, CLOCK_OUTCOMES, ROLE_NAMES, SOURCE_NAMES
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -190,49 +192,6 @@ EN_ACTION_DONE: dict[str, str] = {
     "comment": "commented",
     "attach": "attached",
     "classify": "classified",
-}
-
-SOURCE_NAMES: dict[str, dict[str, str]] = {
-    "grid_app": {"zh": "网格员App", "en": "grid app"},
-    "hotline_12345": {"zh": "12345热线", "en": "12345 hotline"},
-    "video_patrol": {"zh": "视频巡查", "en": "video patrol"},
-    "walk_in": {"zh": "来访", "en": "walk-in"},
-    "dept_transfer": {"zh": "部门转办", "en": "department transfer"},
-    "leader_assigned": {"zh": "领导交办", "en": "leader assigned"},
-    "operator_entry": {"zh": "人工录入", "en": "operator entry"},
-    "sensor": {"zh": "传感器", "en": "sensor"},
-}
-
-ROLE_NAMES: dict[str, dict[str, str]] = {
-    "grid_worker": {"zh": "专职网格员", "en": "grid worker"},
-    "grid_chief": {"zh": "网格长", "en": "grid chief"},
-    "grid_instructor": {"zh": "网格指导员", "en": "grid instructor"},
-    "grid_police": {"zh": "网格警长", "en": "grid police"},
-    "village_operator": {"zh": "村信息工作室", "en": "village operator"},
-    "town_dispatcher": {"zh": "镇街调度员", "en": "town dispatcher"},
-    "town_supervisor": {"zh": "镇街指挥室负责人", "en": "town supervisor"},
-    "agency_handler": {"zh": "处置人员", "en": "agency handler"},
-    "district_officer": {"zh": "区级部门", "en": "district officer"},
-    "district_center": {"zh": "区社会治理中心", "en": "district center"},
-    "leader": {"zh": "领导", "en": "leader"},
-    "system": {"zh": "系统", "en": "system"},
-}
-
-CLOCK_NAMES: dict[str, dict[str, str]] = {
-    "sign": {"zh": "签收", "en": "sign"},
-    "handle": {"zh": "处置", "en": "handle"},
-    "verify": {"zh": "核查", "en": "verify"},
-    "redispatch": {"zh": "重新派单", "en": "re-dispatch"},
-}
-
-CLOCK_OUTCOMES: dict[str, dict[str, str]] = {
-    "running": {"zh": "计时中", "en": "running"},
-    "paused": {"zh": "已暂停", "en": "paused"},
-    "met": {"zh": "按时", "en": "met"},
-    "breached": {"zh": "超期", "en": "breached"},
-    "cancelled": {"zh": "取消", "en": "cancelled"},
-    "returned": {"zh": "退回", "en": "returned"},
-    "escalated": {"zh": "升级", "en": "escalated"},
 }
 
 

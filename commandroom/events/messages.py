@@ -105,6 +105,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The database was migrated by a newer CommandRoom ({current}); upgrade this program",
     },
     "open_event_open_status": {"zh": "在办", "en": "open"},
+    # login (events.auth): unknown user and wrong password read the same on purpose
+    "login_bad_credentials": {
+        "zh": "用户名或密码错误",
+        "en": "Wrong username or password",
+    },
+    "login_locked": {
+        "zh": "连续登录失败次数过多，账号已锁定至 {until}，请稍后再试",
+        "en": "Too many failed logins: the account is locked until {until}; try again later",
+    },
+    "login_inactive": {
+        "zh": "该账号已停用，请联系管理员",
+        "en": "This account is disabled; ask an administrator",
+    },
 }
 
 ACTION_NAMES: dict[str, dict[str, str]] = {
@@ -168,6 +181,59 @@ FIELD_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+# Labels the CLI and the UI both show (moved here from cli/lang.py so the window uses the
+# same words as `case show`).
+
+SOURCE_NAMES: dict[str, dict[str, str]] = {
+    "grid_app": {"zh": "网格员App", "en": "grid app"},
+    "hotline_12345": {"zh": "12345热线", "en": "12345 hotline"},
+    "video_patrol": {"zh": "视频巡查", "en": "video patrol"},
+    "walk_in": {"zh": "来访", "en": "walk-in"},
+    "dept_transfer": {"zh": "部门转办", "en": "department transfer"},
+    "leader_assigned": {"zh": "领导交办", "en": "leader assigned"},
+    "operator_entry": {"zh": "人工录入", "en": "operator entry"},
+    "sensor": {"zh": "传感器", "en": "sensor"},
+}
+
+ROLE_NAMES: dict[str, dict[str, str]] = {
+    "grid_worker": {"zh": "专职网格员", "en": "grid worker"},
+    "grid_chief": {"zh": "网格长", "en": "grid chief"},
+    "grid_instructor": {"zh": "网格指导员", "en": "grid instructor"},
+    "grid_police": {"zh": "网格警长", "en": "grid police"},
+    "village_operator": {"zh": "村信息工作室", "en": "village operator"},
+    "town_dispatcher": {"zh": "镇街调度员", "en": "town dispatcher"},
+    "town_supervisor": {"zh": "镇街指挥室负责人", "en": "town supervisor"},
+    "agency_handler": {"zh": "处置人员", "en": "agency handler"},
+    "district_officer": {"zh": "区级部门", "en": "district officer"},
+    "district_center": {"zh": "区社会治理中心", "en": "district center"},
+    "leader": {"zh": "领导", "en": "leader"},
+    "system": {"zh": "系统", "en": "system"},
+}
+
+CLOCK_NAMES: dict[str, dict[str, str]] = {
+    "sign": {"zh": "签收", "en": "sign"},
+    "handle": {"zh": "处置", "en": "handle"},
+    "verify": {"zh": "核查", "en": "verify"},
+    "redispatch": {"zh": "重新派单", "en": "re-dispatch"},
+}
+
+CLOCK_OUTCOMES: dict[str, dict[str, str]] = {
+    "running": {"zh": "计时中", "en": "running"},
+    "paused": {"zh": "已暂停", "en": "paused"},
+    "met": {"zh": "按时", "en": "met"},
+    "breached": {"zh": "超期", "en": "breached"},
+    "cancelled": {"zh": "取消", "en": "cancelled"},
+    "returned": {"zh": "退回", "en": "returned"},
+    "escalated": {"zh": "升级", "en": "escalated"},
+}
+
+URGENCY_NAMES: dict[str, dict[str, str]] = {
+    "一般": {"zh": "一般", "en": "normal"},
+    "紧急": {"zh": "紧急", "en": "urgent"},
+    "特急": {"zh": "特急", "en": "critical"},
+}
+
+
 def _lookup(table: dict[str, dict[str, str]], key: str, lang: str) -> str:
     entry = table.get(key)
     if entry is None:
@@ -194,3 +260,24 @@ def status_name(status: str, lang: str = DEFAULT_LANG) -> str:
 
 def field_name(field: str, lang: str = DEFAULT_LANG) -> str:
     return _lookup(FIELD_NAMES, field, lang)
+
+
+def role_name(role: str, lang: str = DEFAULT_LANG) -> str:
+    return _lookup(ROLE_NAMES, role, lang)
+
+
+def source_name(source: str, lang: str = DEFAULT_LANG) -> str:
+    return _lookup(SOURCE_NAMES, source, lang)
+
+
+def urgency_name(urgency: str, lang: str = DEFAULT_LANG) -> str:
+    """Urgency is stored as its Chinese name (一般/紧急/特急); English gets a translation."""
+    return _lookup(URGENCY_NAMES, urgency, lang)
+
+
+def clock_name(kind: str, lang: str = DEFAULT_LANG) -> str:
+    return _lookup(CLOCK_NAMES, kind, lang)
+
+
+def clock_outcome(outcome: str, lang: str = DEFAULT_LANG) -> str:
+    return _lookup(CLOCK_OUTCOMES, outcome, lang)
