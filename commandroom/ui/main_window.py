@@ -1,0 +1,556 @@
+"""The command-room window: the video wall beside the live events, the case panel under them.
+
+One window for every seat; the mode decides what it holds (DESIGN.md §1):
+
+- ``wall``: the village room's display. Wall and a read-only event ticker, no login, no case
+  editing; large fonts; the tour runs.
+- ``dispatch``: the town dispatcher's or district officer's desk. Events and the case panel
+  take most of the width, the wall is smaller.
+- ``demo``: like dispatch, on the demo database, with the scenario controls (``modes.demo``).
+
+The splitter, the window's geometry, the wall's layout and the event filters are kept in
+``QSettings`` (one group per mode) and restored next start. Database work goes through one
+``DbLane`` the window owns and closes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
+from sqlalchemy.engine import URL
+
+from commandroom.db.engine import Database
+from commandroom.ui.lane import DbLane
+from commandroom.ui.settings import WindowSettings, default_settings
+from commandroom.ui.shortcuts import bind, show_shortcut_in_tooltip
+from commandroom.ui.status_bar import OperatorLike, StationStatusBar
+from commandroom.ui.wall.captures import OpenCapture
+from commandroom.ui.wall.layout import PRESETS, WallLayout
+from commandroom.ui.wall.store import LayoutStore, to_spec
+from commandroom.ui.wall.wall_window import WallWindow
+from commandroom.video.api import CameraSpec
+
+log = logging.getLogger(__name__)
+
+MODES = ("wall", "dispatch", "demo")
+FOCUS = ("both", "wall", "events")
+# The first start's split of the width: the wall dominates a wall display, the events a desk.
+INITIAL_WALL_SHARE = {"wall": 0.78, "dispatch": 0.42, "demo": 0.45}
+
+
+def optional(module: str, name: str) -> Any:
+    """A class from a sibling package that may not be installed in this build yet, or None."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+class Placeholder(QLabel):
+    """Stands where a panel is missing, saying so (never an empty grey area)."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setProperty("role", "placeholder")
+
+
+class MainWindow(QMainWindow):
+    sig_switch_operator = Signal()
+    """The operator asked to log out / hand over the seat; the mode shows the login again."""
+
+    sig_closed = Signal()
+    """The window closed and let go of its lane, wall and panels."""
+
+    def __init__(
+        self,
+        *,
+        mode: str,
+        cameras: Sequence[CameraSpec],
+        db: Database | None = None,
+        db_url: str | URL | None = None,
+        layout: WallLayout | None = None,
+        opener: OpenCapture | None = None,
+        store: LayoutStore | None = None,
+        station: str | None = None,
+        operator: OperatorLike | None = None,
+        lang: str = "zh",
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        super().__init__(parent)
+        self.mode = mode
+        self.lang = lang
+        self.db = db
+        self.operator: OperatorLike | None = None
+        self.current_event: int | None = None
+        self._closed = False
+        self._focus = "both"
+        self._qsettings = settings or default_settings()
+        self.settings = WindowSettings(self._qsettings, mode)
+        self._pending_layout: str | None = None
+        self.setObjectName(f"main-{mode}")
+        self.setWindowTitle(self._title(station))
+
+        self.lane: DbLane | None = DbLane("window", self) if db is not None else None
+        self.service: Any = None
+        if db is not None:
+            from commandroom.events.service import CaseService
+
+            self.service = CaseService(db)
+
+        # --- the wall (with its own toolbar of grids, pages, tour and saved layouts) ---
+        self.wall_window = WallWindow(cameras, layout, opener=opener, store=store, parent=self)
+        self.wall_window.setWindowFlags(Qt.WindowType.Widget)
+        # Full screen belongs to this window now: the embedded wall's F11 would clash.
+        self.wall_window.toolbar.removeAction(self.wall_window.full_action)
+        self.wall_window.removeAction(self.wall_window.full_action)
+        self.wall = self.wall_window.wall
+        if store is not None:
+            store.sig_loaded.connect(self._on_saved_layouts)
+
+        # --- the events side ---
+        self.event_panel: QWidget
+        self.case_panel: QWidget | None = None
+        self.feed: Any = None
+        if mode == "wall":
+            self.event_panel = self._make_ticker()
+            self.side: QWidget = self.event_panel
+        else:
+            self.event_panel = self._make_event_panel()
+            self.case_panel = self._make_case_panel()
+            self.side_split = QSplitter(Qt.Orientation.Vertical, self)
+            self.side_split.setObjectName("side_split")
+            self.side_split.addWidget(self.event_panel)
+            self.side_split.addWidget(self.case_panel)
+            self.side_split.setChildrenCollapsible(False)
+            self.side = self.side_split
+
+        self.split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.split.setObjectName("main_split")
+        self.split.addWidget(self.wall_window)
+        self.split.addWidget(self.side)
+        self.split.setChildrenCollapsible(False)
+        self.setCentralWidget(self.split)
+
+        self.status = StationStatusBar(lang, self)
+        self.setStatusBar(self.status)
+        self.status.set_station(station)
+        self.status.set_database(db_url if db_url is not None else (db.engine.url if db else None))
+        if mode == "wall":
+            self.status.operator.setText(self.tr("值守显示（无需登录）"))
+        self.status.set_feed_state("connecting" if db is not None else "none")
+
+        self._build_actions()
+        self._build_menus()
+        self._connect_panels()
+        if operator is not None:
+            self.set_operator(operator)
+        self.resize(1600, 900)
+        self._apply_initial_split()
+        self.restore_settings()
+        self.status.start()
+
+    # --- construction ---------------------------------------------------------------------
+
+    def _title(self, station: str | None) -> str:
+        words = {
+            "wall": self.tr("指挥室 · 视频墙"),
+            "dispatch": self.tr("指挥室 · 调度台"),
+            "demo": self.tr("指挥室 · 演示模式"),
+        }[self.mode]
+        return f"{words} · {station}" if station else words
+
+    def _make_event_panel(self) -> QWidget:
+        panel_cls = optional("commandroom.ui.events.panel", "EventPanel")
+        if panel_cls is None or self.db is None:
+            return Placeholder(self.tr("事件列表"), self)
+        panel: QWidget = panel_cls(self.db, self.lane, self)
+        return panel
+
+    def _make_case_panel(self) -> QWidget:
+        panel_cls = optional("commandroom.ui.case.panel", "CasePanel")
+        if panel_cls is None or self.db is None:
+            return Placeholder(self.tr("选择一条事件查看详情"), self)
+        panel: QWidget = panel_cls(self.db, self.service, self.lane, self)
+        return panel
+
+    def _make_ticker(self) -> QWidget:
+        ticker_cls = optional("commandroom.ui.events.ticker", "EventTicker")
+        if ticker_cls is None or self.db is None:
+            return Placeholder(self.tr("事件列表"), self)
+        ticker: QWidget = ticker_cls(self.db, self.lane, self)
+        return ticker
+
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcut: str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        if shortcut is not None:
+            bind(action, shortcut)
+        # On the window too, so shortcuts work in full screen with the menu bar hidden.
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.full_screen_action = self._action(self.tr("全屏"), lambda: None, "full_screen")
+        self.full_screen_action.setCheckable(True)
+        self.full_screen_action.toggled.connect(self.set_full_screen)
+        self.only_wall_action = self._action(
+            self.tr("只看视频墙"), lambda: self.set_focus("wall"), "only_wall"
+        )
+        self.only_events_action = self._action(
+            self.tr("只看事件"), lambda: self.set_focus("events"), "only_events"
+        )
+        self.side_by_side_action = self._action(
+            self.tr("视频墙与事件并排"), lambda: self.set_focus("both"), "side_by_side"
+        )
+        self.next_event_action = self._action(
+            self.tr("下一条事件"), lambda: self.step_event(1), "next_event"
+        )
+        self.previous_event_action = self._action(
+            self.tr("上一条事件"), lambda: self.step_event(-1), "previous_event"
+        )
+        self.maximise_camera_action = self._action(
+            self.tr("最大化事件摄像机"), self.maximise_event_camera, "maximise_camera"
+        )
+        self.snapshot_action = self._action(self.tr("抓拍取证"), self.take_snapshot, "snapshot")
+        self.switch_operator_action = self._action(
+            self.tr("注销 / 切换操作员"), self.sig_switch_operator.emit, "switch_operator"
+        )
+        self.quit_action = self._action(self.tr("退出"), self.close, "quit")
+        self.case_actions = self._case_actions()
+        editing = self.mode != "wall"
+        for action in (self.snapshot_action, self.switch_operator_action):
+            action.setVisible(editing)
+            action.setEnabled(editing)
+
+    def _case_actions(self) -> list[QAction]:
+        """Dispatch / escalate / close: the case panel's own actions when it offers them
+        (it knows what this operator may do now), else disabled stand-ins."""
+        panel = self.case_panel
+        out: list[QAction] = []
+        for key, words, shortcut in (
+            ("dispatch", self.tr("派单"), "dispatch"),
+            ("escalate", self.tr("上报"), "escalate"),
+            ("close", self.tr("办结"), "close_case"),
+        ):
+            action = getattr(panel, f"{key}_action", None) if panel is not None else None
+            if not isinstance(action, QAction):
+                action = QAction(words, self)
+                action.setEnabled(False)
+            bind(action, shortcut)
+            self.addAction(action)
+            out.append(action)
+        return out
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件"))
+        if self.mode != "wall":
+            file_menu.addAction(self.switch_operator_action)
+            file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        view = bar.addMenu(self.tr("视图"))
+        view.addAction(self.full_screen_action)
+        view.addSeparator()
+        for action in (self.only_wall_action, self.only_events_action, self.side_by_side_action):
+            view.addAction(action)
+
+        events = bar.addMenu(self.tr("事件"))
+        events.addAction(self.next_event_action)
+        events.addAction(self.previous_event_action)
+        if self.mode != "wall":
+            events.addSeparator()
+            for action in self.case_actions:
+                events.addAction(action)
+        events.addSeparator()
+        events.addAction(self.maximise_camera_action)
+        if self.mode != "wall":
+            events.addAction(self.snapshot_action)
+
+        wall = bar.addMenu(self.tr("视频墙"))
+        for action in (
+            self.wall_window.prev_action,
+            self.wall_window.next_action,
+            self.wall_window.tour_action,
+            self.wall_window.figures_action,
+        ):
+            show_shortcut_in_tooltip(action)
+            wall.addAction(action)
+        self.menus: list[QMenu] = [file_menu, view, events, wall]
+
+    def _connect_panels(self) -> None:
+        panel = self.event_panel
+        selected = getattr(panel, "sig_event_selected", None)
+        if selected is not None:
+            selected.connect(self.show_event)
+        case = self.case_panel
+        show_camera = getattr(case, "sig_show_camera", None)
+        if show_camera is not None:
+            show_camera.connect(self.show_camera)
+        self.feed = getattr(panel, "feed", None)
+        if self.feed is None and self.db is not None:
+            feed_cls = optional("commandroom.ui.events.feed", "EventFeed")
+            if feed_cls is not None:
+                self.feed = feed_cls(self.db, self)
+                on_changes = getattr(panel, "on_feed", None)
+                if on_changes is not None:
+                    self.feed.sig_changes.connect(on_changes)
+        if self.feed is not None:
+            self.feed.sig_state.connect(self.status.set_feed_state)
+            on_feed = getattr(case, "on_feed", None)
+            if on_feed is not None:
+                self.feed.sig_changes.connect(on_feed)
+            start = getattr(self.feed, "start", None)
+            if start is not None and not getattr(self.feed, "running", False):
+                start()
+
+    def _apply_initial_split(self) -> None:
+        width = max(self.width(), 800)
+        wall = round(width * INITIAL_WALL_SHARE[self.mode])
+        self.split.setSizes([wall, width - wall])
+        if self.mode != "wall":
+            height = max(self.height(), 600)
+            self.side_split.setSizes([round(height * 0.45), round(height * 0.55)])
+
+    # --- operator ---------------------------------------------------------------------------
+
+    def set_operator(self, operator: OperatorLike | None) -> None:
+        self.operator = operator
+        self.status.set_operator(operator)
+        for panel in (self.event_panel, self.case_panel):
+            setter = getattr(panel, "set_operator", None)
+            if setter is not None:
+                setter(operator)
+
+    def set_scope(self, scope: object) -> None:
+        setter = getattr(self.event_panel, "set_scope", None)
+        if setter is not None:
+            setter(scope)
+
+    # --- events and cameras -----------------------------------------------------------------
+
+    def show_event(self, event_id: int) -> None:
+        self.current_event = event_id
+        show = getattr(self.case_panel, "show_event", None)
+        if show is not None:
+            show(event_id)
+
+    def event_view(self) -> QAbstractItemView | None:
+        """The event list's table (or the ticker's list) to step through with F7/F8."""
+        view = self.event_panel.findChild(QAbstractItemView)
+        return view if isinstance(view, QAbstractItemView) else None
+
+    def step_event(self, step: int) -> None:
+        """Select the next (or previous) row of the event list; the case panel follows."""
+        mover = getattr(self.event_panel, "select_next" if step > 0 else "select_previous", None)
+        if mover is not None:
+            mover()
+            return
+        view = self.event_view()
+        model = view.model() if view is not None else None
+        if view is None or model is None or model.rowCount() == 0:
+            return
+        row = view.currentIndex().row() + step
+        row = min(max(row, 0), model.rowCount() - 1)
+        view.setCurrentIndex(model.index(row, 0))
+
+    def show_camera(self, code: str) -> None:
+        """Fill the wall with camera ``code`` (an event's link), fetched if not on the wall."""
+        if self._focus == "events":
+            self.set_focus("both")
+        if code in self.wall.cameras:
+            self.wall.maximise(code)
+            return
+        if self.lane is None or self.db is None:
+            self.status.showMessage(self.tr("此摄像机不在本视频墙上"), 5000)
+            return
+        from commandroom.events.layouts import load_cameras
+
+        db = self.db
+
+        def fetch() -> CameraSpec | None:
+            return next((to_spec(r) for r in load_cameras(db) if r.code == code), None)
+
+        def place(spec: CameraSpec | None) -> None:
+            if spec is None:
+                self.status.showMessage(self.tr("找不到摄像机 %1").replace("%1", code), 5000)
+                return
+            self.wall_window.set_cameras([*self.wall.cameras.values(), spec])
+            self.wall.maximise(code)
+
+        self.lane.submit(fetch, place, self._on_db_failed)
+
+    def maximise_event_camera(self) -> None:
+        """The selected event's own (or nearest) camera, maximised on the wall."""
+        event_id = self.current_event
+        if event_id is None or self.lane is None or self.db is None:
+            self.status.showMessage(self.tr("请先选择一条事件"), 5000)
+            return
+        cameras_near = optional("commandroom.events.evidence", "cameras_near")
+        if cameras_near is None:
+            return
+        db = self.db
+
+        def nearest() -> str | None:
+            rows = cameras_near(db, event_id, limit=1)
+            return str(rows[0].code) if rows else None
+
+        def show(code: str | None) -> None:
+            if code is None:
+                self.status.showMessage(self.tr("此事件附近没有摄像机"), 5000)
+            else:
+                self.show_camera(code)
+
+        self.lane.submit(nearest, show, self._on_db_failed)
+
+    def take_snapshot(self) -> None:
+        """The maximised tile's full-resolution frame, attached to the open case as evidence."""
+        attach = getattr(self.case_panel, "attach_snapshot", None)
+        code = self.wall.maximised
+        capture = self.wall.solo.capture if code is not None else None
+        if capture is None or code is None:
+            self.status.showMessage(self.tr("请先最大化一路摄像机再抓拍"), 5000)
+            return
+        if attach is None or self.current_event is None or self.lane is None:
+            self.status.showMessage(self.tr("请先选择一条事件"), 5000)
+            return
+
+        def done(png: bytes | None) -> None:
+            if png is None:
+                self.status.showMessage(self.tr("此摄像机还没有画面，无法抓拍"), 5000)
+            else:
+                attach(png, code)
+
+        self.lane.submit(lambda: capture.snapshot("png"), done, self._on_db_failed)
+
+    def _on_db_failed(self, exc: Exception) -> None:
+        message = getattr(exc, "message", None)
+        words = message(self.lang) if callable(message) else f"{type(exc).__name__}: {exc}"
+        self.status.showMessage(words, 10000)
+
+    # --- view ---------------------------------------------------------------------------------
+
+    def set_full_screen(self, on: bool) -> None:
+        """F11: the window alone on its screen, menu bar and wall tools out of the way."""
+        self.menuBar().setVisible(not on)
+        self.wall_window.toolbar.setVisible(not on)
+        self.wall_window.dock.setVisible(not on and self.mode != "wall")
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+        if self.full_screen_action.isChecked() != on:
+            self.full_screen_action.setChecked(on)
+
+    def set_focus(self, focus: str) -> None:
+        """Either side alone ("wall" / "events"), or both side by side."""
+        if focus not in FOCUS:
+            raise ValueError(focus)
+        self._focus = focus
+        self.wall_window.setVisible(focus != "events")
+        self.side.setVisible(focus != "wall")
+
+    @property
+    def focus(self) -> str:
+        return self._focus
+
+    # --- settings -----------------------------------------------------------------------------
+
+    def restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.bytes("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        sizes = s.sizes("main_split")
+        if sizes is not None and len(sizes) == self.split.count():
+            self.split.setSizes(sizes)
+        if self.mode != "wall":
+            side = s.sizes("side_split")
+            if side is not None and len(side) == self.side_split.count():
+                self.side_split.setSizes(side)
+        grid = s.text("wall_grid")
+        if grid in PRESETS and PRESETS[grid] != self.wall.wall_layout.grid:
+            self.wall.set_grid(PRESETS[grid])
+            self.wall_window.grid_box.setCurrentText(grid)
+        self._pending_layout = s.text("wall_layout")
+        filters = s.mapping("event_filters")
+        restore = getattr(self.event_panel, "restore_filters", None)
+        if filters is not None and restore is not None:
+            restore(filters)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.set_bytes("geometry", self.saveGeometry())
+        if self._focus == "both":
+            s.set_sizes("main_split", self.split.sizes())
+            if self.mode != "wall":
+                s.set_sizes("side_split", self.side_split.sizes())
+        layout = self.wall.wall_layout
+        grid = next((name for name, g in PRESETS.items() if g == layout.grid), None)
+        if grid is not None:
+            s.set_text("wall_grid", grid)
+        s.set_text("wall_layout", layout.name)
+        filters = getattr(self.event_panel, "filter_state", None)
+        if filters is not None:
+            s.set_mapping("event_filters", dict(filters()))
+        s.sync()
+
+    def _on_saved_layouts(self, layouts: list[WallLayout]) -> None:
+        """The saved layouts arrived: put back the one on screen at the last close."""
+        name, self._pending_layout = self._pending_layout, None
+        if name is not None and any(lay.name == name for lay in layouts):
+            self.wall_window.load_saved(name)
+
+    # --- lifetime ---------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self._closed:
+            self._closed = True
+            self.save_settings()
+            self.shutdown()
+            self.sig_closed.emit()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the clock, the feed, the panels, the wall, then the lane (last: panels may
+        still hand it work while they close)."""
+        self.status.stop()
+        if self.feed is not None:
+            stop = getattr(self.feed, "stop", None) or getattr(self.feed, "close", None)
+            if stop is not None:
+                stop()
+        for panel in (self.event_panel, self.case_panel):
+            closer = getattr(panel, "close_panel", None)
+            if closer is not None:
+                closer()
+        self.wall_window.close()
+        if self.lane is not None:
+            self.lane.close()
+
+
+def ask(parent: QWidget, title: str, text: str) -> bool:
+    """A yes/no question with the platform's buttons (translated by Qt's own catalogue)."""
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    answer = QMessageBox.question(parent, title, text, buttons, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes

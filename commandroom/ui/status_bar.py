@@ -1,0 +1,113 @@
+"""The status bar: which station, who is logged in, which database, is the feed live, the time.
+
+An operator glancing at the bottom of the screen must see at once whether what they look at is
+current (feed live / polling / offline) and whom the system thinks they are. The database is
+shown by engine and host only: never a password, never a full URL with a user name.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from sqlalchemy.engine import URL, make_url
+
+from commandroom.events import messages
+from commandroom.events.deadlines import LOCAL_TZ
+
+
+class OperatorLike(Protocol):
+    """What the status bar shows of ``events.auth.Operator``."""
+
+    username: str
+    name: str
+    org_name: str
+
+    def roles(self) -> Any: ...
+
+
+def database_words(url: str | URL | None) -> str:
+    """``PostgreSQL · db.example:5432/commandroom`` or ``SQLite · demo.sqlite3``: no secrets."""
+    if url is None:
+        return "—"
+    parsed = url if isinstance(url, URL) else make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        name = (parsed.database or ":memory:").replace("\\", "/").rsplit("/", 1)[-1]
+        return f"SQLite · {name}"
+    host = parsed.host or "localhost"
+    port = f":{parsed.port}" if parsed.port else ""
+    engine = "PostgreSQL" if backend == "postgresql" else backend
+    return f"{engine} · {host}{port}/{parsed.database or ''}"
+
+
+def role_words(role: object, lang: str) -> str:
+    value = str(getattr(role, "value", role))
+    namer = getattr(messages, "role_name", None)
+    return str(namer(value, lang)) if namer is not None else value
+
+
+class StationStatusBar(QStatusBar):
+    """Five labels on the right; messages (``showMessage``) still appear on the left."""
+
+    def __init__(self, lang: str = "zh", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lang = lang
+        self.station = QLabel(self)
+        self.operator = QLabel(self)
+        self.database = QLabel(self)
+        self.feed = QLabel(self)
+        self.clock = QLabel(self)
+        for label in (self.station, self.operator, self.database, self.feed, self.clock):
+            self.addPermanentWidget(label)
+        self.station.setToolTip(self.tr("工作站"))
+        self.operator.setToolTip(self.tr("当前操作员"))
+        self.database.setToolTip(self.tr("数据库"))
+        self.feed.setToolTip(self.tr("事件实时更新"))
+        self.clock.setToolTip(self.tr("北京时间"))
+        self.set_station(None)
+        self.set_operator(None)
+        self.set_database(None)
+        self.set_feed_state("connecting")
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.tick)
+        self.tick()
+
+    def start(self) -> None:
+        self._timer.start(1000)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def tick(self, now: datetime | None = None) -> None:
+        moment = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
+        self.clock.setText(moment.strftime("%Y-%m-%d %H:%M:%S"))
+
+    def set_station(self, name: str | None) -> None:
+        self.station.setText(self.tr("工作站：") + (name or self.tr("未配置")))
+
+    def set_operator(self, operator: OperatorLike | None) -> None:
+        if operator is None:
+            self.operator.setText(self.tr("未登录"))
+            return
+        roles = "、".join(sorted(role_words(r, self._lang) for r in operator.roles()))
+        self.operator.setText(f"{operator.name}（{roles}）· {operator.org_name}")
+
+    def set_database(self, url: str | URL | None) -> None:
+        self.database.setText(self.tr("数据库：") + database_words(url))
+
+    def set_feed_state(self, state: str) -> None:
+        words = {
+            "live": self.tr("实时"),
+            "polling": self.tr("轮询"),
+            "offline": self.tr("数据库离线"),
+            "connecting": self.tr("连接中"),
+            "none": self.tr("无数据库"),
+        }
+        self.feed.setText(self.tr("事件：") + words.get(state, state))
+        self.feed.setProperty("state", state)
+        style = self.feed.style()
+        style.unpolish(self.feed)
+        style.polish(self.feed)
