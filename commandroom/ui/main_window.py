@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self._qsettings = settings or default_settings()
         self.settings = WindowSettings(self._qsettings, mode)
         self._pending_layout: str | None = None
+        self._closers: list[Callable[[], None]] = []
         self.setObjectName(f"main-{mode}")
         self.setWindowTitle(self._title(station))
 
@@ -532,18 +533,24 @@ class MainWindow(QMainWindow):
             self.sig_closed.emit()
         super().closeEvent(event)
 
+    def add_closer(self, closer: Callable[[], None]) -> None:
+        """Run ``closer`` first when the window closes (a mode's timers and helpers)."""
+        self._closers.append(closer)
+
     def shutdown(self) -> None:
         """Stop the clock, the feed, the panels, the wall, then the lane (last: panels may
         still hand it work while they close)."""
+        for closer in self._closers:
+            closer()
         self.status.stop()
         if self.feed is not None:
             stop = getattr(self.feed, "stop", None) or getattr(self.feed, "close", None)
             if stop is not None:
                 stop()
         for panel in (self.event_panel, self.case_panel):
-            closer = getattr(panel, "close_panel", None)
-            if closer is not None:
-                closer()
+            close_panel = getattr(panel, "close_panel", None)
+            if close_panel is not None:
+                close_panel()
         self.wall_window.close()
         if self.lane is not None:
             self.lane.close()

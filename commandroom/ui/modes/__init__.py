@@ -1,0 +1,1 @@
+"""The three ways the window is started: wall display, dispatcher desk, trainer demo."""

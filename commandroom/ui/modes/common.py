@@ -1,0 +1,91 @@
+"""What the modes share: the database's cameras for a station, grid names, screens, quitting.
+
+The station config (``events.station.StationConfig``) is read duck-typed here so a mode can
+be started from a config file or from a test's own small object with the same fields.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QRect, QTimer
+from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtWidgets import QApplication
+
+from commandroom.db.engine import Database
+from commandroom.events.layouts import CameraRow, load_cameras
+from commandroom.ui.wall.layout import PRESETS, Grid
+from commandroom.ui.wall.store import to_spec
+from commandroom.video.api import CameraSpec
+
+DEFAULT_GRID = "4×4"
+
+
+def grid_name(text: str | None) -> str:
+    """ "4x4", "4X4" and "4×4" all name the 4×4 preset; unknown names fall back to it."""
+    name = (text or DEFAULT_GRID).strip().replace("x", "×").replace("X", "×")
+    return name if name in PRESETS else DEFAULT_GRID
+
+
+def grid_of(text: str | None) -> Grid:
+    return PRESETS[grid_name(text)]
+
+
+def station_module() -> Any:
+    return importlib.import_module("commandroom.events.station")
+
+
+def resolve_scope(db: Database, cfg: Any) -> Any:
+    """``events.station.resolve_station`` (the org/region/cameras a station serves)."""
+    return station_module().resolve_station(db, cfg)
+
+
+def pick_cameras(rows: Iterable[CameraRow], codes: Sequence[str]) -> list[CameraSpec]:
+    """The station's cameras in the config's order; every enabled camera when none named."""
+    by_code = {r.code: r for r in rows}
+    if not codes:
+        return [to_spec(r) for r in by_code.values()]
+    return [to_spec(by_code[c]) for c in codes if c in by_code]
+
+
+def station_cameras(db: Database, scope: Any) -> list[CameraSpec]:
+    """Blocking (run it on a lane): the cameras ``scope`` names, else all enabled ones."""
+    codes = tuple(getattr(scope, "camera_codes", ()) or ())
+    return pick_cameras(load_cameras(db), codes)
+
+
+def sized_demo(spec: CameraSpec) -> CameraSpec:
+    """A ``demo://`` camera at the wall's sizes: 1080p main stream, 360p substream."""
+    if not spec.main_url.startswith("demo://"):
+        return spec
+    base = f"demo://{spec.code}?fps=15"
+    return CameraSpec(
+        code=spec.code,
+        name=spec.name,
+        main_url=f"{base}&size=1920x1080",
+        sub_url=f"{base}&size=640x360",
+        place_kind=spec.place_kind,
+    )
+
+
+def chosen_screens(indices: Sequence[int]) -> list[QScreen]:
+    """The screens a config names (0 = the first); all of them when it names none."""
+    screens = QGuiApplication.screens()
+    if not indices:
+        return screens[:1]
+    return [screens[i] for i in indices if 0 <= i < len(screens)] or screens[:1]
+
+
+def spanning_rect(screens: Sequence[QScreen]) -> QRect:
+    rect = QRect()
+    for screen in screens:
+        rect = rect.united(screen.geometry())
+    return rect
+
+
+def quit_after(app: QApplication, seconds: float | None) -> None:
+    """For smoke runs and screenshots: leave the event loop after ``seconds``."""
+    if seconds is not None and seconds >= 0:
+        QTimer.singleShot(round(seconds * 1000), app.closeAllWindows)

@@ -1,0 +1,156 @@
+"""``commandroom wall --config station.toml``: the village room's wall display.
+
+No login and no case editing: the wall (tour running) and a read-only event ticker, large
+fonts, full screen on the screens the config names (one window spanning them). The wall must
+keep running through a database outage: the cameras are fetched on the window's lane and
+fetched again every ``RETRY_S`` until it works, and the status bar says the feed is offline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+
+from commandroom.db.engine import Database
+from commandroom.ui.app import make_app
+from commandroom.ui.main_window import MainWindow
+from commandroom.ui.modes.common import (
+    chosen_screens,
+    grid_name,
+    grid_of,
+    quit_after,
+    resolve_scope,
+    sized_demo,
+    spanning_rect,
+    station_cameras,
+)
+from commandroom.ui.wall.captures import OpenCapture
+from commandroom.ui.wall.layout import WallLayout
+from commandroom.ui.wall.store import LayoutStore
+from commandroom.video.api import CameraSpec
+
+RETRY_S = 10
+
+
+class StationLoader(QObject):
+    """Fetches the station's scope and cameras into a window; retries while the DB is away."""
+
+    def __init__(self, window: MainWindow, db: Database, cfg: Any) -> None:
+        super().__init__(window)
+        self._window = window
+        self._db = db
+        self._cfg = cfg
+        self.loaded = False
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_S * 1000)
+        self._retry.timeout.connect(self.load)
+        window.add_closer(self._retry.stop)
+
+    def load(self) -> None:
+        lane = self._window.lane
+        if lane is None:
+            return
+        db, cfg = self._db, self._cfg
+
+        def work() -> tuple[Any, list[CameraSpec]]:
+            scope = resolve_scope(db, cfg)
+            return scope, [sized_demo(c) for c in station_cameras(db, scope)]
+
+        lane.submit(work, self._on_loaded, self._on_failed)
+
+    def _on_loaded(self, result: tuple[Any, list[CameraSpec]]) -> None:
+        scope, cameras = result
+        self.loaded = True
+        self._window.set_scope(scope)
+        self._window.wall_window.set_cameras(cameras)
+
+    def _on_failed(self, exc: Exception) -> None:
+        message = getattr(exc, "message", None)
+        words = message(self._window.lang) if callable(message) else type(exc).__name__
+        self._window.status.showMessage(
+            self._window.tr("读取工作站配置失败，稍后重试：") + words, RETRY_S * 1000
+        )
+        self._retry.start()
+
+
+def open_wall(
+    cfg: Any,
+    db: Database,
+    *,
+    lang: str,
+    settings: QSettings | None = None,
+    opener: OpenCapture | None = None,
+    show: bool = True,
+) -> MainWindow:
+    """The wall window for ``cfg``, loading its cameras; full screen when ``show``."""
+    grid = grid_name(getattr(cfg, "grid", None))
+    layout = WallLayout.filled(grid, grid_of(grid), [])
+    store = LayoutStore(db, station=cfg.name)
+    window = MainWindow(
+        mode="wall",
+        cameras=[],
+        db=db,
+        layout=layout,
+        opener=opener,
+        store=store,
+        station=cfg.name,
+        lang=lang,
+        settings=settings,
+    )
+    window.wall_window.dock.hide()
+    wall = window.wall_window
+    wall.dwell.setValue(int(getattr(cfg, "tour_dwell_s", 20) or 20))
+    if getattr(cfg, "layouts", ()):
+        wall.tour_kind.setCurrentIndex(wall.tour_kind.findData("layouts"))
+    loader = StationLoader(window, db, cfg)
+    window.loader = loader  # type: ignore[attr-defined]
+    loader.load()
+    if getattr(cfg, "tour", True):
+        wall.tour_action.setChecked(True)
+    if show:
+        place_on_screens(window, tuple(getattr(cfg, "screens", ()) or ()))
+    return window
+
+
+def place_on_screens(window: MainWindow, indices: tuple[int, ...]) -> None:
+    """Full screen on the one screen named, or one frameless window across several."""
+    screens = chosen_screens(indices)
+    if len(screens) <= 1:
+        if screens:
+            window.setScreen(screens[0])
+            window.setGeometry(screens[0].geometry())
+        window.show()
+        window.set_full_screen(True)
+        return
+    window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+    window.menuBar().hide()
+    window.wall_window.toolbar.hide()
+    window.setGeometry(spanning_rect(screens))
+    window.show()
+
+
+def run_wall(
+    cfg: Any,
+    db_url: str,
+    *,
+    lang: str | None = None,
+    quit_after_s: float | None = None,
+) -> int:
+    """The whole wall mode: application, window, event loop. Returns the exit code."""
+    app, picked = make_app(lang=lang or getattr(cfg, "lang", None), font_scale=_scale(cfg))
+    db = Database.open(db_url)
+    try:
+        window = open_wall(cfg, db, lang=picked)
+        quit_after(app, quit_after_s)
+        code = app.exec()
+        window.close()
+        return code
+    finally:
+        db.dispose()
+
+
+def _scale(cfg: Any) -> float:
+    value = getattr(cfg, "font_scale", None)
+    return float(value) if value else 1.5
