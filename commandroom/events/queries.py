@@ -6,18 +6,41 @@ no lazy load can fire later on the GUI thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, false, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from commandroom.db.enums import Source, Status
-from commandroom.db.models import Category, Event, Grid, Org, Region
+from commandroom.db.models import Category, Event, Grid, Org, Region, SlaClock
+from commandroom.events.clocks import DUE_KINDS
 from commandroom.events.rules import OPEN_STATES
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Queue:
+    """My queue (我的待办): open events my org owns, or events waiting in a dispatch seat's region.
+
+    Two alternatives joined by OR, which the flat filter fields cannot say. ``pending_*``
+    names the dispatch seat's region; ``pending_anywhere`` is a district seat's.
+    """
+
+    org_id: int | None = None
+    pending_town_id: int | None = None
+    pending_village_id: int | None = None
+    pending_anywhere: bool = False
+
+    @property
+    def takes_pending(self) -> bool:
+        return (
+            self.pending_anywhere
+            or self.pending_town_id is not None
+            or self.pending_village_id is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -33,6 +56,7 @@ class EventFilter:
     open_only: bool = False
     owner_org_id: int | None = None
     text: str | None = None
+    queue: Queue | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +79,19 @@ class EventRow:
     is_overdue: bool
     ever_overdue: bool
     version: int
+    # The ids behind the names, so a live list can tell whether a changed row still matches
+    # its filter (``matches``) without asking the database again.
+    town_id: int = 0
+    village_id: int | None = None
+    grid_id: int | None = None
+    category_id: int = 0
+    category_l1_id: int = 0
+    owner_org_id: int | None = None
+    # The running clock behind ``due_at``: a list colours a row by the share of the limit
+    # used (``deadlines.light_for``), which needs the start and the policy's warning point.
+    clock_started_at: datetime | None = None
+    clock_warn_at: datetime | None = None
+    clock_paused_at: datetime | None = None
 
 
 def wanted_statuses(flt: EventFilter) -> tuple[Status, ...] | None:
@@ -105,7 +142,66 @@ def apply_filter(query: Select[T], flt: EventFilter, now: datetime) -> Select[T]
         query = query.where(
             or_(Event.title.like(like), Event.description.like(like), Event.code.like(like))
         )
+    if flt.queue is not None:
+        query = query.where(Event.is_open.is_(True), _queue_clause(flt.queue))
     return query
+
+
+def _queue_clause(queue: Queue) -> ColumnElement[bool]:
+    mine: list[ColumnElement[bool]] = []
+    if queue.org_id is not None:
+        mine.append(Event.owner_org_id == queue.org_id)
+    if queue.takes_pending:
+        waiting: list[ColumnElement[bool]] = [Event.status == Status.PENDING]
+        if queue.pending_town_id is not None:
+            waiting.append(Event.town_id == queue.pending_town_id)
+        if queue.pending_village_id is not None:
+            waiting.append(Event.village_id == queue.pending_village_id)
+        mine.append(and_(*waiting))
+    return or_(*mine) if mine else false()
+
+
+def matches(row: EventRow, flt: EventFilter, now: datetime) -> bool:
+    """Whether ``row`` belongs in a list filtered by ``flt``: ``apply_filter`` in Python.
+
+    A live list gets changed rows from the feed and must decide, per row, whether to insert,
+    keep or drop it without reloading the page. Free text is checked against the code and
+    title only (the row carries no description), case-insensitively.
+    """
+    statuses = wanted_statuses(flt)
+    is_open = row.status in OPEN_STATES
+    checks = (
+        statuses is None or row.status in statuses,
+        not flt.levels or row.level in flt.levels,
+        flt.town_id is None or row.town_id == flt.town_id,
+        flt.village_id is None or row.village_id == flt.village_id,
+        flt.grid_id is None or row.grid_id == flt.grid_id,
+        flt.category_id is None or flt.category_id in (row.category_id, row.category_l1_id),
+        flt.source is None or row.source == flt.source,
+        flt.owner_org_id is None or row.owner_org_id == flt.owner_org_id,
+        not flt.open_only or is_open,
+        flt.overdue is not True or (is_open and row.due_at is not None and row.due_at < now),
+        flt.overdue is not False or (row.due_at is None or row.due_at >= now or not is_open),
+        not flt.text or _text_hit(row, flt.text),
+        flt.queue is None or (is_open and _in_queue(row, flt.queue)),
+    )
+    return all(checks)
+
+
+def _text_hit(row: EventRow, text: str) -> bool:
+    needle = text.casefold()
+    return needle in row.code.casefold() or needle in row.title.casefold()
+
+
+def _in_queue(row: EventRow, queue: Queue) -> bool:
+    if queue.org_id is not None and row.owner_org_id == queue.org_id:
+        return True
+    return (
+        queue.takes_pending
+        and row.status is Status.PENDING
+        and (queue.pending_town_id is None or row.town_id == queue.pending_town_id)
+        and (queue.pending_village_id is None or row.village_id == queue.pending_village_id)
+    )
 
 
 def list_events(
@@ -119,7 +215,7 @@ def list_events(
         .join(Event, Event.id == page.c.id)
         .order_by(Event.reported_at.desc(), Event.id.desc())
     )
-    return [_event_row(row, now) for row in session.execute(query)]
+    return _with_clocks(session, [_event_row(row, now) for row in session.execute(query)])
 
 
 def page_query(
@@ -152,7 +248,37 @@ def rows_for_ids(session: Session, ids: list[int], now: datetime) -> list[EventR
             _event_row(r, now) for r in session.execute(_row_query().where(Event.id.in_(ids)))
         )
     }
-    return [by_id[i] for i in ids if i in by_id]
+    return _with_clocks(session, [by_id[i] for i in ids if i in by_id])
+
+
+def _with_clocks(session: Session, rows: list[EventRow]) -> list[EventRow]:
+    """Attach the running clock behind each row's ``due_at``: one query for the whole page."""
+    timed = [r.id for r in rows if r.due_at is not None]
+    if not timed:
+        return rows
+    c = SlaClock
+    clocks: dict[int, list[tuple[datetime, datetime, datetime, datetime | None]]] = {}
+    for event_id, started, due, warn, paused in session.execute(
+        select(c.event_id, c.started_at, c.due_at, c.warn_at, c.paused_at)
+        .where(c.event_id.in_(timed), c.stopped_at.is_(None), c.kind.in_(DUE_KINDS))
+        .order_by(c.due_at)
+    ):
+        clocks.setdefault(event_id, []).append((started, due, warn, paused))
+    out = []
+    for row in rows:
+        running = clocks.get(row.id)
+        if not running:
+            out.append(row)
+            continue
+        # The clock whose due date is the event's; else the earliest (a 12345 due date can
+        # be earlier than every clock, and then the earliest clock's start is the best guess).
+        started, _due, warn, paused = next(
+            (clock for clock in running if clock[1] == row.due_at), running[0]
+        )
+        out.append(
+            replace(row, clock_started_at=started, clock_warn_at=warn, clock_paused_at=paused)
+        )
+    return out
 
 
 def _name(column: Any, key: Any, value: Any) -> Any:
@@ -187,12 +313,19 @@ def _row_query() -> Select[Any]:
         e.is_open,
         e.ever_overdue,
         e.version,
+        e.town_id,
+        e.village_id,
+        e.grid_id,
+        e.category_id,
+        e.category_l1_id,
+        e.owner_org_id,
     )
 
 
 def _event_row(row: Any, now: datetime) -> EventRow:
     (eid, code, title, c, c1, level, urgency, status, source, t, v, g, o) = row[:13]
-    reported_at, due_at, is_open, ever_overdue, version = row[13:]
+    reported_at, due_at, is_open, ever_overdue, version = row[13:18]
+    town_id, village_id, grid_id, category_id, category_l1_id, owner_org_id = row[18:24]
     return EventRow(
         id=eid,
         code=code,
@@ -212,6 +345,12 @@ def _event_row(row: Any, now: datetime) -> EventRow:
         is_overdue=bool(is_open and due_at is not None and due_at < now),
         ever_overdue=ever_overdue,
         version=version,
+        town_id=town_id,
+        village_id=village_id,
+        grid_id=grid_id,
+        category_id=category_id,
+        category_l1_id=category_l1_id,
+        owner_org_id=owner_org_id,
     )
 
 

@@ -1,0 +1,1 @@
+"""The live event list: a table model that follows the change feed, its panel and wall ticker."""
