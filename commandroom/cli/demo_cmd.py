@@ -15,6 +15,7 @@ import shlex
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL, make_url
 
+from commandroom.cli import window_cmds
 from commandroom.cli.context import CliError, Ctx, schema_error
 from commandroom.cli.db_cmds import print_report
 from commandroom.cli.lang import role_name, t
@@ -56,6 +57,7 @@ def add_parser(
     p.add_argument("--days", type=int, default=60, metavar="D", help=h("跨越天数", "days back"))
     p.add_argument("--seed", type=int, default=7, metavar="S", help=h("随机种子", "random seed"))
     p.add_argument("--towns", type=int, metavar="N", help=h("镇街数", "number of towns"))
+    window_cmds.add_demo_args(p, h)
     p.set_defaults(handler=run_demo)
 
 
@@ -188,4 +190,4 @@ def run_demo(ctx: Ctx) -> int:
     ctx.print(t("demo_try", lang))
     for line in _examples(ctx, url):
         ctx.print(f"  {line}")
-    return 0
+    return window_cmds.open_demo_window(ctx, url)

@@ -12,6 +12,7 @@ import pytest
 from tests.cli.conftest import CliRunner, Scene
 
 SMALL = ("--events", "40", "--days", "5", "--towns", "1")
+QUIET = ("--no-window",)  # the summary only: the trainer window is tests/ui/test_modes.py's
 
 
 def test_demo_seeds_then_reuses_then_resets(
@@ -21,7 +22,7 @@ def test_demo_seeds_then_reuses_then_resets(
     monkeypatch.setenv("COMMANDROOM_DB", "postgresql://nobody@127.0.0.1:1/ignored")
     expected = tmp_path / "data" / "commandroom" / "demo.sqlite3"
 
-    first = cli("demo", *SMALL)
+    first = cli("demo", *SMALL, *QUIET)
     assert first.code == 0, first.err
     assert expected.is_file()
     assert first.out.startswith("已创建演示数据库：")
@@ -31,7 +32,7 @@ def test_demo_seeds_then_reuses_then_resets(
     counts = re.search(r"事件 (\d+) 条", first.out)
     assert counts is not None and int(counts.group(1)) > 0
 
-    again = cli("demo", *SMALL)
+    again = cli("demo", *SMALL, *QUIET)
     assert again.code == 0, again.err
     assert again.out.startswith("演示数据库已存在")
     assert f"事件 {counts.group(1)} 条" in again.out
@@ -46,13 +47,13 @@ def test_demo_seeds_then_reuses_then_resets(
     assert run.code == 0, run.err
     assert "── 流转记录 ──" in run.out
 
-    reset = cli("demo", "--reset", *SMALL, "--lang", "en")
+    reset = cli("demo", "--reset", *SMALL, *QUIET, "--lang", "en")
     assert reset.code == 0, reset.err
     assert reset.out.startswith("Created the demo database:")
 
 
 def test_demo_refuses_a_database_with_real_data(cli: CliRunner, lite: Scene) -> None:
-    run = cli("demo", "--db", lite.url, *SMALL)
+    run = cli("demo", "--db", lite.url, *SMALL, *QUIET)
     assert run.code == 2
     assert "不是演示数据库" in run.err and len(run.err.splitlines()) == 1
 
@@ -69,7 +70,7 @@ def test_db_seed_once_then_demo_reuses_it(cli: CliRunner, sqlite_url: str) -> No
     assert report["towns"] == 1 and report["events"] > 0
     again = cli("--db", sqlite_url, "db", "seed", *SMALL)
     assert again.code == 2 and len(again.err.splitlines()) == 1
-    demo = cli("demo", "--db", sqlite_url)
+    demo = cli("demo", "--db", sqlite_url, *QUIET)
     assert demo.code == 0, demo.err
     assert demo.out.startswith("演示数据库已存在") and f"事件 {report['events']} 条" in demo.out
     assert cli("--db", sqlite_url, "db", "verify").code == 0

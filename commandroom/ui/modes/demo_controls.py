@@ -2,14 +2,14 @@
 
 The generator (``events.demo.scenario.ScenarioGenerator``) files new events and moves open
 cases on through the case service, like any station would; it runs on the window's lane once
-per tick (every second at 1×, more often when sped up), never on the GUI thread. A tick is
-skipped while the previous one is still running, so a slow database cannot pile them up.
+a second, never on the GUI thread. Speed multiplies the trainer's rate (events and case moves
+per minute). Paused, the ticks go on doing nothing, so resuming brings no burst of events.
+A tick is skipped while the previous one is still running: a slow database cannot pile them up.
 """
 
 from __future__ import annotations
 
 import importlib
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -26,7 +26,7 @@ TICK_MS = 1000
 
 def _generator(db: Database, seed: int) -> Any:
     module = importlib.import_module("commandroom.events.demo.scenario")
-    return module.ScenarioGenerator(db, seed)
+    return module.ScenarioGenerator(db, seed=seed)
 
 
 class DemoControls(QToolBar):
@@ -34,7 +34,7 @@ class DemoControls(QToolBar):
     """The trainer asked to start over with a fresh demo database."""
 
     sig_filed = Signal(list)
-    """Event codes the last tick filed (GUI thread)."""
+    """Event codes the last tick filed or moved on (GUI thread)."""
 
     def __init__(
         self,
@@ -70,14 +70,12 @@ class DemoControls(QToolBar):
         for speed in SPEEDS:
             self.speed.addItem(f"{speed:g}×", speed)
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
-        self.speed.currentIndexChanged.connect(self._apply_speed)
         self.addWidget(self.speed)
 
         self.addWidget(QLabel(" " + self.tr("每分钟新事件") + " ", self))
         self.rate = QSpinBox(self)
         self.rate.setRange(0, 120)
         self.rate.setValue(rate)
-        self.rate.valueChanged.connect(self._apply_rate)
         self.addWidget(self.rate)
 
         self.counter = QLabel(self)
@@ -95,50 +93,45 @@ class DemoControls(QToolBar):
     # --- driving the generator ----------------------------------------------------------------
 
     def start(self) -> None:
-        if not self.pause_action.isChecked():
-            self._timer.start(self.interval_ms())
+        self._timer.start(TICK_MS)
 
     def stop(self) -> None:
         self._timer.stop()
 
-    def interval_ms(self) -> int:
-        return max(50, round(TICK_MS / float(self.speed.currentData() or 1.0)))
+    @property
+    def paused(self) -> bool:
+        return self.pause_action.isChecked()
+
+    def effective_rate(self) -> float:
+        """New events per minute the generator is asked for: the rate times the speed."""
+        return self.rate.value() * float(self.speed.currentData() or 1.0)
 
     def set_paused(self, paused: bool) -> None:
         self.pause_action.setText(self.tr("继续") if paused else self.tr("暂停"))
-        if paused:
-            self._timer.stop()
-        else:
-            self._timer.start(self.interval_ms())
-
-    def _apply_speed(self) -> None:
-        if self._timer.isActive():
-            self._timer.start(self.interval_ms())
-
-    def _apply_rate(self, value: int) -> None:
-        if self._generator is not None:
-            self._generator.rate_per_min = value
 
     def tick(self) -> None:
         """One step of the scenario on the lane (skipped while the last one runs)."""
         if self._running_tick:
             return
         self._running_tick = True
-        db, seed, rate = self._db, self._seed, self.rate.value()
+        db, seed, rate, paused = self._db, self._seed, self.effective_rate(), self.paused
 
-        def work() -> list[str]:
+        def work() -> tuple[list[str], int]:
             if self._generator is None:
                 self._generator = _generator(db, seed)
             self._generator.rate_per_min = rate
-            return list(self._generator.tick(datetime.now(UTC)))
+            self._generator.paused = paused
+            step = self._generator.tick()
+            return list(step.codes), len(step.filed)
 
         if self._lane.submit(work, self._on_filed, self._on_failed) is None:
             self._running_tick = False
 
-    def _on_filed(self, codes: list[str]) -> None:
+    def _on_filed(self, result: tuple[list[str], int]) -> None:
+        codes, filed = result
         self._running_tick = False
         self.error = None
-        self.filed += len(codes)
+        self.filed += filed
         self._show_count()
         if codes:
             self.sig_filed.emit(codes)
