@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
 from commandroom.db.base import utcnow
@@ -311,7 +311,7 @@ class ScenarioGenerator:
             group = self._groups.get(event.category_l1_id)
             if action is Action.DISPATCH and event.village_id is None:
                 action = Action.CLASSIFY  # a town-level ticket is placed in a grid first
-            actor = self._who(s, planner, action, facts)
+            actor = self._who(s, planner, action, facts, event.grid_id)
         if actor is None:
             return Skip(code, action, "no_actor")
         try:
@@ -321,7 +321,12 @@ class ScenarioGenerator:
         return Move(code, action, actor.username)
 
     def _who(
-        self, s: Session, planner: Generator, action: Action, facts: EventFacts
+        self,
+        s: Session,
+        planner: Generator,
+        action: Action,
+        facts: EventFacts,
+        grid_id: int | None,
     ) -> Actor | None:
         """The first demo user who may take ``action`` on this case now (by the rules)."""
         town = planner.dir.town_by_id.get(facts.town_id)
@@ -334,7 +339,13 @@ class ScenarioGenerator:
                     User.active.is_(True),
                     or_(User.id == facts.owner_user_id, User.org_id == facts.owner_org_id),
                 )
-                .order_by(User.id)
+                # the assigned person, then the unit's people of that grid, then the rest
+                .order_by(
+                    case(
+                        (User.id == facts.owner_user_id, 0), (User.grid_id == grid_id, 1), else_=2
+                    ),
+                    User.id,
+                )
                 .limit(20)
             )
             candidates = list(owners)
