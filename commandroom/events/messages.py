@@ -118,6 +118,64 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该账号已停用，请联系管理员",
         "en": "This account is disabled; ask an administrator",
     },
+    # station config (events.station): "{where}" is the file, or the station's name
+    "station_error": {"zh": "站点配置 {where}：{detail}", "en": "Station config {where}: {detail}"},
+    "station_unreadable": {"zh": "无法读取：{detail}", "en": "cannot be read: {detail}"},
+    "station_bad_toml": {
+        "zh": "第 {line} 行格式错误：{detail}",
+        "en": "line {line} is not valid TOML: {detail}",
+    },
+    "station_unknown_key": {"zh": "未知配置项“{setting}”", "en": "unknown key '{setting}'"},
+    "station_unknown_key_hint": {
+        "zh": "未知配置项“{setting}”（是否应为“{hint}”？）",
+        "en": "unknown key '{setting}' (did you mean '{hint}'?)",
+    },
+    "station_missing": {"zh": "缺少必填项“{setting}”", "en": "'{setting}' is required"},
+    "station_type": {"zh": "“{setting}”应为{expected}", "en": "'{setting}' must be {expected}"},
+    "station_empty": {"zh": "“{setting}”不能为空", "en": "'{setting}' must not be empty"},
+    "station_choice": {
+        "zh": "“{setting}”的值“{value}”无效，可选：{allowed}",
+        "en": "'{setting}' = '{value}' is not valid; choose one of: {allowed}",
+    },
+    "station_range": {
+        "zh": "“{setting}”应在 {low} 到 {high} 之间",
+        "en": "'{setting}' must be between {low} and {high}",
+    },
+    "station_grid": {
+        "zh": "“{setting}”的值“{value}”无效，应写成 行×列，如 4×4（每边 1–{max}）",
+        "en": "'{setting}' = '{value}' is not valid; write rows×cols, e.g. 4×4 (1–{max} each)",
+    },
+    "station_duplicate": {
+        "zh": "“{setting}”中的“{value}”重复",
+        "en": "'{value}' appears twice in '{setting}'",
+    },
+    "station_org_not_found": {
+        "zh": "找不到单位编码“{ref}”（serves.org）",
+        "en": "no unit with code '{ref}' (serves.org)",
+    },
+    "station_region_not_found": {
+        "zh": "找不到编码或名称为“{ref}”的区域（serves.region）",
+        "en": "no region with code or name '{ref}' (serves.region)",
+    },
+    "station_region_ambiguous": {
+        "zh": "区域名称“{ref}”不唯一（{codes}），请改用编码（serves.region）",
+        "en": "region name '{ref}' is ambiguous ({codes}); use its code (serves.region)",
+    },
+    "station_cameras_not_found": {
+        "zh": "找不到摄像头：{codes}（wall.cameras）",
+        "en": "no camera with code: {codes} (wall.cameras)",
+    },
+}
+
+# What a station-config value should be, for "'x' must be …" (events.station).
+VALUE_KINDS: dict[str, dict[str, str]] = {
+    "string": {"zh": "文本", "en": "a string"},
+    "integer": {"zh": "整数", "en": "an integer"},
+    "number": {"zh": "数字", "en": "a number"},
+    "boolean": {"zh": "true 或 false", "en": "true or false"},
+    "table": {"zh": "配置节（[节名]）", "en": "a table ([section])"},
+    "string_list": {"zh": '文本列表，如 ["a", "b"]', "en": 'a list of strings, e.g. ["a", "b"]'},
+    "integer_list": {"zh": "整数列表，如 [0, 1]", "en": "a list of integers, e.g. [0, 1]"},
 }
 
 ACTION_NAMES: dict[str, dict[str, str]] = {
@@ -260,6 +318,10 @@ def status_name(status: str, lang: str = DEFAULT_LANG) -> str:
 
 def field_name(field: str, lang: str = DEFAULT_LANG) -> str:
     return _lookup(FIELD_NAMES, field, lang)
+
+
+def value_kind(kind: str, lang: str = DEFAULT_LANG) -> str:
+    return _lookup(VALUE_KINDS, kind, lang)
 
 
 def role_name(role: str, lang: str = DEFAULT_LANG) -> str:
