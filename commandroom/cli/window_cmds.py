@@ -85,6 +85,14 @@ def add_demo_args(p: Parser, h: Help) -> None:
         metavar="N",
         help=h("每分钟生成的新事件数", "new events per minute"),
     )
+    p.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="LOGIN",
+        help=h(
+            "直接以此演示账号进入（不弹出登录框）", "enter as this demo account (no login dialog)"
+        ),
+    )
     add_window_args(p, h)
 
 
@@ -175,7 +183,12 @@ def open_demo_window(ctx: Ctx, url: URL) -> int:
     a = ctx.args
     return int(
         mode.run_demo_window(
-            url, lang=_lang(ctx), rtsp=a.rtsp, rate=a.rate, quit_after_s=a.quit_after
+            url,
+            lang=_lang(ctx),
+            rtsp=a.rtsp,
+            rate=a.rate,
+            as_user=a.as_user,
+            quit_after_s=a.quit_after,
         )
     )
 

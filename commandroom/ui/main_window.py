@@ -34,6 +34,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import URL
 
 from commandroom.db.engine import Database
+from commandroom.events.queries import EventFilter
+from commandroom.ui.events.panel import TABS, EventPanel
+from commandroom.ui.events.ticker import EventTicker
 from commandroom.ui.lane import DbLane
 from commandroom.ui.settings import WindowSettings, default_settings
 from commandroom.ui.shortcuts import bind, show_shortcut_in_tooltip
@@ -124,6 +127,9 @@ class MainWindow(QMainWindow):
         self.wall_window.toolbar.removeAction(self.wall_window.full_action)
         self.wall_window.removeAction(self.wall_window.full_action)
         self.wall = self.wall_window.wall
+        # The camera list is for arranging the wall; a desk's smaller wall starts without it.
+        self.wall_window.dock.hide()
+        self._dock_was_visible = False
         if store is not None:
             store.sig_loaded.connect(self._on_saved_layouts)
 
@@ -180,11 +186,9 @@ class MainWindow(QMainWindow):
         return f"{words} · {station}" if station else words
 
     def _make_event_panel(self) -> QWidget:
-        panel_cls = optional("commandroom.ui.events.panel", "EventPanel")
-        if panel_cls is None or self.db is None:
+        if self.db is None or self.lane is None:
             return Placeholder(self.tr("事件列表"), self)
-        panel: QWidget = panel_cls(self.db, self.lane, self)
-        return panel
+        return EventPanel(self.db, self.lane, self, lang="en" if self.lang == "en" else "zh")
 
     def _make_case_panel(self) -> QWidget:
         panel_cls = optional("commandroom.ui.case.panel", "CasePanel")
@@ -194,11 +198,11 @@ class MainWindow(QMainWindow):
         return panel
 
     def _make_ticker(self) -> QWidget:
-        ticker_cls = optional("commandroom.ui.events.ticker", "EventTicker")
-        if ticker_cls is None or self.db is None:
+        if self.db is None or self.lane is None:
             return Placeholder(self.tr("事件列表"), self)
-        ticker: QWidget = ticker_cls(self.db, self.lane, self)
-        return ticker
+        return EventTicker.for_wall(
+            self.db, self.lane, self, lang="en" if self.lang == "en" else "zh"
+        )
 
     def _action(
         self, text: str, slot: Callable[[], object], shortcut: str | None = None
@@ -224,11 +228,18 @@ class MainWindow(QMainWindow):
         self.side_by_side_action = self._action(
             self.tr("视频墙与事件并排"), lambda: self.set_focus("both"), "side_by_side"
         )
-        self.next_event_action = self._action(
-            self.tr("下一条事件"), lambda: self.step_event(1), "next_event"
+        # The event list's own actions (J/K, Ctrl+Down/Up) when it has them, else F8/F7.
+        own_next = getattr(self.event_panel, "next_action", None)
+        own_prev = getattr(self.event_panel, "prev_action", None)
+        self.next_event_action = (
+            own_next
+            if isinstance(own_next, QAction)
+            else self._action(self.tr("下一条事件"), lambda: self.step_event(1), "next_event")
         )
-        self.previous_event_action = self._action(
-            self.tr("上一条事件"), lambda: self.step_event(-1), "previous_event"
+        self.previous_event_action = (
+            own_prev
+            if isinstance(own_prev, QAction)
+            else self._action(self.tr("上一条事件"), lambda: self.step_event(-1), "previous_event")
         )
         self.maximise_camera_action = self._action(
             self.tr("最大化事件摄像机"), self.maximise_event_camera, "maximise_camera"
@@ -298,6 +309,9 @@ class MainWindow(QMainWindow):
         ):
             show_shortcut_in_tooltip(action)
             wall.addAction(action)
+        cameras = self.wall_window.dock.toggleViewAction()
+        cameras.setText(self.tr("摄像机列表"))
+        wall.addAction(cameras)
         self.menus: list[QMenu] = [file_menu, view, events, wall]
 
     def _connect_panels(self) -> None:
@@ -309,22 +323,16 @@ class MainWindow(QMainWindow):
         show_camera = getattr(case, "sig_show_camera", None)
         if show_camera is not None:
             show_camera.connect(self.show_camera)
-        self.feed = getattr(panel, "feed", None)
-        if self.feed is None and self.db is not None:
-            feed_cls = optional("commandroom.ui.events.feed", "EventFeed")
-            if feed_cls is not None:
-                self.feed = feed_cls(self.db, self)
-                on_changes = getattr(panel, "on_feed", None)
-                if on_changes is not None:
-                    self.feed.sig_changes.connect(on_changes)
-        if self.feed is not None:
-            self.feed.sig_state.connect(self.status.set_feed_state)
+        # The event list runs the change feed; the status bar and the case panel follow it.
+        if isinstance(panel, EventPanel):
+            panel.sig_feed_state.connect(self.status.set_feed_state)
             on_feed = getattr(case, "on_feed", None)
             if on_feed is not None:
-                self.feed.sig_changes.connect(on_feed)
-            start = getattr(self.feed, "start", None)
-            if start is not None and not getattr(self.feed, "running", False):
-                start()
+                panel.sig_changes.connect(on_feed)
+        elif isinstance(panel, EventTicker) and panel.live is not None:
+            self.feed = panel.live.feed
+            self.feed.sig_state.connect(self.status.set_feed_state)
+            panel.live.sig_load_failed.connect(lambda _exc: self.status.set_feed_state("offline"))
 
     def _apply_initial_split(self) -> None:
         width = max(self.width(), 800)
@@ -344,10 +352,15 @@ class MainWindow(QMainWindow):
             if setter is not None:
                 setter(operator)
 
-    def set_scope(self, scope: object) -> None:
-        setter = getattr(self.event_panel, "set_scope", None)
-        if setter is not None:
-            setter(scope)
+    def set_scope(self, scope: Any) -> None:
+        """The station's region (``events.station.StationScope``): the lists show only it."""
+        panel = self.event_panel
+        if isinstance(panel, EventPanel):
+            panel.set_scope(scope)
+        elif isinstance(panel, EventTicker) and panel.live is not None:
+            panel.live.set_filter(
+                EventFilter(open_only=True, town_id=scope.town_id, village_id=scope.village_id)
+            )
 
     # --- events and cameras -----------------------------------------------------------------
 
@@ -454,9 +467,12 @@ class MainWindow(QMainWindow):
 
     def set_full_screen(self, on: bool) -> None:
         """F11: the window alone on its screen, menu bar and wall tools out of the way."""
+        dock = self.wall_window.dock
+        if on:
+            self._dock_was_visible = dock.isVisible()
         self.menuBar().setVisible(not on)
         self.wall_window.toolbar.setVisible(not on)
-        self.wall_window.dock.setVisible(not on and self.mode != "wall")
+        dock.setVisible(not on and self._dock_was_visible)
         if on:
             self.showFullScreen()
         else:
@@ -495,9 +511,12 @@ class MainWindow(QMainWindow):
             self.wall.set_grid(PRESETS[grid])
             self.wall_window.grid_box.setCurrentText(grid)
         self._pending_layout = s.text("wall_layout")
-        filters = s.mapping("event_filters")
+        filters = s.mapping("event_filters") or {}
+        tab = filters.get("tab")
+        if isinstance(self.event_panel, EventPanel) and tab in TABS:
+            self.event_panel.set_tab(str(tab))
         restore = getattr(self.event_panel, "restore_filters", None)
-        if filters is not None and restore is not None:
+        if filters and restore is not None:
             restore(filters)
 
     def save_settings(self) -> None:
@@ -512,9 +531,12 @@ class MainWindow(QMainWindow):
         if grid is not None:
             s.set_text("wall_grid", grid)
         s.set_text("wall_layout", layout.name)
-        filters = getattr(self.event_panel, "filter_state", None)
-        if filters is not None:
-            s.set_mapping("event_filters", dict(filters()))
+        if isinstance(self.event_panel, EventPanel):
+            state: dict[str, Any] = {"tab": self.event_panel.current_tab}
+            more = getattr(self.event_panel, "filter_state", None)
+            if more is not None:
+                state.update(more())
+            s.set_mapping("event_filters", state)
         s.sync()
 
     def _on_saved_layouts(self, layouts: list[WallLayout]) -> None:
@@ -543,12 +565,10 @@ class MainWindow(QMainWindow):
         for closer in self._closers:
             closer()
         self.status.stop()
-        if self.feed is not None:
-            stop = getattr(self.feed, "stop", None) or getattr(self.feed, "close", None)
-            if stop is not None:
-                stop()
         for panel in (self.event_panel, self.case_panel):
-            close_panel = getattr(panel, "close_panel", None)
+            close_panel = getattr(panel, "close_panel", None) or getattr(
+                panel, "close_ticker", None
+            )
             if close_panel is not None:
                 close_panel()
         self.wall_window.close()

@@ -128,9 +128,11 @@ def run_demo_window(
     lang: str | None = None,
     rtsp: Sequence[str] = (),
     rate: int = DEFAULT_RATE,
+    as_user: str | None = None,
     quit_after_s: float | None = None,
 ) -> int:
-    """Open the demo database, log in, run the window; again after a reset. Exit code."""
+    """Open the demo database, log in (or enter as ``as_user``), run the window; again after
+    a reset. Returns the exit code."""
     from commandroom.events.demo.database import open_demo_database
 
     app, picked = make_app(lang=lang)
@@ -144,7 +146,13 @@ def run_demo_window(
             box.exec()
             return EXIT_NOT_DEMO
         try:
-            operator = login(demo.db, lang=picked, demo=True, station=_tr("演示模式"))
+            if as_user:  # the role picker's shortcut: demo accounts need no password here
+                from commandroom.events.auth import load_operator
+
+                operator = load_operator(demo.db, as_user)
+                as_user = None  # after a reset the trainer picks again
+            else:
+                operator = login(demo.db, lang=picked, demo=True, station=_tr("演示模式"))
             if operator is None:
                 return 0
             window = open_demo(demo.db, operator, lang=picked, rtsp=rtsp, rate=rate, db_url=url)

@@ -1,0 +1,162 @@
+"""The command-room window on a real database (both engines): modes, status bar, F11, settings.
+
+Cameras are the fakes of tests/ui/fakes.py (no decoding); the event list is the real one,
+following the real change feed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from commandroom.db.engine import Database
+from commandroom.events.auth import load_operator
+from commandroom.ui.events.panel import EventPanel
+from commandroom.ui.main_window import MainWindow
+from commandroom.ui.status_bar import database_words
+from commandroom.ui.wall.layout import PRESETS
+from tests.ui.fakes import FakeCameras, make_specs
+from tests.world import World, build_world
+
+
+@pytest.fixture
+def world(database: Database) -> World:
+    return build_world(database)
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    return tmp_path / "settings.ini"
+
+
+def settings(path: Path) -> QSettings:
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def make_window(
+    qtbot: QtBot,
+    cameras: FakeCameras,
+    database: Database,
+    path: Path,
+    mode: str = "dispatch",
+    db_url: str | None = None,
+) -> MainWindow:
+    window = MainWindow(
+        mode=mode,
+        cameras=make_specs(4),
+        db=database,
+        db_url=db_url,
+        opener=cameras,
+        station="漓渚镇指挥室",
+        settings=settings(path),
+    )
+    qtbot.addWidget(window)
+    return window
+
+
+@pytest.mark.parametrize("mode", ["wall", "dispatch", "demo"])
+def test_window_opens_in_each_mode(
+    qtbot: QtBot,
+    cameras: FakeCameras,
+    database: Database,
+    world: World,
+    settings_file: Path,
+    mode: str,
+) -> None:
+    window = make_window(qtbot, cameras, database, settings_file, mode)
+    window.show()
+    qtbot.waitUntil(lambda: window.status.feed.property("state") in ("live", "polling"))
+    assert window.isVisible() and window.wall.isVisible()
+    editing = mode != "wall"
+    assert isinstance(window.event_panel, EventPanel) is editing
+    assert window.snapshot_action.isEnabled() is editing
+    assert "漓渚镇指挥室" in window.windowTitle()
+    window.close()
+    assert window.lane is not None and not window.lane.busy
+
+
+def test_status_bar_shows_engine_and_host_never_a_password(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    url = "postgresql+psycopg://disp:s3cret-pw@db.example:5433/commandroom"
+    assert database_words(url) == "PostgreSQL · db.example:5433/commandroom"
+    window = make_window(qtbot, cameras, database, settings_file, db_url=url)
+    window.set_operator(load_operator(database, "disp_lz"))
+    texts = [w.text() for w in (window.status.database, window.status.operator)]
+    assert "s3cret" not in " ".join(texts) and "disp:" not in texts[0]
+    assert "db.example" in texts[0]
+    assert "漓渚镇综合信息指挥室" in texts[1]  # the operator's org
+    # the real database's own URL (the test cluster's) never shows its password either
+    own = make_window(qtbot, cameras, database, settings_file)
+    password = database.engine.url.password
+    assert not password or str(password) not in own.status.database.text()
+    window.close()
+    own.close()
+
+
+def test_f11_toggles_full_screen(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    window = make_window(qtbot, cameras, database, settings_file)
+    window.show()
+    assert window.full_screen_action.shortcut().toString() == "F11"
+    window.full_screen_action.trigger()
+    qtbot.waitUntil(window.isFullScreen)
+    assert not window.menuBar().isVisible()
+    window.full_screen_action.trigger()
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+    assert window.menuBar().isVisible()
+    window.close()
+
+
+def test_either_side_can_be_maximised(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    window = make_window(qtbot, cameras, database, settings_file)
+    window.show()
+    window.only_wall_action.trigger()
+    assert window.wall_window.isVisible() and not window.side.isVisible()
+    window.only_events_action.trigger()
+    assert not window.wall_window.isVisible() and window.side.isVisible()
+    window.side_by_side_action.trigger()
+    assert window.wall_window.isVisible() and window.side.isVisible()
+    assert "Ctrl+1" in window.only_wall_action.toolTip()
+    window.close()
+
+
+def test_settings_round_trip(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    first = make_window(qtbot, cameras, database, settings_file)
+    first.show()
+    initial = first.split.sizes()
+    first.resize(720, 540)  # inside the offscreen screen (800×600)
+    size = (first.width(), first.height())  # the width may stop at the panels' minimum
+    assert size[1] == 540
+    first.split.setSizes([900, 400])
+    first.side_split.setSizes([500, 200])
+    first.wall.set_grid(PRESETS["2×2"])
+    panel = first.event_panel
+    assert isinstance(panel, EventPanel)
+    panel.set_tab("overdue")
+    sizes, side = first.split.sizes(), first.side_split.sizes()
+    assert sizes != initial
+    first.close()
+
+    second = make_window(qtbot, cameras, database, settings_file)
+    second.show()
+    assert (second.width(), second.height()) == size
+    assert second.split.sizes() == sizes
+    assert second.side_split.sizes() == side
+    assert second.wall.wall_layout.grid == PRESETS["2×2"]
+    assert second.wall_window.grid_box.currentText() == "2×2"
+    panel = second.event_panel
+    assert isinstance(panel, EventPanel) and panel.current_tab == "overdue"
+    second.close()
+
+    other_mode = make_window(qtbot, cameras, database, settings_file, mode="wall")
+    assert other_mode.wall.wall_layout.grid != PRESETS["2×2"]  # one group per mode
+    other_mode.close()
