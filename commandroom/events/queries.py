@@ -138,9 +138,11 @@ def apply_filter(query: Select[T], flt: EventFilter, now: datetime) -> Select[T]
             or_(Event.due_at.is_(None), Event.due_at >= now, Event.is_open.is_(False))
         )
     if flt.text:
+        # Case-insensitive on both engines (SQLite's LIKE already is, PostgreSQL's is not):
+        # an operator types "kq-lz" for a code.
         like = f"%{flt.text}%"
         query = query.where(
-            or_(Event.title.like(like), Event.description.like(like), Event.code.like(like))
+            or_(Event.title.ilike(like), Event.description.ilike(like), Event.code.ilike(like))
         )
     if flt.queue is not None:
         query = query.where(Event.is_open.is_(True), _queue_clause(flt.queue))

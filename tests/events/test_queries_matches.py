@@ -100,6 +100,7 @@ def test_rows_carry_the_running_clock_behind_their_due_date(
     timed = [r for r in rows if r.due_at is not None]
     assert timed
     for r in timed:
-        assert r.clock_started_at is not None and r.clock_warn_at is not None
-        assert r.clock_started_at < r.clock_warn_at < r.due_at
-        assert r.due_at - r.clock_started_at >= timedelta(hours=1)
+        started, warn, due = r.clock_started_at, r.clock_warn_at, r.due_at
+        assert started is not None and warn is not None and due is not None
+        assert started < warn < due
+        assert due - started >= timedelta(hours=1)

@@ -133,7 +133,7 @@ def _postgres_outage(qtbot: QtBot, database: Database, db_url: str, report: Repo
             dbname="postgres",
             autocommit=True,
         ) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
     name = url.database
     try:

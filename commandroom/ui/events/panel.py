@@ -1,0 +1,417 @@
+"""The dispatcher's event panel: quick tabs, the filter bar and the live event table.
+
+Everything the room must notice (a new level ≥ 3 or urgent event, a case going overdue) is
+announced without taking anything from the operator: the row is highlighted until opened, a
+tab that is not showing gets a count, and a beep is optional. Focus, the selection and the
+text being typed in the search field are never touched by a live change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Protocol
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTabBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commandroom.db.engine import Database
+from commandroom.db.enums import RegionLevel, Role
+from commandroom.events.choices import FilterChoices, load_choices
+from commandroom.events.queries import EventFilter, Queue, matches
+from commandroom.ui.events.columns import Column, Lang
+from commandroom.ui.events.feed import LIVE, OFFLINE, POLLING
+from commandroom.ui.events.filters import BarFields, FilterBar
+from commandroom.ui.events.live import Announcement, LiveEvents
+from commandroom.ui.events.model import EventTableModel
+from commandroom.ui.lane import DbLane
+
+MINE, OPEN, OVERDUE, SERIOUS, ALL = "mine", "open", "overdue", "serious", "all"
+TABS = (MINE, OPEN, OVERDUE, SERIOUS, ALL)
+NO_LEVEL = (0,)  # a level no event has: two level picks that exclude each other
+
+# Seats that screen and dispatch what waits in their region (DOMAIN.md transitions 2–5).
+DISPATCH_ROLES = frozenset(
+    {Role.TOWN_DISPATCHER, Role.TOWN_SUPERVISOR, Role.DISTRICT_CENTER, Role.VILLAGE_OPERATOR}
+)
+
+
+class GrantLike(Protocol):
+    @property
+    def role(self) -> Role: ...
+    @property
+    def scope_region_id(self) -> int: ...
+
+
+class OperatorLike(Protocol):
+    """What the panel needs of ``events.auth.Operator``."""
+
+    @property
+    def org_id(self) -> int: ...
+    @property
+    def grants(self) -> tuple[GrantLike, ...]: ...
+
+
+class ScopeLike(Protocol):
+    """What the panel needs of ``events.station.StationScope``."""
+
+    @property
+    def town_id(self) -> int | None: ...
+    @property
+    def village_id(self) -> int | None: ...
+
+
+def tab_filter(tab: str, queue: Queue | None) -> EventFilter:
+    """The quick tab's own condition; the filter bar narrows it further."""
+    match tab:
+        case "mine":
+            return EventFilter(queue=queue or Queue())
+        case "open":
+            return EventFilter(open_only=True)
+        case "overdue":
+            return EventFilter(overdue=True)
+        case "serious":
+            return EventFilter(levels=(3, 4))
+        case _:
+            return EventFilter()
+
+
+def combine(
+    base: EventFilter, bar: BarFields, town_id: int | None, village_id: int | None
+) -> EventFilter:
+    """Tab ∧ bar ∧ station scope as one filter (a contradiction matches nothing)."""
+    statuses = base.statuses
+    if bar.status is not None:
+        statuses = (bar.status,) if not statuses or bar.status in statuses else ()
+        if not statuses:
+            return replace(base, levels=NO_LEVEL)
+    levels = base.levels
+    if bar.level is not None:
+        levels = (bar.level,) if not levels or bar.level in levels else NO_LEVEL
+    return replace(
+        base,
+        statuses=statuses,
+        levels=levels,
+        town_id=town_id if town_id is not None else bar.town_id,
+        village_id=village_id if village_id is not None else bar.village_id,
+        grid_id=bar.grid_id,
+        category_id=bar.category_id,
+        source=bar.source,
+        text=bar.text,
+    )
+
+
+def queue_for(operator: OperatorLike, choices: FilterChoices | None) -> Queue:
+    """My queue: what my org owns; for a dispatch seat also what waits in its region."""
+    for grant in operator.grants:
+        if grant.role not in DISPATCH_ROLES:
+            continue
+        level = choices.region_level(grant.scope_region_id) if choices else None
+        if level is RegionLevel.TOWN:
+            return Queue(org_id=operator.org_id, pending_town_id=grant.scope_region_id)
+        if level is RegionLevel.VILLAGE:
+            return Queue(org_id=operator.org_id, pending_village_id=grant.scope_region_id)
+        if level is RegionLevel.DISTRICT:
+            return Queue(org_id=operator.org_id, pending_anywhere=True)
+    return Queue(org_id=operator.org_id)
+
+
+class EventPanel(QWidget):
+    """Tabs + filter bar + live table. Close with ``close_panel`` (stops feed and timers)."""
+
+    sig_event_selected = Signal(int)
+    """The event id the operator moved to (click, keys, ``select_event``). GUI thread."""
+
+    sig_feed_state = Signal(str)
+    """The feed's "live"/"polling"/"offline", for the status bar. GUI thread."""
+
+    sig_changes = Signal(list)
+    """Every feed batch's ``Change`` list (the case panel's notices). GUI thread."""
+
+    sig_announced = Signal(int, str)
+    """(event id, "new_serious" | "overdue") for each announcement. GUI thread."""
+
+    def __init__(
+        self,
+        db: Database,
+        lane: DbLane,
+        parent: QWidget | None = None,
+        *,
+        lang: Lang = "zh",
+        live: LiveEvents | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.lane = lane
+        self.live = live or LiveEvents(db, lane, self, lang=lang)
+        self._lang: Lang = lang
+        self._choices: FilterChoices | None = None
+        self._operator: OperatorLike | None = None
+        self._scope_town: int | None = None
+        self._scope_village: int | None = None
+        self._sound = False
+        self._closed = False
+        self._badges: dict[str, int] = dict.fromkeys(TABS, 0)
+
+        self.tabs = QTabBar(self)
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        for tab in TABS:
+            self.tabs.addTab(self._tab_title(tab))
+        self.tabs.setCurrentIndex(TABS.index(OPEN))
+        self.tabs.setTabEnabled(TABS.index(MINE), False)
+        self.tabs.setTabToolTip(TABS.index(MINE), self.tr("登录后显示本单位的待办事件"))
+        self.bar = FilterBar(self, lang=lang)
+        self.view = QTableView(self)
+        self.view.setModel(self.live.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.state_label = QLabel(self)
+        self.count_label = QLabel(self)
+
+        top = QHBoxLayout()
+        top.addWidget(self.tabs, 1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.state_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.view, 1)
+
+        self.next_action = self._action(self.tr("下一条事件"), ("J", "Ctrl+Down"), self.next_event)
+        self.prev_action = self._action(self.tr("上一条事件"), ("K", "Ctrl+Up"), self.prev_event)
+
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.bar.sig_changed.connect(self.reload)
+        sel = self.view.selectionModel()
+        sel.currentRowChanged.connect(self._current_changed)
+        self.live.feed.sig_state.connect(self._feed_state)
+        self.live.feed.sig_changes.connect(self.sig_changes)
+        self.live.sig_announce.connect(self._announce)
+        self.live.sig_loaded.connect(self._loaded)
+        self.live.sig_load_failed.connect(self._load_failed)
+        self._show_state(self.tr("连接中…"))
+        self.lane.submit(self._read_choices, self._got_choices, self._load_failed)
+
+    # --- public ---------------------------------------------------------------------------
+
+    @property
+    def model(self) -> EventTableModel:
+        return self.live.model
+
+    @property
+    def current_tab(self) -> str:
+        return TABS[self.tabs.currentIndex()]
+
+    @property
+    def filter(self) -> EventFilter:
+        """The filter the table shows (tab ∧ bar ∧ scope)."""
+        return self._compose(self.current_tab, self.bar.fields())
+
+    def badge(self, tab: str) -> int:
+        return self._badges[tab]
+
+    def set_tab(self, tab: str) -> None:
+        self.tabs.setCurrentIndex(TABS.index(tab))
+
+    def set_operator(self, operator: OperatorLike | None) -> None:
+        """Who sits here: enables 我的待办 (and shows it) once someone is logged in."""
+        self._operator = operator
+        self.tabs.setTabEnabled(TABS.index(MINE), operator is not None)
+        if operator is not None and self.current_tab != MINE:
+            self.set_tab(MINE)  # reloads through _tab_changed
+            return
+        if operator is None and self.current_tab == MINE:
+            self.set_tab(OPEN)
+            return
+        self.reload()
+
+    def set_scope(
+        self,
+        scope: ScopeLike | None = None,
+        *,
+        town_id: int | None = None,
+        village_id: int | None = None,
+    ) -> None:
+        """Limit the list to a station's region (a ``StationScope`` or town/village ids)."""
+        if scope is not None:
+            town_id, village_id = scope.town_id, scope.village_id
+        self._scope_town, self._scope_village = town_id, village_id
+        self.bar.set_scope(town_id, village_id)
+        self.reload()
+
+    def set_sound(self, on: bool) -> None:
+        """Beep on announcements (off by default: a shared room decides)."""
+        self._sound = on
+
+    def reload(self) -> None:
+        """Load the current tab and filters (a reset); waits for the pickers' data first."""
+        if self._closed or self._choices is None:
+            return
+        self.live.set_filter(self.filter)
+
+    def select_event(self, event_id: int) -> bool:
+        row = self.model.row_of(event_id)
+        if row is None:
+            return False
+        self._select_row(row)
+        return True
+
+    def selected_event_id(self) -> int | None:
+        current = self.view.selectionModel().currentIndex()
+        if not current.isValid():
+            return None
+        return self.model.row_event_id(current.row())
+
+    def next_event(self) -> None:
+        self._step(+1)
+
+    def prev_event(self) -> None:
+        self._step(-1)
+
+    def close_panel(self) -> None:
+        """Stop the feed thread and every timer; the lane belongs to the window."""
+        self._closed = True
+        self.bar.close_bar()
+        self.live.close()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _tab_title(self, tab: str) -> str:
+        match tab:
+            case "mine":
+                title = self.tr("我的待办")
+            case "open":
+                title = self.tr("待处理")
+            case "overdue":
+                title = self.tr("超期")
+            case "serious":
+                title = self.tr("三级以上")
+            case _:
+                title = self.tr("全部")
+        count = self._badges[tab]
+        return f"{title} ({count})" if count else title
+
+    def _action(self, text: str, keys: Iterable[str], slot: object) -> QAction:
+        action = QAction(text, self)
+        sequences = [QKeySequence(k) for k in keys]
+        action.setShortcuts(sequences)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        shown = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences)
+        action.setToolTip(f"{text} ({shown})")
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _compose(self, tab: str, bar: BarFields) -> EventFilter:
+        queue = queue_for(self._operator, self._choices) if self._operator else None
+        return combine(tab_filter(tab, queue), bar, self._scope_town, self._scope_village)
+
+    # --- lane jobs ------------------------------------------------------------------------
+
+    def _read_choices(self) -> FilterChoices:
+        with self.db.reading() as session:
+            return load_choices(session)
+
+    def _got_choices(self, choices: FilterChoices) -> None:
+        if self._closed:
+            return
+        self._choices = choices
+        self.bar.set_choices(choices)
+        self.reload()
+
+    def _loaded(self, _loaded: object) -> None:
+        self._show_count()
+
+    def _load_failed(self, exc: Exception) -> None:
+        if not self._closed:
+            self._show_state(self.tr("离线（正在重连）"))
+            self.state_label.setToolTip(type(exc).__name__)
+
+    # --- live changes ---------------------------------------------------------------------
+
+    def _feed_state(self, state: str) -> None:
+        if self._closed:
+            return
+        words = {
+            LIVE: self.tr("实时"),
+            POLLING: self.tr("轮询"),
+            OFFLINE: self.tr("离线（正在重连）"),
+        }
+        self._show_state(words.get(state, state))
+        if state != OFFLINE and self._choices is None:
+            self.lane.submit(self._read_choices, self._got_choices, self._load_failed)
+        self.sig_feed_state.emit(state)
+
+    def _announce(self, news: list[Announcement]) -> None:
+        if self._closed:
+            return
+        now = self.model.now
+        current = self.current_tab
+        for item in news:
+            self.model.mark_new(item.row.id)
+            for tab in TABS:
+                if tab == current or not self.tabs.isTabEnabled(TABS.index(tab)):
+                    continue
+                if matches(item.row, self._compose(tab, BarFields()), now):
+                    self._badges[tab] += 1
+                    self.tabs.setTabText(TABS.index(tab), self._tab_title(tab))
+            self.sig_announced.emit(item.row.id, item.reason)
+        if self._sound and news:
+            QApplication.beep()
+        self._show_count()
+
+    def _tab_changed(self, index: int) -> None:
+        tab = TABS[index]
+        if self._badges[tab]:
+            self._badges[tab] = 0
+            self.tabs.setTabText(index, self._tab_title(tab))
+        self.reload()
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        event_id = self.model.row_event_id(current.row())
+        self.model.clear_new(event_id)
+        self.sig_event_selected.emit(event_id)
+
+    def _step(self, delta: int) -> None:
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        current = self.view.selectionModel().currentIndex()
+        row = current.row() + delta if current.isValid() else (0 if delta > 0 else rows - 1)
+        self._select_row(max(0, min(rows - 1, row)))
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, Column.CODE)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.view.selectionModel().setCurrentIndex(index, flags)
+        self.view.scrollTo(index)
+
+    def _show_state(self, text: str) -> None:
+        self.state_label.setText(text)
+
+    def _show_count(self) -> None:
+        self.count_label.setText(self.tr("%n 条", "", self.model.rowCount()))

@@ -1,0 +1,213 @@
+"""The event panel over a real database: filters, live rows, announcements that take nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from commandroom.db.engine import Database
+from commandroom.db.enums import Role, Status, Urgency
+from commandroom.events.service import CaseService
+from commandroom.ui.events.columns import Column
+from commandroom.ui.events.model import NEW_ROLE, EventTableModel
+from commandroom.ui.events.panel import ALL, MINE, OPEN, OVERDUE, SERIOUS, EventPanel
+from commandroom.ui.lane import DbLane
+from tests.ui.events.conftest import Report
+from tests.ui.events.test_feed import write_from_another_process
+from tests.ui.events.test_model import Counter
+from tests.world import World
+
+WAIT = 10_000
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    scope_region_id: int
+
+
+@dataclass(frozen=True)
+class Op:
+    org_id: int
+    grants: tuple[Grant, ...]
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, database: Database, lane: DbLane, world: World) -> Iterator[EventPanel]:
+    p = EventPanel(database, lane)
+    qtbot.addWidget(p)
+    yield p
+    p.close_panel()
+
+
+def titles(model: EventTableModel) -> list[str]:
+    return [model.event_at(r).title for r in range(model.rowCount())]
+
+
+def wait_loaded(qtbot: QtBot, panel: EventPanel) -> None:
+    qtbot.waitUntil(lambda: panel._choices is not None and not panel.live.loading, timeout=WAIT)
+
+
+def test_filters_and_tabs_show_the_right_rows(
+    qtbot: QtBot, panel: EventPanel, report: Report, world: World
+) -> None:
+    report("消防通道", category="FIRE-LANE", grid="LZ-A-01")
+    report("可疑人员", category="SEC-SUSP", grid="LZ-A-02")
+    report("平水漂浮物", category="ENV-RIVER", grid="PS-B-01", actor="system")
+    wait_loaded(qtbot, panel)
+    qtbot.waitUntil(lambda: len(titles(panel.model)) == 3, timeout=WAIT)  # loaded or fed
+    assert sorted(titles(panel.model)) == ["可疑人员", "平水漂浮物", "消防通道"]
+
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        panel.set_tab(SERIOUS)
+    assert sorted(titles(panel.model)) == ["可疑人员", "平水漂浮物"]
+
+    town = panel.bar.town_box
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        town.setCurrentIndex(town.findData(world.regions["PS"]))
+    assert titles(panel.model) == ["平水漂浮物"]
+    assert panel.bar.village_box.isEnabled()
+    villages = [panel.bar.village_box.itemData(i) for i in range(panel.bar.village_box.count())]
+    assert villages == [None, world.regions["PS-B"], world.regions["PS-A"]] or set(villages) == {
+        None,
+        world.regions["PS-A"],
+        world.regions["PS-B"],
+    }
+
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        town.setCurrentIndex(0)
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        panel.set_tab(ALL)
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        qtbot.keyClicks(panel.bar.text_edit, "kq-ps")  # debounced: one load after typing
+    assert titles(panel.model) == ["平水漂浮物"]
+
+
+def test_scope_limits_the_list_to_a_station_region(
+    qtbot: QtBot, panel: EventPanel, report: Report, world: World
+) -> None:
+    report("兰香村事件", grid="LZ-A-01")
+    report("平水事件", category="ENV-RIVER", grid="PS-B-01", actor="system")
+    wait_loaded(qtbot, panel)
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        panel.set_scope(town_id=world.regions["PS"])
+    assert titles(panel.model) == ["平水事件"]
+    assert not panel.bar.town_box.isEnabled()
+    report("平水新事件", category="ENV-RIVER", grid="PS-A-01", actor="system")
+    report("漓渚新事件", grid="LZ-A-02")
+    qtbot.waitUntil(lambda: "平水新事件" in titles(panel.model), timeout=WAIT)
+    qtbot.waitUntil(lambda: panel.live.feed.last_id is not None, timeout=WAIT)
+    assert "漓渚新事件" not in titles(panel.model)
+
+
+def test_my_queue_follows_the_operator(
+    qtbot: QtBot, panel: EventPanel, report: Report, world: World
+) -> None:
+    report("派出所的事件", category="SEC-SUSP", grid="LZ-A-02")
+    report("待研判", category="TRIAGE", grid="LZ-A-01")  # no rule: waits in the town
+    report("村里的事件", category="FIRE-LANE", grid="LZ-A-01")
+    wait_loaded(qtbot, panel)
+    assert not panel.tabs.isTabEnabled(0)
+    police = Op(world.orgs["police_LZ"], (Grant(Role.AGENCY_HANDLER, world.regions["LZ"]),))
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        panel.set_operator(police)
+    assert panel.current_tab == MINE
+    assert titles(panel.model) == ["派出所的事件"]
+    dispatcher = Op(world.orgs["cmd_LZ"], (Grant(Role.TOWN_DISPATCHER, world.regions["LZ"]),))
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        panel.set_operator(dispatcher)
+    assert titles(panel.model) == ["待研判"]
+
+
+def test_model_stays_valid_and_never_resets_while_the_feed_inserts_and_updates(
+    qtbot: QtBot,
+    panel: EventPanel,
+    report: Report,
+    service: CaseService,
+    db_url: str,
+    qtmodeltester: ModelTester,
+) -> None:
+    first = report("第一件", category="SEC-SUSP", grid="LZ-A-02")
+    wait_loaded(qtbot, panel)
+    qtmodeltester.check(panel.model)  # keeps checking on every later signal
+    qtbot.waitUntil(lambda: panel.model.row_of(first) is not None, timeout=WAIT)
+    counter = Counter(panel.model)
+    assert panel.select_event(first)
+    report("第二件", grid="LZ-A-01")
+    write_from_another_process(db_url, "别的站上报")
+    qtbot.waitUntil(lambda: len(titles(panel.model)) == 3, timeout=WAIT)
+    assert titles(panel.model)[-1] == "第一件"  # newest first
+    service.sign(first, "police_lz")
+    qtbot.waitUntil(
+        lambda: panel.model.event_at(panel.model.row_of(first) or 0).status is Status.IN_PROGRESS,
+        timeout=WAIT,
+    )
+    assert counter.resets == 0
+    assert counter.inserted and counter.changed
+    assert panel.selected_event_id() == first  # the selection followed its row
+
+
+def test_an_announcement_takes_neither_focus_nor_selection_nor_typed_text(
+    qtbot: QtBot, panel: EventPanel, report: Report
+) -> None:
+    quiet = report("普通事件", grid="LZ-A-01")
+    wait_loaded(qtbot, panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.activateWindow()
+    qtbot.waitUntil(lambda: panel.model.row_of(quiet) is not None, timeout=WAIT)
+    assert panel.select_event(quiet)
+    panel.bar.text_edit.setFocus()
+    qtbot.waitUntil(lambda: panel.bar.text_edit.hasFocus(), timeout=WAIT)
+    panel.bar.text_edit.setText("正在输")
+    panel.bar.text_edit.setCursorPosition(2)
+    announced: list[tuple[int, str]] = []
+    panel.sig_announced.connect(lambda i, why: announced.append((i, why)))
+    selected: list[int] = []
+    panel.sig_event_selected.connect(selected.append)
+
+    urgent = report("紧急事件", category="SEC-SUSP", grid="LZ-A-02", urgency=Urgency.URGENT)
+    qtbot.waitUntil(lambda: (urgent, "new_serious") in announced, timeout=WAIT)
+    qtbot.waitUntil(lambda: panel.model.row_of(urgent) is not None, timeout=WAIT)
+
+    assert panel.bar.text_edit.hasFocus()
+    assert panel.bar.text_edit.text() == "正在输"
+    assert panel.bar.text_edit.cursorPosition() == 2
+    assert QApplication.focusWidget() is panel.bar.text_edit
+    assert panel.selected_event_id() == quiet
+    assert selected == []
+    row = panel.model.row_of(urgent)
+    assert row is not None and panel.model.index(row, 0).data(NEW_ROLE) is True
+    # A tab not showing counts it; the one showing highlights the row instead.
+    assert panel.badge(SERIOUS) == 1 and panel.badge(ALL) == 1
+    assert panel.badge(OPEN) == 0 and panel.badge(OVERDUE) == 0
+    assert "(1)" in panel.tabs.tabText(3)
+    panel.select_event(urgent)
+    assert panel.model.index(panel.model.row_of(urgent) or 0, 0).data(NEW_ROLE) is False
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        panel.set_tab(SERIOUS)
+    assert panel.badge(SERIOUS) == 0
+    panel.close()
+
+
+def test_next_and_previous_move_the_selection_and_show_their_keys(
+    qtbot: QtBot, panel: EventPanel, report: Report
+) -> None:
+    ids = [report(f"事件{n}") for n in range(3)]
+    wait_loaded(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=WAIT)
+    picked: list[int] = []
+    panel.sig_event_selected.connect(picked.append)
+    panel.next_action.trigger()
+    panel.next_action.trigger()
+    panel.prev_action.trigger()
+    assert picked == [ids[2], ids[1], ids[2]]
+    assert "J" in panel.next_action.toolTip() and "K" in panel.prev_action.toolTip()
+    assert panel.next_action.shortcutContext() == Qt.ShortcutContext.WindowShortcut
+    assert panel.model.index(0, Column.DEADLINE).data() != ""  # dispatched: clock running
