@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import URL
 
 from commandroom.db.engine import Database
+from commandroom.events.evidence import cameras_near
 from commandroom.events.queries import EventFilter
+from commandroom.ui.case.panel import CasePanel
 from commandroom.ui.events.panel import TABS, EventPanel
 from commandroom.ui.events.ticker import EventTicker
 from commandroom.ui.lane import DbLane
@@ -191,11 +193,9 @@ class MainWindow(QMainWindow):
         return EventPanel(self.db, self.lane, self, lang="en" if self.lang == "en" else "zh")
 
     def _make_case_panel(self) -> QWidget:
-        panel_cls = optional("commandroom.ui.case.panel", "CasePanel")
-        if panel_cls is None or self.db is None:
+        if self.db is None or self.lane is None:
             return Placeholder(self.tr("选择一条事件查看详情"), self)
-        panel: QWidget = panel_cls(self.db, self.service, self.lane, self)
-        return panel
+        return CasePanel(self.db, self.service, self.lane, self, lang=self.lang)
 
     def _make_ticker(self) -> QWidget:
         if self.db is None or self.lane is None:
@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
             ("dispatch", self.tr("派单"), "dispatch"),
             ("escalate", self.tr("上报"), "escalate"),
             ("close", self.tr("办结"), "close_case"),
+            ("comment", self.tr("备注"), "comment"),
         ):
             action = getattr(panel, f"{key}_action", None) if panel is not None else None
             if not isinstance(action, QAction):
@@ -420,9 +421,6 @@ class MainWindow(QMainWindow):
         event_id = self.current_event
         if event_id is None or self.lane is None or self.db is None:
             self.status.showMessage(self.tr("请先选择一条事件"), 5000)
-            return
-        cameras_near = optional("commandroom.events.evidence", "cameras_near")
-        if cameras_near is None:
             return
         db = self.db
 

@@ -19,6 +19,7 @@ SHORTCUTS: dict[str, QKeySequence] = {
     "dispatch": QKeySequence("Ctrl+D"),
     "escalate": QKeySequence("Ctrl+E"),
     "close_case": QKeySequence("Ctrl+Shift+C"),
+    "comment": QKeySequence("Ctrl+Shift+N"),
     "maximise_camera": QKeySequence("Ctrl+M"),
     "snapshot": QKeySequence("Ctrl+Shift+S"),
     "only_wall": QKeySequence("Ctrl+1"),
