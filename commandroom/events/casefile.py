@@ -30,7 +30,15 @@ from commandroom.db.enums import (
     SupervisionKind,
     Urgency,
 )
-from commandroom.db.models import Camera, Category, Event, EventAttachment, EventLock, User
+from commandroom.db.models import (
+    Camera,
+    Category,
+    Event,
+    EventAction,
+    EventAttachment,
+    EventLock,
+    User,
+)
 from commandroom.events import rules
 from commandroom.events.action_forms import ActionForm, forms_for
 from commandroom.events.actors import load_actor
@@ -39,6 +47,7 @@ from commandroom.events.errors import NotFound
 from commandroom.events.pipeline import facts_of, find_event
 
 __all__ = [
+    "ActionNote",
     "AttachmentRef",
     "CameraRef",
     "CaseFile",
@@ -52,8 +61,10 @@ __all__ = [
     "RequestInfo",
     "SupervisionInfo",
     "TimelineEntry",
+    "action_notes",
     "attachment_bytes",
     "load_case",
+    "lock_state",
     "mask_name",
     "search_duplicates",
 ]
@@ -311,6 +322,26 @@ def _lock(session: Session, event_id: int, user_id: int | None, now: datetime) -
     return LockInfo(row.name, row.username, row.host, row.expires_at, row.user_id == user_id)
 
 
+def _can_break(actor: rules.Actor, event: Event, lock: LockInfo | None) -> bool:
+    return (
+        lock is not None
+        and not lock.mine
+        and rules.state_allows(Action.BREAK_LOCK, event.status)
+        and actor.best_role(Action.BREAK_LOCK, facts_of(event)) is not None
+    )
+
+
+def lock_state(
+    db: Database, event_id: int, operator: HasUsername | None, now: datetime
+) -> tuple[LockInfo | None, bool]:
+    """The soft lock alone (and whether ``operator`` may break it): cheap enough to poll."""
+    with db.reading() as session:
+        event = find_event(session, event_id)
+        actor = load_actor(session, operator.username) if operator is not None else None
+        lock = _lock(session, event.id, actor.user_id if actor else None, now)
+        return lock, actor is not None and _can_break(actor, event, lock)
+
+
 def load_case(
     db: Database, event_id: int | str, operator: HasUsername | None, now: datetime, lang: str
 ) -> CaseFile:
@@ -324,12 +355,7 @@ def load_case(
         can_break = False
         if actor is not None:
             allowed = forms_for(session, actor, event, now)
-            can_break = (
-                lock is not None
-                and not lock.mine
-                and rules.state_allows(Action.BREAK_LOCK, event.status)
-                and actor.best_role(Action.BREAK_LOCK, facts_of(event)) is not None
-            )
+            can_break = _can_break(actor, event, lock)
         camera = None
         if event.camera_id is not None:
             cam = session.execute(
@@ -470,6 +496,38 @@ def _build(
         can_break_lock=can_break,
         loaded_at=now,
     )
+
+
+@dataclass(frozen=True)
+class ActionNote:
+    """Who did what when, for the panel's "已被 王某 于 10:32 派单" notice."""
+
+    action_id: int
+    event_id: int
+    action: Action
+    at: datetime
+    actor: str | None
+    actor_username: str | None
+
+
+def action_notes(db: Database, action_ids: list[int]) -> list[ActionNote]:
+    if not action_ids:
+        return []
+    with db.reading() as session:
+        rows = session.execute(
+            select(
+                EventAction.id,
+                EventAction.event_id,
+                EventAction.action,
+                EventAction.at,
+                User.name,
+                User.username,
+            )
+            .join(User, User.id == EventAction.actor_user_id, isouter=True)
+            .where(EventAction.id.in_(action_ids))
+            .order_by(EventAction.id)
+        ).all()
+    return [ActionNote(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
 
 def attachment_bytes(db: Database, attachment_id: int) -> bytes:

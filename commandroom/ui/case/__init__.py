@@ -1,0 +1,1 @@
+"""The case panel: one case in full, and the actions this operator may take on it now."""
