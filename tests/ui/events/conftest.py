@@ -40,6 +40,7 @@ def file_event(
     actor: str = "gw_a1",
     level: int | None = None,
     urgency: Urgency = Urgency.NORMAL,
+    auto_dispatch: bool = True,
 ) -> int:
     data = ReportInput(
         title=title,
@@ -51,7 +52,7 @@ def file_event(
         urgency=urgency,
         photos=(PHOTO,),
     )
-    return service.report(data, actor).event_id
+    return service.report(data, actor, auto_dispatch=auto_dispatch).event_id
 
 
 @pytest.fixture

@@ -1,0 +1,75 @@
+"""The live list's clock: cases go overdue without any write, and the room is told."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pytestqt.qtbot import QtBot
+
+from commandroom.db.base import utcnow
+from commandroom.db.engine import Database
+from commandroom.events.queries import EventFilter
+from commandroom.ui.events.live import OVERDUE, Announcement, LiveEvents
+from commandroom.ui.lane import DbLane
+from tests.ui.events.conftest import Report
+from tests.ui.events.test_model import Counter
+from tests.world import World
+
+WAIT = 10_000
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_the_clock_alone_makes_cases_overdue_and_announces_them(
+    qtbot: QtBot, database: Database, lane: DbLane, world: World, report: Report
+) -> None:
+    late = report("五天时限", category="SEC-SUSP", grid="LZ-A-02")  # L3: 5 days from dispatch
+    report("三天时限", category="FIRE-LANE", grid="LZ-A-01")  # L2: 3 days
+    clock = Clock()
+    live = LiveEvents(database, lane, now=clock)
+    heard: list[Announcement] = []
+    live.sig_announce.connect(heard.extend)
+    try:
+        with qtbot.waitSignal(live.sig_loaded, timeout=WAIT):
+            live.set_filter(EventFilter(open_only=True))
+        assert live.model.rowCount() == 2
+        clock.now += timedelta(days=4)
+        live.tick()
+        assert [(a.row.title, a.reason) for a in heard] == [("三天时限", OVERDUE)]
+        clock.now += timedelta(days=2)
+        live.tick()
+        assert [a.row.id for a in heard][1:] == [late]
+        live.tick()
+        assert len(heard) == 2  # announced once, not on every tick
+
+        heard.clear()
+        with qtbot.waitSignal(live.sig_loaded, timeout=WAIT):
+            live.set_filter(EventFilter(overdue=True))
+        assert live.model.rowCount() == 2
+    finally:
+        live.close()
+
+
+def test_an_overdue_list_gains_rows_by_the_clock_without_a_reset(
+    qtbot: QtBot, database: Database, lane: DbLane, world: World, report: Report
+) -> None:
+    report("三天时限", category="FIRE-LANE", grid="LZ-A-01")
+    clock = Clock()
+    live = LiveEvents(database, lane, now=clock)
+    try:
+        with qtbot.waitSignal(live.sig_loaded, timeout=WAIT):
+            live.set_filter(EventFilter(overdue=True))
+        assert live.model.rowCount() == 0
+        counter = Counter(live.model)
+        clock.now += timedelta(days=4)
+        live.tick()
+        qtbot.waitUntil(lambda: live.model.rowCount() == 1, timeout=WAIT)
+        assert counter.resets == 0 and counter.inserted == [(0, 0)]
+    finally:
+        live.close()
