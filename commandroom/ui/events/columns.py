@@ -139,7 +139,7 @@ def urgency_text(urgency: str) -> str:
 
 
 def level_text(row: EventRow) -> str:
-    """ "3级", with the urgency beside it when it is not the ordinary one."""
+    """Level as 3级, with the urgency beside it when it is not the ordinary one."""
     base = _tr("%1级").replace("%1", str(row.level))
     if row.urgency != Urgency.NORMAL.value:
         return f"{base} · {urgency_text(row.urgency)}"
