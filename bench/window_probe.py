@@ -1,0 +1,333 @@
+"""The window process of bench/window.py: ``commandroom dispatch`` with a stopwatch inside.
+
+    python bench/window_probe.py --config station.toml --user disp_LZ --password demo1234 \
+        [--phase ready|session] [--control DIR]
+
+It runs the real command line (``commandroom.cli.app.main(["dispatch", "--config", …])``):
+the same parser, station config, database check, ``make_app``, ``open_dispatch`` and event
+loop as an operator's start. Two things differ, and the bench says so in its JSON:
+
+* the login dialog is replaced by ``events.auth.authenticate`` with the same user name and
+  password (the dialog's own check, argon2 included; only the typing is left out) — the
+  dispatch mode has no option to log in without the dialog;
+* ``open_dispatch`` is wrapped so the probe can watch the window it returns: the event
+  model's loads and inserted rows, the wall's tiles (``Tile.on_frame``) and a 10 ms timer
+  on the GUI thread (``bench.wall.StallProbe``) for stalls.
+
+The probe prints one line per milestone on stdout, ``@@ {json}``, with wall-clock times
+(``time.time()``) so the parent can subtract its own stamps:
+
+* ``ready``: the window is shown, the station's scope is applied and the first page of
+  event rows is in the table and painted (``phase=ready`` then closes the window);
+* ``filters``: (session) ~10 filter changes as an operator makes them, each timed from the
+  change to its rows loaded and painted;
+* ``writing``: (session) the list shows every open and closed event of the station's town;
+  the parent now writes events from its own process;
+* ``result``: (session, after the parent creates ``DIR/stop``) each new row's code and the
+  time it was inserted into the model, and the GUI stalls per phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QModelIndex, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QComboBox  # noqa: E402
+
+from bench.wall import StallProbe  # noqa: E402
+from commandroom.cli.app import main as cli_main  # noqa: E402
+from commandroom.db.engine import Database  # noqa: E402
+from commandroom.db.enums import Source, Status  # noqa: E402
+from commandroom.events.auth import authenticate  # noqa: E402
+from commandroom.ui.events.columns import Column  # noqa: E402
+from commandroom.ui.events.live import Loaded  # noqa: E402
+from commandroom.ui.events.panel import ALL, OPEN, EventPanel  # noqa: E402
+from commandroom.ui.main_window import MainWindow  # noqa: E402
+from commandroom.ui.modes import dispatch as dispatch_mode  # noqa: E402
+from commandroom.ui.wall.tile import Tile  # noqa: E402
+from commandroom.video.api import Frame  # noqa: E402
+
+FILTER_TIMEOUT_S = 30.0
+STOP_POLL_MS = 100
+
+
+def say(kind: str, **data: Any) -> None:
+    print("@@ " + json.dumps({"kind": kind, **data}, ensure_ascii=False), flush=True)
+
+
+class Stalls:
+    """``StallProbe`` with the worst gap kept per phase (startup, filters, writes)."""
+
+    def __init__(self) -> None:
+        self.probe = StallProbe()
+        self.phases: dict[str, float] = {}
+        self.current = "startup"
+
+    def start(self) -> None:
+        self.probe.start()
+
+    def phase(self, name: str) -> None:
+        self._close_phase()
+        self.current = name
+
+    def _close_phase(self) -> None:
+        worst = self.probe.worst * 1000
+        self.phases[self.current] = round(max(worst, self.phases.get(self.current, 0.0)), 1)
+        self.probe.worst = 0.0
+
+    def stop(self) -> dict[str, float]:
+        self._close_phase()
+        self.probe.stop()
+        return self.phases
+
+
+class Probe:
+    """Watches the dispatcher's window from the moment ``open_dispatch`` returns it."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.window: MainWindow | None = None
+        self.panel: EventPanel | None = None
+        self.stalls = Stalls()
+        self.tiles_live: dict[int, float] = {}
+        self.ready_at: float | None = None
+        self.wall_live_at: float | None = None
+        self.first_rows_at: float | None = None
+        self.rows_seen: dict[str, float] = {}
+        self.recording = False
+        self.filters: list[dict[str, Any]] = []
+        self._waiting: Callable[[Loaded], None] | None = None
+        self._stop_timer = QTimer()
+        self._stop_timer.setInterval(STOP_POLL_MS)
+        self._stop_timer.timeout.connect(self._check_stop)
+
+    # --- hooks ------------------------------------------------------------------------------
+
+    def on_frame(self, tile: Tile, _frame: Frame) -> None:
+        if tile.index in self.tiles_live:
+            return
+        self.tiles_live[tile.index] = time.time()
+        window = self.window
+        if window is not None and self.wall_live_at is None:
+            wanted = len(window.wall.visible_tiles())
+            if wanted and len(self.tiles_live) >= wanted:
+                self.wall_live_at = time.time()
+
+    def attach(self, window: MainWindow) -> None:
+        self.window = window
+        panel = window.event_panel
+        assert isinstance(panel, EventPanel), type(panel)
+        self.panel = panel
+        panel.live.sig_loaded.connect(self._on_loaded)
+        panel.model.rowsInserted.connect(self._on_inserted)
+        self.stalls.start()
+
+    # --- readiness --------------------------------------------------------------------------
+
+    def _on_loaded(self, loaded: Loaded) -> None:
+        panel, window = self.panel, self.window
+        assert panel is not None and window is not None
+        if self._waiting is not None:
+            waiting, self._waiting = self._waiting, None
+            waiting(loaded)
+            return
+        if self.ready_at is not None:
+            return
+        if self.first_rows_at is None and panel.model.rowCount() > 0:
+            self.first_rows_at = time.time()
+        loader = getattr(window, "loader", None)
+        scoped = loader is None or bool(getattr(loader, "loaded", True))
+        if window.isVisible() and scoped and not panel.live.loading and panel.model.rowCount():
+            panel.view.viewport().repaint()
+            self.ready_at = time.time()
+            self.stalls.phase("settle")
+            say(
+                "ready",
+                t=self.ready_at,
+                first_rows_t=self.first_rows_at,
+                rows=panel.model.rowCount(),
+                tab=panel.current_tab,
+            )
+            if self.args.phase == "ready":
+                self._wait_wall_then(self._finish_ready)
+            else:
+                self._wait_wall_then(self._run_filters)
+
+    def _wait_wall_then(self, then: Callable[[], None], deadline: float | None = None) -> None:
+        deadline = deadline or time.monotonic() + self.args.wall_timeout
+        if self.wall_live_at is not None or time.monotonic() > deadline:
+            then()
+            return
+        QTimer.singleShot(50, lambda: self._wait_wall_then(then, deadline))
+
+    def _finish_ready(self) -> None:
+        say("wall", t=self.wall_live_at, tiles=len(self.tiles_live))
+        say("result", stalls=self.stalls.stop())
+        QApplication.closeAllWindows()
+
+    # --- filters ------------------------------------------------------------------------------
+
+    def _steps(self) -> list[tuple[str, Callable[[], None]]]:
+        panel = self.panel
+        assert panel is not None
+        bar = panel.bar
+
+        def pick(box: QComboBox, value: object) -> Callable[[], None]:
+            def go() -> None:
+                at = box.findData(value)
+                box.setCurrentIndex(at if at >= 0 else 0)
+
+            return go
+
+        def pick_index(box: QComboBox, index: int) -> Callable[[], None]:
+            return lambda: box.setCurrentIndex(min(index, box.count() - 1))
+
+        def text(words: str) -> Callable[[], None]:
+            def go() -> None:
+                bar.text_edit.setText(words)
+                bar.text_edit.returnPressed.emit()
+
+            return go
+
+        return [
+            ("tab=待处理", lambda: panel.set_tab(OPEN)),
+            ("status=待受理", pick(bar.status_box, Status.PENDING)),
+            ("level=2", pick(bar.level_box, 2)),
+            ("village=first", pick_index(bar.village_box, 1)),
+            ("status=已派单", pick(bar.status_box, Status.DISPATCHED)),
+            ("level=all", pick(bar.level_box, None)),
+            ("category=first", pick_index(bar.category_box, 1)),
+            ("source=12345", pick(bar.source_box, Source.HOTLINE_12345)),
+            ("tab=全部", lambda: panel.set_tab(ALL)),
+            ("text=路灯", text("路灯")),
+            ("clear text", text("")),
+            ("category=all", pick(bar.category_box, None)),
+            ("source=all", pick(bar.source_box, None)),
+            ("village=all", pick(bar.village_box, None)),
+            ("status=all", pick(bar.status_box, None)),
+        ]
+
+    def _run_filters(self) -> None:
+        say("wall", t=self.wall_live_at, tiles=len(self.tiles_live))
+        self.stalls.phase("filters")
+        self._next_filter(self._steps())
+
+    def _next_filter(self, steps: list[tuple[str, Callable[[], None]]]) -> None:
+        panel = self.panel
+        assert panel is not None
+        if not steps:
+            self._start_writes()
+            return
+        name, change = steps[0]
+        started = time.perf_counter()
+        timer = QTimer()
+        timer.setSingleShot(True)
+
+        def loaded(_loaded: Loaded) -> None:
+            timer.stop()
+            panel.view.viewport().repaint()
+            ms = (time.perf_counter() - started) * 1000
+            self.filters.append(
+                {"filter": name, "ms": round(ms, 1), "rows": panel.model.rowCount()}
+            )
+            QTimer.singleShot(300, lambda: self._next_filter(steps[1:]))  # the operator looks
+
+        def timed_out() -> None:
+            self._waiting = None
+            self.filters.append({"filter": name, "ms": None, "rows": None})
+            self._next_filter(steps[1:])
+
+        self._waiting = loaded
+        timer.timeout.connect(timed_out)
+        timer.start(round(FILTER_TIMEOUT_S * 1000))
+        self._filter_timer = timer  # kept alive until it fires or stops
+        change()
+        if not panel.live.loading and self._waiting is loaded:
+            # the change asked for nothing new (same filter): nothing to time
+            timer.stop()
+            self._waiting = None
+            self.filters.append({"filter": name, "ms": None, "rows": None, "no_reload": True})
+            QTimer.singleShot(0, lambda: self._next_filter(steps[1:]))
+
+    # --- writes -------------------------------------------------------------------------------
+
+    def _start_writes(self) -> None:
+        panel = self.panel
+        assert panel is not None
+        say("filters", filters=self.filters, tab=panel.current_tab, filter=str(panel.filter))
+        self.stalls.phase("writes")
+        self.recording = True
+        say("writing", t=time.time(), rows=panel.model.rowCount())
+        self._stop_timer.start()
+
+    def _on_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        if not self.recording:
+            return
+        now = time.time()
+        panel = self.panel
+        assert panel is not None
+        model = panel.model
+        for row in range(first, last + 1):
+            code = model.data(model.index(row, Column.CODE))
+            if isinstance(code, str):
+                self.rows_seen.setdefault(code, now)
+
+    def _check_stop(self) -> None:
+        if not (Path(self.args.control) / "stop").exists():
+            return
+        self._stop_timer.stop()
+        self.recording = False
+        say("result", rows=self.rows_seen, stalls=self.stalls.stop())
+        QApplication.closeAllWindows()
+
+
+def install(args: argparse.Namespace) -> Probe:
+    """Replace the login dialog by its check, and watch the window ``open_dispatch`` makes."""
+    probe = Probe(args)
+    Tile.on_frame = probe.on_frame
+    original_open = dispatch_mode.open_dispatch
+
+    def login(db: Database, **_kw: Any) -> Any:
+        return authenticate(db, args.user, args.password)
+
+    def open_dispatch(*a: Any, **kw: Any) -> MainWindow:
+        window = original_open(*a, **kw)
+        probe.attach(window)
+        return window
+
+    dispatch_mode.login = login
+    dispatch_mode.open_dispatch = open_dispatch
+    return probe
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--user", default="disp_LZ")
+    parser.add_argument("--password", default="demo1234")
+    parser.add_argument("--phase", choices=("ready", "session"), default="ready")
+    parser.add_argument("--control", default=".", help="folder the parent puts 'stop' into")
+    parser.add_argument("--wall-timeout", type=float, default=15.0)
+    parser.add_argument("--lang", default="zh")
+    args = parser.parse_args(argv)
+    say("started", t=time.time())
+    install(args)
+    code = cli_main(["dispatch", "--config", args.config, "--lang", args.lang])
+    say("exit", code=code)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
