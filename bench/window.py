@@ -236,6 +236,7 @@ def ready_runs(station: Path, starts: int, env: dict[str, str], quiet: bool) -> 
     first_rows: list[float] = []
     wall: list[float] = []
     startup_stall: list[float] = []
+    details: list[Any] = []
     control = station.parent
     for n in range(starts):
         child = start_window(station, "ready", control, env)
@@ -249,6 +250,7 @@ def ready_runs(station: Path, starts: int, env: dict[str, str], quiet: bool) -> 
                 wall.append(got["t"] - child.started)
             result = child.expect("result", 30)
             startup_stall.append(result["stalls"].get("startup", 0.0))
+            details.append(result.get("stall_details", {}).get("startup"))
         finally:
             child.stop()
         log(quiet, f"    start {n + 1}: ready {ready[-1]:.2f} s")
@@ -258,6 +260,7 @@ def ready_runs(station: Path, starts: int, env: dict[str, str], quiet: bool) -> 
         "first_rows_s": rounded(statistics.median(first_rows), 2) if first_rows else None,
         "wall_live_s": rounded(statistics.median(wall), 2) if wall else None,
         "startup_gui_stall_max_ms": max(startup_stall) if startup_stall else None,
+        "startup_gui_stall_details": details,
     }
 
 
@@ -348,6 +351,7 @@ def session_run(station: Path, url: str, args: argparse.Namespace, env: dict[str
         "rows_seen": len(latencies),
         "gui_stall_max_ms": max(steady) if steady else None,
         "gui_stall_by_phase_ms": stalls,
+        "gui_stall_details": result.get("stall_details"),
     }
 
 
