@@ -107,13 +107,16 @@ def figures_text(stats: CameraStats | None) -> str:
 
 
 def fit_size(width: int, height: int, aspect: float) -> tuple[int, int]:
-    """Largest even-sided (w, h) of ``aspect`` inside ``width`` × ``height``."""
-    width, height = max(2, width), max(2, height)
+    """Largest (w, h) of ``aspect`` inside ``width`` × ``height``, w a multiple of 4 and h
+    even: a BGRA row of 4n pixels is a multiple of 16 bytes, the row alignment swscale's
+    frames use, so the capture hands over its scaled frame as is instead of copying it
+    into a contiguous array (510 KB per frame for a 478-pixel-wide tile)."""
+    width, height = max(4, width), max(2, height)
     if width / height > aspect:
         w, h = height * aspect, float(height)
     else:
         w, h = float(width), width / aspect
-    return max(2, int(w) // 2 * 2), max(2, int(h) // 2 * 2)
+    return max(4, int(w) // 4 * 4), max(2, int(h) // 2 * 2)
 
 
 def _grey(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
