@@ -38,7 +38,7 @@ from commandroom.events import messages
 from commandroom.events.action_forms import ActionForm, FieldKind, FieldSpec, missing_fields
 from commandroom.events.casefile import DuplicateCandidate, search_duplicates
 from commandroom.ui.case.notice import NoticeBar
-from commandroom.ui.case.words import field_label, tr
+from commandroom.ui.case.words import field_label
 from commandroom.ui.lane import DbLane
 
 Editor = QWidget
@@ -243,10 +243,12 @@ class ActionFormWidget(QFrame):
         else:  # reason, org, choice: a list to pick from
             combo = QComboBox(self)
             if not spec.required:
-                blank = tr("（按派单规则）") if spec.kind is FieldKind.ORG else tr("（不选）")
+                blank = (
+                    self.tr("（按派单规则）") if spec.kind is FieldKind.ORG else self.tr("（不选）")
+                )
                 combo.addItem(blank, "")
             elif spec.default is None:
-                combo.addItem(tr("请选择…"), "")
+                combo.addItem(self.tr("请选择…"), "")
             for choice in spec.choices:
                 combo.addItem(choice.label, choice.value)
             if spec.default is not None:
@@ -290,7 +292,7 @@ class ActionFormWidget(QFrame):
         missing = missing_fields(self.form, values)
         if missing:
             for name in missing:
-                self.show_field_error(name, tr("此项必须填写"))
+                self.show_field_error(name, self.tr("此项必须填写"))
             return
         self.set_busy(True)
         self.submits += 1
@@ -319,7 +321,7 @@ class ActionFormWidget(QFrame):
         label.show()
 
     def show_error(self, text: str, *, reload: bool = False) -> None:
-        self.banner.show_text(text, "error", tr("重新载入") if reload else None)
+        self.banner.show_text(text, "error", self.tr("重新载入") if reload else None)
 
     def set_version(self, version: int) -> None:
         self.version = version
@@ -329,7 +331,7 @@ class ActionFormWidget(QFrame):
         self.submit_button.setEnabled(available and not self.busy)
         if not available:
             self.banner.show_text(
-                tr("此操作当前已不可执行（事件已变化），可取消后重新选择"), "warn"
+                self.tr("此操作当前已不可执行（事件已变化），可取消后重新选择"), "warn"
             )
 
 

@@ -7,14 +7,12 @@ sees "正由 张三 处理中" instead of finding out by a refusal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from commandroom.events.errors import CaseError
 from commandroom.events.service import CaseService
-from commandroom.ui.case.words import local_time
 from commandroom.ui.lane import DbLane
 
 HEARTBEAT_MS = 60_000
@@ -83,10 +81,3 @@ class LockKeeper(QObject):
             service.release_lock(event_id, username)
 
         self.lane.submit(release, None, lambda _exc: None)
-
-
-def lock_text(holder: str, expires_at: datetime, tr: Callable[[str], str]) -> str:
-    """正由 张三 处理中（至 10:45）"""
-    return tr("正由 {holder} 处理中（至 {until}）").format(
-        holder=holder, until=local_time(expires_at, short=True)
-    )

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -43,12 +42,12 @@ from commandroom.events.errors import CaseError, Conflict, Locked, ValidationErr
 from commandroom.events.inputs import ActionResult
 from commandroom.events.service import CaseService
 from commandroom.ui.case.actions import ActionBar, ActionFormWidget
-from commandroom.ui.case.lock import LockKeeper, lock_text
+from commandroom.ui.case.lock import LockKeeper
 from commandroom.ui.case.notice import NoticeBar
 from commandroom.ui.case.photos import PhotoStrip
 from commandroom.ui.case.sections import CamerasView, ClocksView, FieldsView, OriginalView
 from commandroom.ui.case.timeline import TimelineModel, TimelineView
-from commandroom.ui.case.words import local_time
+from commandroom.ui.case.words import current_lang, local_time
 from commandroom.ui.lane import DbLane
 from commandroom.ui.shortcuts import bind
 
@@ -87,7 +86,7 @@ class CasePanel(QWidget):
         self.db = db
         self.service = service
         self.lane = lane
-        self.lang = lang or getattr(parent, "lang", None) or _locale_lang()
+        self.lang = lang or getattr(parent, "lang", None) or current_lang()
         self.operator: OperatorLike | None = None
         self.event_id: int | None = None
         self.case: CaseFile | None = None
@@ -309,7 +308,9 @@ class CasePanel(QWidget):
             self.lock_bar.clear()
             return
         self.lock_bar.show_text(
-            lock_text(lock.holder, lock.expires_at, self.tr),
+            self.tr("正由 {holder} 处理中（至 {until}）").format(
+                holder=lock.holder, until=local_time(lock.expires_at, short=True)
+            ),
             "warn",
             self.tr("解除锁定") if can_break else None,
         )
@@ -537,10 +538,3 @@ class CasePanel(QWidget):
         self._lock_timer.stop()
         self.photos.close_dialogs()
         self._closed = True
-
-    def current_time(self) -> datetime:
-        return self.service.now()
-
-
-def _locale_lang() -> str:
-    return "en" if QLocale().language() == QLocale.Language.English else "zh"

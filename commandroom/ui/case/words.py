@@ -16,10 +16,6 @@ LIGHT_COLOURS = {
 }
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("CaseWords", text)
-
-
 def current_lang() -> str:
     """The window's language as ``ui.i18n.install_translators`` set the default locale."""
     return "en" if QLocale().language() == QLocale.Language.English else "zh"
@@ -37,22 +33,22 @@ def local_time(value: datetime | None, *, seconds: bool = False, short: bool = F
 def field_label(name: str) -> str:
     """The label of a form field (``events.action_forms.FieldSpec.name``)."""
     labels = {
-        "note": tr("意见/说明"),
-        "reason_code": tr("原因类别"),
-        "target_org": tr("承办单位"),
-        "duplicate_of": tr("重复于（事件）"),
-        "days": tr("延期天数"),
-        "review_date": tr("复核日期"),
-        "result_type": tr("办理结果类型"),
-        "result_text": tr("办理结果说明"),
-        "photos": tr("照片"),
-        "satisfaction": tr("回访满意度"),
-        "kind": tr("督办类型"),
-        "phase": tr("阶段"),
-        "category": tr("事件类别"),
-        "level": tr("等级"),
-        "grid": tr("网格"),
-        "title": tr("标题"),
-        "description": tr("描述"),
+        "note": QCoreApplication.translate("CaseWords", "意见/说明"),
+        "reason_code": QCoreApplication.translate("CaseWords", "原因类别"),
+        "target_org": QCoreApplication.translate("CaseWords", "承办单位"),
+        "duplicate_of": QCoreApplication.translate("CaseWords", "重复于（事件）"),
+        "days": QCoreApplication.translate("CaseWords", "延期天数"),
+        "review_date": QCoreApplication.translate("CaseWords", "复核日期"),
+        "result_type": QCoreApplication.translate("CaseWords", "办理结果类型"),
+        "result_text": QCoreApplication.translate("CaseWords", "办理结果说明"),
+        "photos": QCoreApplication.translate("CaseWords", "照片"),
+        "satisfaction": QCoreApplication.translate("CaseWords", "回访满意度"),
+        "kind": QCoreApplication.translate("CaseWords", "督办类型"),
+        "phase": QCoreApplication.translate("CaseWords", "阶段"),
+        "category": QCoreApplication.translate("CaseWords", "事件类别"),
+        "level": QCoreApplication.translate("CaseWords", "等级"),
+        "grid": QCoreApplication.translate("CaseWords", "网格"),
+        "title": QCoreApplication.translate("CaseWords", "标题"),
+        "description": QCoreApplication.translate("CaseWords", "描述"),
     }
     return labels.get(name, name)
