@@ -445,6 +445,10 @@ class CasePanel(QWidget):
     def _error_text(self, exc: Exception) -> str:
         if isinstance(exc, CaseError):
             return exc.message(self.lang)
+        if isinstance(exc, OSError) and exc.filename:  # a chosen photo could not be read
+            return self.tr("无法读取文件 {name}：{detail}").format(
+                name=exc.filename, detail=exc.strerror or type(exc).__name__
+            )
         log.warning("case panel: database work failed: %s", exc)
         return self.tr("数据库暂时无法访问：{detail}").format(detail=type(exc).__name__)
 
@@ -458,8 +462,8 @@ class CasePanel(QWidget):
     def on_feed(self, changes: Sequence[object]) -> None:
         """Changes from the feed (``db.feed.Change``): another operator's change to the open
         case becomes a notice; it reloads the case only when no form is being filled in."""
-        if self.event_id is None or self._closed:
-            return
+        if self.event_id is None or self.case is None or self._closed:
+            return  # nothing shown yet: the load in flight reads the case as it is now
         ids = [
             int(getattr(c, "action_id", 0))
             for c in changes

@@ -385,3 +385,25 @@ def test_clock_colour_and_loading_state(
     lights = {item.data(Qt.ItemDataRole.UserRole) for item in states if item is not None}
     assert "yellow" in lights
     assert any("剩余 12小时" in item.text() for item in states if item is not None)
+
+
+def test_unreadable_photo_is_reported_in_the_form(
+    qtbot: QtBot, make_panel: MakePanel, report: Report, database: Database, tmp_path: Path
+) -> None:
+    event_id = report(category="SEC-SUSP", title="仓储区附近可疑人员")  # auto-dispatched, L3
+    panel = make_panel("police_lz")
+    shown(qtbot, panel, event_id)
+    form = panel.open_form(Action.SIGN)
+    assert form is not None
+    submit(qtbot, panel, form)
+    form = panel.open_form(Action.RESOLVE)
+    assert form is not None
+    pick(form, "result_type", "依法处理")
+    type_note(qtbot, form, "已盘查", field="result_text")
+    picker = form.editors["photos"]
+    assert isinstance(picker, PhotoPicker)
+    picker.add_paths([str(tmp_path / "gone.png")])
+    submit(qtbot, panel, form)
+    assert panel.form is form and "无法读取文件" in form.banner.text()
+    assert form.values()["result_text"] == "已盘查"
+    assert actions_of(database, event_id)[-1][0] is Action.SIGN
