@@ -134,6 +134,10 @@ class MainWindow(QMainWindow):
         self._dock_was_visible = False
         if store is not None:
             store.sig_loaded.connect(self._on_saved_layouts)
+            # A database outage must not put a modal box over the wall: say it in the status
+            # bar (the feed state shows the outage too) and let the station loader retry.
+            store.sig_failed.disconnect(self.wall_window._on_store_failed)
+            store.sig_failed.connect(self._on_layouts_failed)
 
         # --- the events side ---
         self.event_panel: QWidget
@@ -455,6 +459,9 @@ class MainWindow(QMainWindow):
                 attach(png, code)
 
         self.lane.submit(lambda: capture.snapshot("png"), done, self._on_db_failed)
+
+    def _on_layouts_failed(self, message: str) -> None:
+        self.status.showMessage(self.tr("布局读写失败:") + message, 10000)
 
     def _on_db_failed(self, exc: Exception) -> None:
         message = getattr(exc, "message", None)

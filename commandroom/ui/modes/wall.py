@@ -65,6 +65,9 @@ class StationLoader(QObject):
         self.loaded = True
         self._window.set_scope(scope)
         self._window.wall_window.set_cameras(cameras)
+        store = self._window.wall_window.store
+        if store is not None:
+            store.load()  # the saved layouts too, now that the database answers
 
     def _on_failed(self, exc: Exception) -> None:
         message = getattr(exc, "message", None)

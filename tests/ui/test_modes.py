@@ -1,0 +1,163 @@
+"""The three modes on a real database (both engines): wall, dispatch, and the trainer's demo.
+
+Windows are built by the same functions the commands use (``open_wall``, ``open_dispatch``,
+``open_demo``); only the event loop and the login dialog's ``exec`` are the test's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from commandroom.db.engine import Database
+from commandroom.db.enums import PlaceKind
+from commandroom.db.models import Camera
+from commandroom.events.auth import load_operator
+from commandroom.events.demo.database import NotDemoDatabase, prepare_demo_database
+from commandroom.events.station import StationConfig
+from commandroom.ui.case.panel import CasePanel
+from commandroom.ui.events.ticker import EventTicker
+from commandroom.ui.modes.demo import open_demo, refusal_box, with_rtsp
+from commandroom.ui.modes.dispatch import open_dispatch
+from commandroom.ui.modes.wall import open_wall
+from commandroom.video.api import CameraSpec
+from tests.ui.fakes import FakeCameras
+from tests.world import World, build_world
+
+CAMERAS = ("CAM-A-1", "CAM-A-2", "CAM-B-1")
+
+
+@pytest.fixture
+def world(database: Database) -> World:
+    w = build_world(database)
+    with database.writing() as s:  # reference data, not cases: written directly
+        for i, code in enumerate(CAMERAS):
+            village = "LZ-A" if code.startswith("CAM-A") else "LZ-B"
+            s.add(
+                Camera(
+                    code=code,
+                    name=f"摄像机{i + 1}",
+                    place_kind=PlaceKind.ROAD,
+                    region_id=w.regions[village],
+                    main_url=f"demo://{code}/main",
+                    sub_url=f"demo://{code}/sub",
+                )
+            )
+    return w
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def test_wall_mode_shows_the_station_cameras_and_a_ticker_without_login(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings: QSettings
+) -> None:
+    cfg = StationConfig(
+        name="兰香村大屏", mode="wall", region="LZ-A", cameras=("CAM-A-2", "CAM-A-1"), tour=True
+    )
+    window = open_wall(cfg, database, lang="zh", settings=settings, opener=cameras)
+    qtbot.addWidget(window)
+    assert window.isFullScreen()
+    qtbot.waitUntil(lambda: set(window.wall.cameras) == {"CAM-A-2", "CAM-A-1"})
+    assert window.wall.wall_layout.cameras[:2] == ("CAM-A-2", "CAM-A-1")  # config order
+    assert window.wall_window.tour is not None and window.wall_window.tour.is_running
+    assert isinstance(window.event_panel, EventTicker) and window.case_panel is None
+    assert not window.switch_operator_action.isVisible()
+    assert "兰香村大屏" in window.status.station.text()
+    qtbot.waitUntil(lambda: window.status.feed.property("state") in ("live", "polling"))
+    window.close()
+
+
+def test_wall_mode_survives_an_unreachable_database(
+    qtbot: QtBot, cameras: FakeCameras, settings: QSettings
+) -> None:
+    db = Database.open("postgresql+psycopg://nobody@127.0.0.1:1/nothing?connect_timeout=1")
+    try:
+        cfg = StationConfig(name="断网的大屏", mode="wall")
+        window = open_wall(cfg, db, lang="zh", settings=settings, opener=cameras, show=False)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.status.feed.property("state") == "offline", timeout=15000)
+        loader = window.loader  # type: ignore[attr-defined]
+        assert not loader.loaded and loader._retry.isActive()  # tries again by itself
+        assert window.isVisible() and window.wall.isVisible()
+        window.close()
+    finally:
+        db.dispose()
+
+
+def test_dispatch_mode_has_the_case_panel_and_the_operator(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings: QSettings
+) -> None:
+    cfg = StationConfig(name="漓渚镇指挥室", mode="dispatch", region="LZ")
+    operator = load_operator(database, "disp_lz")
+    window = open_dispatch(cfg, database, operator, lang="zh", settings=settings, opener=cameras)
+    qtbot.addWidget(window)
+    window.show()
+    assert isinstance(window.case_panel, CasePanel)
+    assert window.status.operator.text().startswith(operator.name)
+    qtbot.waitUntil(lambda: set(window.wall.cameras) == set(CAMERAS))
+    window.show_camera("CAM-B-1")
+    assert window.wall.maximised == "CAM-B-1"
+    window.close()
+
+
+def test_demo_mode_refuses_a_database_that_is_not_a_demo_database(
+    qtbot: QtBot, database: Database, world: World, settings: QSettings
+) -> None:
+    operator = load_operator(database, "disp_lz")
+    with pytest.raises(NotDemoDatabase) as refused:
+        open_demo(database, operator, lang="zh", settings=settings)
+    box = refusal_box(refused.value, "zh")
+    qtbot.addWidget(box)
+    assert "不是演示库" in box.text()
+    assert "demo" not in box.text() or "演示" in box.text()
+    english = refusal_box(refused.value, "en")
+    qtbot.addWidget(english)
+    assert "not a demo database" in english.text()
+
+
+def test_demo_mode_runs_the_scenario_on_a_demo_database(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, settings: QSettings
+) -> None:
+    prepare_demo_database(database, events=30, days=3, towns=1)
+    operator = load_operator(database, "disp_LZ")
+    window = open_demo(
+        database, operator, lang="zh", settings=settings, opener=cameras, start_scenario=False
+    )
+    qtbot.addWidget(window)
+    window.show()
+    controls = window.demo_controls  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: len(window.wall.cameras) > 0)
+    controls.rate.setValue(120)
+    controls.speed.setCurrentIndex(controls.speed.findData(10.0))
+    assert controls.effective_rate() == 1200
+    controls.tick()  # the first tick only starts the clock
+    qtbot.waitUntil(lambda: not controls._running_tick)
+    qtbot.waitUntil(lambda: _ticked(controls), timeout=15000)
+    assert controls.error is None and controls.filed > 0
+    window.close()
+
+
+def _ticked(controls: object) -> bool:
+    if getattr(controls, "_running_tick", True):
+        return False
+    if getattr(controls, "filed", 0) > 0:
+        return True
+    controls.tick()  # type: ignore[attr-defined]
+    return False
+
+
+def test_rtsp_urls_take_the_first_cameras_places() -> None:
+    demo = [
+        CameraSpec(f"C{i}", f"cam {i}", f"demo://C{i}/main", f"demo://C{i}/sub") for i in (1, 2)
+    ]
+    out = with_rtsp(demo, ["rtsp://10.0.0.5/a", "rtsp://10.0.0.6/b", "rtsp://10.0.0.7/c"])
+    assert [c.code for c in out] == ["C1", "C2", "RTSP01"]
+    assert out[0].main_url == "rtsp://10.0.0.5/a" and out[2].main_url == "rtsp://10.0.0.7/c"
+    assert with_rtsp(demo, [])[1].sub_url == "demo://C2?fps=15&size=640x360"
