@@ -233,6 +233,7 @@ def window_env(config_home: Path) -> dict[str, str]:
 
 def ready_runs(station: Path, starts: int, env: dict[str, str], quiet: bool) -> dict[str, Any]:
     ready: list[float] = []
+    imported: list[float] = []
     first_rows: list[float] = []
     wall: list[float] = []
     startup_stall: list[float] = []
@@ -241,6 +242,7 @@ def ready_runs(station: Path, starts: int, env: dict[str, str], quiet: bool) -> 
     for n in range(starts):
         child = start_window(station, "ready", control, env)
         try:
+            imported.append(child.expect("started", 60)["t"] - child.started)
             msg = child.expect("ready", 120)
             ready.append(msg["t"] - child.started)
             if msg.get("first_rows_t"):
@@ -257,6 +259,8 @@ def ready_runs(station: Path, starts: int, env: dict[str, str], quiet: bool) -> 
     return {
         "window_ready_s": rounded(statistics.median(ready), 2),
         "window_ready_all_s": [round(v, 2) for v in ready],
+        # of which: the interpreter up and the probe's imports (the whole ui package) done
+        "python_and_imports_s": rounded(statistics.median(imported), 2),
         "first_rows_s": rounded(statistics.median(first_rows), 2) if first_rows else None,
         "wall_live_s": rounded(statistics.median(wall), 2) if wall else None,
         "startup_gui_stall_max_ms": max(startup_stall) if startup_stall else None,
