@@ -73,7 +73,7 @@ class StationLoader(QObject):
         message = getattr(exc, "message", None)
         words = message(self._window.lang) if callable(message) else type(exc).__name__
         self._window.status.showMessage(
-            self._window.tr("读取工作站配置失败，稍后重试：") + words, RETRY_S * 1000
+            self.tr("读取工作站配置失败，稍后重试：") + words, RETRY_S * 1000
         )
         self._retry.start()
 

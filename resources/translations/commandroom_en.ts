@@ -1,0 +1,1129 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+    <context>
+        <name>ActionBar</name>
+        <message>
+            <source>您对该事件暂无可执行的操作</source>
+            <translation>There is nothing you may do on this event now</translation>
+        </message>
+    </context>
+    <context>
+        <name>ActionFormWidget</name>
+        <message>
+            <source>提交</source>
+            <translation>Submit</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>（按派单规则）</source>
+            <translation>(by the dispatch rules)</translation>
+        </message>
+        <message>
+            <source>（不选）</source>
+            <translation>(none)</translation>
+        </message>
+        <message>
+            <source>请选择…</source>
+            <translation>Choose…</translation>
+        </message>
+        <message>
+            <source>此项必须填写</source>
+            <translation>This field is required</translation>
+        </message>
+        <message>
+            <source>提交中…</source>
+            <translation>Submitting…</translation>
+        </message>
+        <message>
+            <source>重新载入</source>
+            <translation>Reload</translation>
+        </message>
+        <message>
+            <source>此操作当前已不可执行（事件已变化），可取消后重新选择</source>
+            <translation>This action is no longer possible (the event changed); cancel and choose again</translation>
+        </message>
+    </context>
+    <context>
+        <name>App</name>
+        <message>
+            <source>指挥室</source>
+            <translation>CommandRoom</translation>
+        </message>
+    </context>
+    <context>
+        <name>CamerasView</name>
+        <message>
+            <source>附近没有摄像机</source>
+            <translation>No camera nearby</translation>
+        </message>
+        <message>
+            <source>在视频墙上最大化显示 {code}</source>
+            <translation>Show {code} maximised on the wall</translation>
+        </message>
+    </context>
+    <context>
+        <name>CasePanel</name>
+        <message>
+            <source>正在载入…</source>
+            <translation>Loading…</translation>
+        </message>
+        <message>
+            <source>刷新</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>照片与抓拍</source>
+            <translation>Photos and snapshots</translation>
+        </message>
+        <message>
+            <source>附近摄像机</source>
+            <translation>Nearby cameras</translation>
+        </message>
+        <message>
+            <source>处置时限</source>
+            <translation>Deadline</translation>
+        </message>
+        <message>
+            <source>流转记录</source>
+            <translation>Timeline</translation>
+        </message>
+        <message>
+            <source>派单</source>
+            <translation>Dispatch</translation>
+        </message>
+        <message>
+            <source>升级上报</source>
+            <translation>Escalate</translation>
+        </message>
+        <message>
+            <source>办结 / 核查通过</source>
+            <translation>Close / verify</translation>
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Comment</translation>
+        </message>
+        <message>
+            <source>重试</source>
+            <translation>Retry</translation>
+        </message>
+        <message>
+            <source>选择一条事件查看详情</source>
+            <translation>Select an event to see its case</translation>
+        </message>
+        <message>
+            <source>正由 {holder} 处理中（至 {until}）</source>
+            <translation>Being handled by {holder} (until {until})</translation>
+        </message>
+        <message>
+            <source>解除锁定</source>
+            <translation>Break the lock</translation>
+        </message>
+        <message>
+            <source>已{action}：{code}</source>
+            <translation>{action}: {code}</translation>
+        </message>
+        <message>
+            <source>无法读取文件 {name}：{detail}</source>
+            <translation>Cannot read {name}: {detail}</translation>
+        </message>
+        <message>
+            <source>数据库暂时无法访问：{detail}</source>
+            <translation>The database cannot be reached right now: {detail}</translation>
+        </message>
+        <message>
+            <source>已被 {actor} 于 {at} {action}</source>
+            <translation>{actor}: {action} at {at}</translation>
+        </message>
+        <message>
+            <source>（您正在填写的内容已保留，提交前可重新载入）</source>
+            <translation>(What you were typing is kept; reload before submitting)</translation>
+        </message>
+        <message>
+            <source>重新载入</source>
+            <translation>Reload</translation>
+        </message>
+        <message>
+            <source>请先登录并选择一条事件</source>
+            <translation>Log in and select an event first</translation>
+        </message>
+        <message>
+            <source>已将 {camera} 的抓拍附加到 {code}</source>
+            <translation>Attached a snapshot of {camera} to {code}</translation>
+        </message>
+    </context>
+    <context>
+        <name>CaseWords</name>
+        <message>
+            <source>意见/说明</source>
+            <translation>Opinion / note</translation>
+        </message>
+        <message>
+            <source>原因类别</source>
+            <translation>Reason</translation>
+        </message>
+        <message>
+            <source>承办单位</source>
+            <translation>Owner</translation>
+        </message>
+        <message>
+            <source>重复于（事件）</source>
+            <translation>Duplicate of (event)</translation>
+        </message>
+        <message>
+            <source>延期天数</source>
+            <translation>Days of extension</translation>
+        </message>
+        <message>
+            <source>复核日期</source>
+            <translation>Review date</translation>
+        </message>
+        <message>
+            <source>办理结果类型</source>
+            <translation>Result type</translation>
+        </message>
+        <message>
+            <source>办理结果说明</source>
+            <translation>Result description</translation>
+        </message>
+        <message>
+            <source>照片</source>
+            <translation>Photos</translation>
+        </message>
+        <message>
+            <source>回访满意度</source>
+            <translation>Follow-up satisfaction</translation>
+        </message>
+        <message>
+            <source>督办类型</source>
+            <translation>Supervision type</translation>
+        </message>
+        <message>
+            <source>阶段</source>
+            <translation>Phase</translation>
+        </message>
+        <message>
+            <source>事件类别</source>
+            <translation>Event category</translation>
+        </message>
+        <message>
+            <source>等级</source>
+            <translation>Level</translation>
+        </message>
+        <message>
+            <source>网格</source>
+            <translation>Grid</translation>
+        </message>
+        <message>
+            <source>标题</source>
+            <translation>Title</translation>
+        </message>
+        <message>
+            <source>描述</source>
+            <translation>Description</translation>
+        </message>
+    </context>
+    <context>
+        <name>ClocksView</name>
+        <message>
+            <source>时限</source>
+            <translation>Deadline</translation>
+        </message>
+        <message>
+            <source>单位</source>
+            <translation>Unit</translation>
+        </message>
+        <message>
+            <source>开始</source>
+            <translation>Start</translation>
+        </message>
+        <message>
+            <source>到期</source>
+            <translation>Due</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>Status</translation>
+        </message>
+    </context>
+    <context>
+        <name>DemoControls</name>
+        <message>
+            <source>演示控制</source>
+            <translation>Demo controls</translation>
+        </message>
+        <message>
+            <source>演示场景</source>
+            <translation>Scenario</translation>
+        </message>
+        <message>
+            <source>暂停</source>
+            <translation>Pause</translation>
+        </message>
+        <message>
+            <source>暂停或继续自动生成事件</source>
+            <translation>Pause or resume generating events</translation>
+        </message>
+        <message>
+            <source>速度</source>
+            <translation>Speed</translation>
+        </message>
+        <message>
+            <source>每分钟新事件</source>
+            <translation>New events per minute</translation>
+        </message>
+        <message>
+            <source>重置演示</source>
+            <translation>Reset demo</translation>
+        </message>
+        <message>
+            <source>删除演示库并重新生成，再次登录</source>
+            <translation>Delete the demo database, generate it again and log in again</translation>
+        </message>
+        <message>
+            <source>继续</source>
+            <translation>Resume</translation>
+        </message>
+        <message>
+            <source>已生成 %1 条</source>
+            <translation>%1 generated</translation>
+        </message>
+    </context>
+    <context>
+        <name>DuplicatePicker</name>
+        <message>
+            <source>事件编号或标题关键词</source>
+            <translation>Event code or words from the title</translation>
+        </message>
+        <message>
+            <source>搜索</source>
+            <translation>Search</translation>
+        </message>
+    </context>
+    <context>
+        <name>EventPanel</name>
+        <message>
+            <source>登录后显示本单位的待办事件</source>
+            <translation>Log in to see your unit's queue</translation>
+        </message>
+        <message>
+            <source>下一条事件</source>
+            <translation>Next event</translation>
+        </message>
+        <message>
+            <source>上一条事件</source>
+            <translation>Previous event</translation>
+        </message>
+        <message>
+            <source>连接中…</source>
+            <translation>Connecting…</translation>
+        </message>
+        <message>
+            <source>我的待办</source>
+            <translation>My queue</translation>
+        </message>
+        <message>
+            <source>待处理</source>
+            <translation>Pending</translation>
+        </message>
+        <message>
+            <source>超期</source>
+            <translation>Overdue</translation>
+        </message>
+        <message>
+            <source>三级以上</source>
+            <translation>Level ≥ 3</translation>
+        </message>
+        <message>
+            <source>全部</source>
+            <translation>All</translation>
+        </message>
+        <message>
+            <source>离线（正在重连）</source>
+            <translation>offline (reconnecting)</translation>
+        </message>
+        <message>
+            <source>实时</source>
+            <translation>live</translation>
+        </message>
+        <message>
+            <source>轮询</source>
+            <translation>polling</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n 条</source>
+            <translation>
+                <numerusform>%n event</numerusform>
+                <numerusform>%n events</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>EventTableModel</name>
+        <message>
+            <source>截止 %1</source>
+            <translation>Due %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>EventTicker</name>
+        <message>
+            <source>实时事件</source>
+            <translation>Live events</translation>
+        </message>
+        <message>
+            <source>事件数据暂不可用，正在重连…</source>
+            <translation>Event data unavailable, reconnecting…</translation>
+        </message>
+    </context>
+    <context>
+        <name>FieldsView</name>
+        <message>
+            <source>事件编号</source>
+            <translation>Event code</translation>
+        </message>
+        <message>
+            <source>标题</source>
+            <translation>Title</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>等级</source>
+            <translation>Level</translation>
+        </message>
+        <message>
+            <source>紧急程度</source>
+            <translation>Urgency</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>来源</source>
+            <translation>Source</translation>
+        </message>
+        <message>
+            <source>地点</source>
+            <translation>Place</translation>
+        </message>
+        <message>
+            <source>上报人</source>
+            <translation>Reporter</translation>
+        </message>
+        <message>
+            <source>承办单位</source>
+            <translation>Owner</translation>
+        </message>
+        <message>
+            <source>上报时间</source>
+            <translation>Reported</translation>
+        </message>
+        <message>
+            <source>派单时间</source>
+            <translation>Dispatched</translation>
+        </message>
+        <message>
+            <source>处置时限</source>
+            <translation>Deadline</translation>
+        </message>
+        <message>
+            <source>描述</source>
+            <translation>Description</translation>
+        </message>
+        <message>
+            <source>办理结果</source>
+            <translation>Result</translation>
+        </message>
+        <message>
+            <source>核查结果</source>
+            <translation>Verification</translation>
+        </message>
+        <message>
+            <source>无效原因</source>
+            <translation>Invalid because</translation>
+        </message>
+        <message>
+            <source>重复于</source>
+            <translation>Duplicate of</translation>
+        </message>
+        <message>
+            <source>关联原事件</source>
+            <translation>Original event</translation>
+        </message>
+        <message>
+            <source>待审定</source>
+            <translation>Awaiting decision</translation>
+        </message>
+        <message>
+            <source>已退回两次，由上级审定</source>
+            <translation>Returned twice: the level above decides</translation>
+        </message>
+        <message>
+            <source>退回/返工/升级/派单</source>
+            <translation>Return / rework / escalate / dispatch</translation>
+        </message>
+        <message>
+            <source>版本</source>
+            <translation>Version</translation>
+        </message>
+    </context>
+    <context>
+        <name>FilterBar</name>
+        <message>
+            <source>状态</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>全部状态</source>
+            <translation>All statuses</translation>
+        </message>
+        <message>
+            <source>等级</source>
+            <translation>Level</translation>
+        </message>
+        <message>
+            <source>全部等级</source>
+            <translation>All levels</translation>
+        </message>
+        <message>
+            <source>%1级</source>
+            <translation>Level %1</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>镇街</source>
+            <translation>Town</translation>
+        </message>
+        <message>
+            <source>村社</source>
+            <translation>Village</translation>
+        </message>
+        <message>
+            <source>网格</source>
+            <translation>Grid</translation>
+        </message>
+        <message>
+            <source>来源</source>
+            <translation>Source</translation>
+        </message>
+        <message>
+            <source>全部来源</source>
+            <translation>All sources</translation>
+        </message>
+        <message>
+            <source>搜索编号/标题/描述</source>
+            <translation>Search code / title / description</translation>
+        </message>
+        <message>
+            <source>输入后稍停即开始搜索</source>
+            <translation>Searching starts when you pause typing</translation>
+        </message>
+        <message>
+            <source>全部类别</source>
+            <translation>All categories</translation>
+        </message>
+        <message>
+            <source>全部镇街</source>
+            <translation>All towns</translation>
+        </message>
+        <message>
+            <source>全部村社</source>
+            <translation>All villages</translation>
+        </message>
+        <message>
+            <source>全部网格</source>
+            <translation>All grids</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginDialog</name>
+        <message>
+            <source>登录指挥室</source>
+            <translation>Log in to CommandRoom</translation>
+        </message>
+        <message>
+            <source>指挥室</source>
+            <translation>CommandRoom</translation>
+        </message>
+        <message>
+            <source>登录名</source>
+            <translation>User name</translation>
+        </message>
+        <message>
+            <source>密码</source>
+            <translation>Password</translation>
+        </message>
+        <message>
+            <source>登录</source>
+            <translation>Log in</translation>
+        </message>
+        <message>
+            <source>演示模式：选择一个角色直接进入，或用账号密码登录</source>
+            <translation>Demo mode: pick a role to enter directly, or log in with a user name and password</translation>
+        </message>
+        <message>
+            <source>正在读取演示账号…</source>
+            <translation>Reading the demo accounts…</translation>
+        </message>
+        <message>
+            <source>以此身份进入</source>
+            <translation>Enter as this account</translation>
+        </message>
+        <message>
+            <source>请输入登录名和密码</source>
+            <translation>Enter your user name and password</translation>
+        </message>
+        <message>
+            <source>无法连接数据库：</source>
+            <translation>Cannot connect to the database: </translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>值守显示（无需登录）</source>
+            <translation>Wall display (no login)</translation>
+        </message>
+        <message>
+            <source>指挥室 · 视频墙</source>
+            <translation>CommandRoom · Video wall</translation>
+        </message>
+        <message>
+            <source>指挥室 · 调度台</source>
+            <translation>CommandRoom · Dispatch desk</translation>
+        </message>
+        <message>
+            <source>指挥室 · 演示模式</source>
+            <translation>CommandRoom · Demo</translation>
+        </message>
+        <message>
+            <source>事件列表</source>
+            <translation>Event list</translation>
+        </message>
+        <message>
+            <source>选择一条事件查看详情</source>
+            <translation>Select an event to see its case</translation>
+        </message>
+        <message>
+            <source>全屏</source>
+            <translation>Full screen</translation>
+        </message>
+        <message>
+            <source>只看视频墙</source>
+            <translation>Wall only</translation>
+        </message>
+        <message>
+            <source>只看事件</source>
+            <translation>Events only</translation>
+        </message>
+        <message>
+            <source>视频墙与事件并排</source>
+            <translation>Wall and events side by side</translation>
+        </message>
+        <message>
+            <source>下一条事件</source>
+            <translation>Next event</translation>
+        </message>
+        <message>
+            <source>上一条事件</source>
+            <translation>Previous event</translation>
+        </message>
+        <message>
+            <source>最大化事件摄像机</source>
+            <translation>Maximise the event's camera</translation>
+        </message>
+        <message>
+            <source>抓拍取证</source>
+            <translation>Snapshot as evidence</translation>
+        </message>
+        <message>
+            <source>注销 / 切换操作员</source>
+            <translation>Log out / switch operator</translation>
+        </message>
+        <message>
+            <source>退出</source>
+            <translation>Quit</translation>
+        </message>
+        <message>
+            <source>派单</source>
+            <translation>Dispatch</translation>
+        </message>
+        <message>
+            <source>上报</source>
+            <translation>Escalate</translation>
+        </message>
+        <message>
+            <source>办结</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Comment</translation>
+        </message>
+        <message>
+            <source>文件</source>
+            <translation>File</translation>
+        </message>
+        <message>
+            <source>视图</source>
+            <translation>View</translation>
+        </message>
+        <message>
+            <source>事件</source>
+            <translation>Events</translation>
+        </message>
+        <message>
+            <source>视频墙</source>
+            <translation>Video wall</translation>
+        </message>
+        <message>
+            <source>摄像机列表</source>
+            <translation>Camera list</translation>
+        </message>
+        <message>
+            <source>此摄像机不在本视频墙上</source>
+            <translation>This camera is not on this wall</translation>
+        </message>
+        <message>
+            <source>找不到摄像机 %1</source>
+            <translation>Camera %1 not found</translation>
+        </message>
+        <message>
+            <source>请先选择一条事件</source>
+            <translation>Select an event first</translation>
+        </message>
+        <message>
+            <source>此事件附近没有摄像机</source>
+            <translation>No camera near this event</translation>
+        </message>
+        <message>
+            <source>请先最大化一路摄像机再抓拍</source>
+            <translation>Maximise a camera first, then take the snapshot</translation>
+        </message>
+        <message>
+            <source>此摄像机还没有画面，无法抓拍</source>
+            <translation>This camera has no picture yet; no snapshot</translation>
+        </message>
+        <message>
+            <source>布局读写失败:</source>
+            <translation>Layout storage failed: </translation>
+        </message>
+    </context>
+    <context>
+        <name>NoticeBar</name>
+        <message>
+            <source>关闭提示</source>
+            <translation>Dismiss</translation>
+        </message>
+    </context>
+    <context>
+        <name>OriginalView</name>
+        <message>
+            <source>原始上报</source>
+            <translation>Original report</translation>
+        </message>
+        <message>
+            <source>（无原始记录）</source>
+            <translation>(no original record)</translation>
+        </message>
+        <message>
+            <source>类别：</source>
+            <translation>Category: </translation>
+        </message>
+        <message>
+            <source>等级：</source>
+            <translation>Level: </translation>
+        </message>
+        <message>
+            <source>地址：</source>
+            <translation>Address: </translation>
+        </message>
+        <message>
+            <source>采集时间：</source>
+            <translation>Captured: </translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotoDialog</name>
+        <message>
+            <source>无法显示此文件</source>
+            <translation>This file cannot be shown</translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotoPicker</name>
+        <message>
+            <source>添加照片…</source>
+            <translation>Add photos…</translation>
+        </message>
+        <message>
+            <source>移除</source>
+            <translation>Remove</translation>
+        </message>
+        <message>
+            <source>选择照片</source>
+            <translation>Choose photos</translation>
+        </message>
+        <message>
+            <source>图片 (*.jpg *.jpeg *.png *.bmp);;所有文件 (*)</source>
+            <translation>Images (*.jpg *.jpeg *.png *.bmp);;All files (*)</translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotoStrip</name>
+        <message>
+            <source>无照片或附件</source>
+            <translation>No photos or attachments</translation>
+        </message>
+    </context>
+    <context>
+        <name>StationLoader</name>
+        <message>
+            <source>读取工作站配置失败，稍后重试：</source>
+            <translation>Could not read the station's setup; retrying soon: </translation>
+        </message>
+    </context>
+    <context>
+        <name>StationStatusBar</name>
+        <message>
+            <source>工作站</source>
+            <translation>Station</translation>
+        </message>
+        <message>
+            <source>当前操作员</source>
+            <translation>Current operator</translation>
+        </message>
+        <message>
+            <source>数据库</source>
+            <translation>Database</translation>
+        </message>
+        <message>
+            <source>事件实时更新</source>
+            <translation>Live event updates</translation>
+        </message>
+        <message>
+            <source>北京时间</source>
+            <translation>Beijing time</translation>
+        </message>
+        <message>
+            <source>工作站：</source>
+            <translation>Station: </translation>
+        </message>
+        <message>
+            <source>未配置</source>
+            <translation>not configured</translation>
+        </message>
+        <message>
+            <source>未登录</source>
+            <translation>Not logged in</translation>
+        </message>
+        <message>
+            <source>数据库：</source>
+            <translation>Database: </translation>
+        </message>
+        <message>
+            <source>实时</source>
+            <translation>live</translation>
+        </message>
+        <message>
+            <source>轮询</source>
+            <translation>polling</translation>
+        </message>
+        <message>
+            <source>数据库离线</source>
+            <translation>database offline</translation>
+        </message>
+        <message>
+            <source>连接中</source>
+            <translation>connecting</translation>
+        </message>
+        <message>
+            <source>无数据库</source>
+            <translation>no database</translation>
+        </message>
+        <message>
+            <source>事件：</source>
+            <translation>Events: </translation>
+        </message>
+    </context>
+    <context>
+        <name>TimelineModel</name>
+        <message>
+            <source>时间</source>
+            <translation>Time</translation>
+        </message>
+        <message>
+            <source>操作人</source>
+            <translation>By</translation>
+        </message>
+        <message>
+            <source>角色</source>
+            <translation>Role</translation>
+        </message>
+        <message>
+            <source>单位</source>
+            <translation>Unit</translation>
+        </message>
+        <message>
+            <source>操作</source>
+            <translation>Action</translation>
+        </message>
+        <message>
+            <source>状态变化</source>
+            <translation>Status change</translation>
+        </message>
+        <message>
+            <source>意见/说明</source>
+            <translation>Opinion / note</translation>
+        </message>
+    </context>
+    <context>
+        <name>WallWidget</name>
+        <message>
+            <source>还原</source>
+            <translation>Restore</translation>
+        </message>
+        <message>
+            <source>最大化</source>
+            <translation>Maximise</translation>
+        </message>
+        <message>
+            <source>移除摄像机</source>
+            <translation>Remove camera</translation>
+        </message>
+        <message>
+            <source>显示帧率与帧龄</source>
+            <translation>Show fps and frame age</translation>
+        </message>
+    </context>
+    <context>
+        <name>WallWindow</name>
+        <message>
+            <source>指挥室 · 视频墙</source>
+            <translation>CommandRoom · Video wall</translation>
+        </message>
+        <message>
+            <source>摄像机</source>
+            <translation>Cameras</translation>
+        </message>
+        <message>
+            <source>视频墙</source>
+            <translation>Video wall</translation>
+        </message>
+        <message>
+            <source>布局</source>
+            <translation>Layout</translation>
+        </message>
+        <message>
+            <source>上一页</source>
+            <translation>Previous page</translation>
+        </message>
+        <message>
+            <source>下一页</source>
+            <translation>Next page</translation>
+        </message>
+        <message>
+            <source>轮巡</source>
+            <translation>Tour</translation>
+        </message>
+        <message>
+            <source>分页</source>
+            <translation>Pages</translation>
+        </message>
+        <message>
+            <source>已存布局</source>
+            <translation>Saved layouts</translation>
+        </message>
+        <message>
+            <source>轮巡本布局的各页, 或依次轮巡已存布局</source>
+            <translation>Tour the pages of this layout, or the saved layouts one by one</translation>
+        </message>
+        <message>
+            <source> 秒</source>
+            <translation> s</translation>
+        </message>
+        <message>
+            <source>帧率/帧龄</source>
+            <translation>fps / age</translation>
+        </message>
+        <message>
+            <source>保存布局</source>
+            <translation>Save layout</translation>
+        </message>
+        <message>
+            <source>全屏</source>
+            <translation>Full screen</translation>
+        </message>
+        <message>
+            <source>布局名称:</source>
+            <translation>Layout name:</translation>
+        </message>
+        <message>
+            <source>布局读写失败:</source>
+            <translation>Layout storage failed: </translation>
+        </message>
+        <message>
+            <source>第 %1/%2 页</source>
+            <translation>Page %1/%2</translation>
+        </message>
+    </context>
+    <context>
+        <name>DemoMode</name>
+        <message>
+            <source>不是演示数据库</source>
+            <translation>Not a demo database</translation>
+        </message>
+        <message>
+            <source>删除演示库中的全部数据并重新生成？</source>
+            <translation>Delete all data in the demo database and generate it again?</translation>
+        </message>
+        <message>
+            <source>新事件：</source>
+            <translation>Events updated: </translation>
+        </message>
+        <message>
+            <source>演示</source>
+            <translation>Demo</translation>
+        </message>
+        <message>
+            <source>演示模式</source>
+            <translation>Demo mode</translation>
+        </message>
+        <message>
+            <source>演示模式会自动生成和修改事件，只用于演示库；不带 --db 即使用自己的演示库。</source>
+            <translation>Demo mode generates and changes events by itself, so it only runs on a demo database; without --db it uses its own.</translation>
+        </message>
+        <message>
+            <source>重置演示</source>
+            <translation>Reset demo</translation>
+        </message>
+    </context>
+    <context>
+        <name>EventColumns</name>
+        <message>
+            <source>%1级</source>
+            <translation>Level %1</translation>
+        </message>
+        <message>
+            <source>一般</source>
+            <translation>Normal</translation>
+        </message>
+        <message>
+            <source>上报时间</source>
+            <translation>Reported</translation>
+        </message>
+        <message>
+            <source>地点</source>
+            <translation>Place</translation>
+        </message>
+        <message>
+            <source>承办单位</source>
+            <translation>Owner</translation>
+        </message>
+        <message>
+            <source>时限</source>
+            <translation>Deadline</translation>
+        </message>
+        <message>
+            <source>特急</source>
+            <translation>Critical</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>等级</source>
+            <translation>Level</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>紧急</source>
+            <translation>Urgent</translation>
+        </message>
+        <message>
+            <source>编号</source>
+            <translation>Code</translation>
+        </message>
+        <message>
+            <source>网格</source>
+            <translation>Grid</translation>
+        </message>
+    </context>
+    <context>
+        <name>Tile</name>
+        <message>
+            <source>%1 帧/秒 · 帧龄 %2</source>
+            <translation>%1 fps · age %2</translation>
+        </message>
+        <message>
+            <source>主码流</source>
+            <translation>main stream</translation>
+        </message>
+        <message>
+            <source>卡顿</source>
+            <translation>stalled</translation>
+        </message>
+        <message>
+            <source>地址错误</source>
+            <translation>bad address</translation>
+        </message>
+        <message>
+            <source>子码流</source>
+            <translation>substream</translation>
+        </message>
+        <message>
+            <source>已关闭</source>
+            <translation>closed</translation>
+        </message>
+        <message>
+            <source>拖入摄像机</source>
+            <translation>Drop a camera here</translation>
+        </message>
+        <message>
+            <source>未授权</source>
+            <translation>unauthorised</translation>
+        </message>
+        <message>
+            <source>画面冻结</source>
+            <translation>frozen</translation>
+        </message>
+        <message>
+            <source>画面时间 %1</source>
+            <translation>Picture at %1</translation>
+        </message>
+        <message>
+            <source>直播</source>
+            <translation>live</translation>
+        </message>
+        <message>
+            <source>离线</source>
+            <translation>offline</translation>
+        </message>
+        <message>
+            <source>连接中</source>
+            <translation>connecting</translation>
+        </message>
+        <message numerus="yes">
+            <source>重连中(第%n次)</source>
+            <translation>
+                <numerusform>reconnecting (attempt %n)</numerusform>
+                <numerusform>reconnecting (attempt %n)</numerusform>
+            </translation>
+        </message>
+    </context>
+</TS>
