@@ -135,19 +135,36 @@ def load_layouts(
         rows = session.scalars(
             select(WallLayout).where(visible).order_by(WallLayout.name, WallLayout.id)
         ).all()
+        # Cells naming a camera by id (``camera_id``, as the demo seed wrote them) read as
+        # cells naming it by code, the form the wall keeps.
+        ids = {c["camera_id"] for r in rows for c in r.cells if c.get("camera") is None}
+        ids.discard(None)
+        codes = (
+            dict(session.execute(select(Camera.id, Camera.code).where(Camera.id.in_(ids))).all())
+            if ids
+            else {}
+        )
         return [
             SavedLayout(
                 id=r.id,
                 name=r.name,
                 rows=r.rows,
                 cols=r.cols,
-                cells=tuple(dict(c) for c in r.cells),
+                cells=tuple(_by_code(c, codes) for c in r.cells),
                 owner_org_id=r.owner_org_id,
                 station=r.station,
                 shared=r.shared,
             )
             for r in rows
         ]
+
+
+def _by_code(cell: Mapping[str, Any], codes: Mapping[int, str]) -> dict[str, Any]:
+    out = dict(cell)
+    camera_id = out.pop("camera_id", None)
+    if out.get("camera") is None and camera_id is not None:
+        out["camera"] = codes.get(int(camera_id))
+    return out
 
 
 def delete_layout(db: Database, layout_id: int) -> bool:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -82,6 +82,13 @@ class MainWindow(QMainWindow):
     sig_closed = Signal()
     """The window closed and let go of its lane, wall and panels."""
 
+    sig_operator_changed = Signal(object)
+    """Someone else sits here now (the ``Operator``, or None); a mode re-scopes to them."""
+
+    sig_ready = Signal()
+    """Once: the window is shown, its scope applied (when a mode said it would set one) and
+    the first page of event rows is in the table. Benchmarks and scripted starts wait for it."""
+
     def __init__(
         self,
         *,
@@ -110,7 +117,13 @@ class MainWindow(QMainWindow):
         self._focus = "both"
         self._qsettings = settings or default_settings()
         self.settings = WindowSettings(self._qsettings, mode)
-        self._pending_layout: str | None = None
+        self._pending_layout: str | None = None  # on screen at the last close
+        self._station_layout: str | None = None  # the station config's first layout
+        self._shown = False
+        self._ready = False
+        self._page_ok = False  # a page of rows (in scope) is in the table
+        self._ready_scope: Any = None  # the scope the first page must be filtered by
+        self._awaits_scope = False
         self._closers: list[Callable[[], None]] = []
         self.setObjectName(f"main-{mode}")
         self.setWindowTitle(self._title(station))
@@ -329,6 +342,9 @@ class MainWindow(QMainWindow):
         if show_camera is not None:
             show_camera.connect(self.show_camera)
         # The event list runs the change feed; the status bar and the case panel follow it.
+        live = getattr(panel, "live", None)
+        if live is not None:
+            live.sig_loaded.connect(self._on_rows_loaded)
         if isinstance(panel, EventPanel):
             panel.sig_feed_state.connect(self.status.set_feed_state)
             on_feed = getattr(case, "on_feed", None)
@@ -350,15 +366,33 @@ class MainWindow(QMainWindow):
     # --- operator ---------------------------------------------------------------------------
 
     def set_operator(self, operator: OperatorLike | None) -> None:
+        changed = operator is not self.operator
         self.operator = operator
         self.status.set_operator(operator)
         for panel in (self.event_panel, self.case_panel):
             setter = getattr(panel, "set_operator", None)
             if setter is not None:
                 setter(operator)
+        if changed:
+            self.sig_operator_changed.emit(operator)
+
+    def expect_scope(self) -> None:
+        """A mode will call ``set_scope`` (after reading the station): ``sig_ready`` waits."""
+        self._awaits_scope = True
+
+    def prefer_layout(self, name: str | None) -> None:
+        """Put saved layout ``name`` on the wall once the layouts are read, unless the one on
+        screen at the last close is restored instead (the operator's own choice wins)."""
+        self._station_layout = name or None
 
     def set_scope(self, scope: Any) -> None:
-        """The station's region (``events.station.StationScope``): the lists show only it."""
+        """The station's region (``events.station.StationScope``): the lists show only it,
+        and the wall's saved layouts are the serving unit's (``scope.org_id``)."""
+        self._ready_scope = scope
+        store = self.wall_window.store
+        org_id = getattr(scope, "org_id", None)
+        if store is not None and org_id is not None:
+            store.set_owner(org_id)
         panel = self.event_panel
         if isinstance(panel, EventPanel):
             panel.set_scope(scope)
@@ -545,10 +579,46 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def _on_saved_layouts(self, layouts: list[WallLayout]) -> None:
-        """The saved layouts arrived: put back the one on screen at the last close."""
-        name, self._pending_layout = self._pending_layout, None
-        if name is not None and any(lay.name == name for lay in layouts):
+        """The saved layouts arrived: put back the one on screen at the last close (or the
+        station's first named one). A read before the station's unit is known may not hold
+        it yet: the name waits for a read that does (the one after ``set_scope``)."""
+        names = {lay.name for lay in layouts}
+        name = next((n for n in (self._pending_layout, self._station_layout) if n in names), None)
+        if name is not None:
             self.wall_window.load_saved(name)
+            self.wall_window.saved_box.setCurrentText(name)
+            self._pending_layout = self._station_layout = None
+
+    # --- readiness ----------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._shown = True
+        self._check_ready()
+
+    def _on_rows_loaded(self, loaded: Any) -> None:
+        """A page of rows is in the table: the first one after the scope makes us ready."""
+        if self._ready or self._closed:
+            return
+        if self._awaits_scope:
+            scope = self._ready_scope
+            flt = getattr(loaded, "flt", None)
+            if scope is None or flt is None:
+                return
+            if (flt.town_id, flt.village_id) != (scope.town_id, scope.village_id):
+                return  # a page read before the scope arrived
+        self._page_ok = True
+        self._check_ready()
+
+    def _check_ready(self) -> None:
+        if self._ready or self._closed or not (self._shown and self._page_ok):
+            return
+        self._ready = True
+        self.sig_ready.emit()
+
+    @property
+    def ready(self) -> bool:
+        return self._ready
 
     # --- lifetime ---------------------------------------------------------------------------
 

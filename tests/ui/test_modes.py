@@ -11,14 +11,17 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from commandroom.db.engine import Database
-from commandroom.db.enums import PlaceKind
-from commandroom.db.models import Camera
+from commandroom.db.enums import PlaceKind, RegionLevel
+from commandroom.db.models import Camera, Region
+from commandroom.db.models import WallLayout as WallLayoutRow
 from commandroom.events.auth import load_operator
 from commandroom.events.demo.database import NotDemoDatabase, prepare_demo_database
 from commandroom.events.station import StationConfig
 from commandroom.ui.case.panel import CasePanel
+from commandroom.ui.events.panel import EventPanel
 from commandroom.ui.events.ticker import EventTicker
 from commandroom.ui.modes.demo import open_demo, refusal_box, with_rtsp
 from commandroom.ui.modes.dispatch import open_dispatch
@@ -161,3 +164,110 @@ def test_rtsp_urls_take_the_first_cameras_places() -> None:
     assert [c.code for c in out] == ["C1", "C2", "RTSP01"]
     assert out[0].main_url == "rtsp://10.0.0.5/a" and out[2].main_url == "rtsp://10.0.0.7/c"
     assert with_rtsp(demo, [])[1].sub_url == "demo://C2?fps=15&size=640x360"
+
+
+def test_dispatch_mode_loads_the_station_units_layouts_and_applies_the_first_named(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings: QSettings
+) -> None:
+    # The layout belongs to the station's unit (漓渚镇's command room), not to the operator's
+    # (the district centre); its cells name cameras by id, as the demo seed writes them.
+    with database.writing() as s:
+        ids = dict(s.execute(select(Camera.code, Camera.id)).all())
+        s.add(
+            WallLayoutRow(
+                name="漓渚镇指挥室大屏",
+                rows=1,
+                cols=2,
+                cells=[
+                    {"row": 0, "col": 0, "rowspan": 1, "colspan": 1, "camera_id": ids["CAM-B-1"]},
+                    {"row": 0, "col": 1, "rowspan": 1, "colspan": 1, "camera_id": ids["CAM-A-2"]},
+                ],
+                owner_org_id=world.orgs["cmd_LZ"],
+                station=None,
+                shared=True,
+            )
+        )
+    cfg = StationConfig(
+        name="漓渚镇指挥室",
+        mode="dispatch",
+        org="cmd_LZ",
+        region="LZ",
+        layouts=("漓渚镇指挥室大屏",),
+        grid="2×2",
+    )
+    operator = load_operator(database, "center")
+    window = open_dispatch(cfg, database, operator, lang="zh", settings=settings, opener=cameras)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.wall.wall_layout.name == "漓渚镇指挥室大屏", timeout=10000)
+    assert window.wall.wall_layout.cameras[:2] == ("CAM-B-1", "CAM-A-2")
+    box = window.wall_window.saved_box
+    assert box.isEnabled() and box.currentText() == "漓渚镇指挥室大屏"
+    window.close()
+
+
+def test_dispatch_window_is_ready_once_scoped_rows_are_in(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings: QSettings
+) -> None:
+    cfg = StationConfig(name="漓渚镇指挥室", mode="dispatch", region="LZ")
+    operator = load_operator(database, "disp_lz")
+    window = open_dispatch(cfg, database, operator, lang="zh", settings=settings, opener=cameras)
+    qtbot.addWidget(window)
+    ready: list[bool] = []
+    window.sig_ready.connect(lambda: ready.append(True))
+    with qtbot.waitSignal(window.sig_ready, timeout=10000):
+        window.show()
+    panel = window.event_panel
+    assert isinstance(panel, EventPanel)
+    assert panel.live.filter.town_id == world.regions["LZ"] and not panel.live.loading
+    panel.reload()  # later loads do not make it ready again
+    qtbot.waitUntil(lambda: not panel.live.loading)
+    assert ready == [True] and window.ready
+    window.close()
+
+
+def test_demo_mode_shows_the_operators_town_and_follows_a_switch(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, settings: QSettings
+) -> None:
+    prepare_demo_database(database, events=30, days=3, towns=2)
+    with database.reading() as s:
+        towns = dict(
+            s.execute(select(Region.abbr, Region.id).where(Region.level == RegionLevel.TOWN)).all()
+        )
+    other = next(abbr for abbr in towns if abbr != "LZ")
+    operator = load_operator(database, "disp_LZ")
+    window = open_demo(
+        database, operator, lang="zh", settings=settings, opener=cameras, start_scenario=False
+    )
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.sig_ready, timeout=15000):
+        window.show()
+    assert window.wall.cameras and all(c.startswith("CAM-LZ") for c in window.wall.cameras)
+    panel = window.event_panel
+    assert isinstance(panel, EventPanel) and panel.live.filter.town_id == towns["LZ"]
+
+    window.set_operator(load_operator(database, f"disp_{other}"))
+    qtbot.waitUntil(lambda: all(c.startswith(f"CAM-{other}") for c in window.wall.cameras))
+    qtbot.waitUntil(lambda: panel.live.filter.town_id == towns[other])
+    window.close()
+
+
+def test_demo_status_bar_tells_new_events_from_cases_moved_on(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, settings: QSettings
+) -> None:
+    prepare_demo_database(database, events=30, days=3, towns=1)
+    operator = load_operator(database, "disp_LZ")
+    window = open_demo(
+        database, operator, lang="zh", settings=settings, opener=cameras, start_scenario=False
+    )
+    qtbot.addWidget(window)
+    window.show()
+    controls = window.demo_controls  # type: ignore[attr-defined]
+    controls._on_ticked(([], [("KQ-LZ-20261127-0003", "sign")]))
+    assert window.status.currentMessage() == "推进：KQ-LZ-20261127-0003 签收"
+    assert controls.filed == 0 and "已生成 0 条" in controls.counter.text()
+    assert "推进 1 次" in controls.counter.text()
+    controls._on_ticked((["KQ-LZ-20261127-0009"], []))
+    assert window.status.currentMessage() == "新事件：KQ-LZ-20261127-0009"
+    assert "已生成 1 条" in controls.counter.text()
+    window.close()

@@ -13,8 +13,11 @@ from typing import Any
 from PySide6.QtCore import QRect, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
 
 from commandroom.db.engine import Database
+from commandroom.db.enums import RegionLevel
+from commandroom.db.models import Region
 from commandroom.events.layouts import CameraRow, load_cameras
 from commandroom.ui.wall.layout import PRESETS, Grid
 from commandroom.ui.wall.store import to_spec
@@ -40,6 +43,26 @@ def station_module() -> Any:
 def resolve_scope(db: Database, cfg: Any) -> Any:
     """``events.station.resolve_station`` (the org/region/cameras a station serves)."""
     return station_module().resolve_station(db, cfg)
+
+
+# The widest region an operator's grants reach decides what their seat shows.
+_WIDTH = {RegionLevel.DISTRICT: 0, RegionLevel.TOWN: 1, RegionLevel.VILLAGE: 2}
+
+
+def operator_scope(db: Database, operator: Any) -> Any:
+    """Blocking (run it on a lane): the ``StationScope`` of the widest region ``operator``'s
+    grants cover (a town dispatcher: the town and its villages' cameras; a district officer:
+    everything). The demo mode's seat has no station config: the operator is the station."""
+    station = station_module()
+    region_ids = {g.scope_region_id for g in getattr(operator, "grants", ()) or ()}
+    with db.reading() as s:
+        rows = s.execute(select(Region.code, Region.level).where(Region.id.in_(region_ids))).all()
+    widest = min(rows, key=lambda r: (_WIDTH.get(r.level, 3), r.code), default=None)
+    cfg = station.StationConfig(
+        name=str(getattr(operator, "username", "demo")),
+        region=None if widest is None else str(widest.code),
+    )
+    return station.resolve_station(db, cfg)
 
 
 def pick_cameras(rows: Iterable[CameraRow], codes: Sequence[str]) -> list[CameraSpec]:

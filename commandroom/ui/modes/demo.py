@@ -21,14 +21,15 @@ from commandroom.db.engine import Database
 from commandroom.events.demo.database import NotDemoDatabase, ensure_demo_database
 from commandroom.events.errors import CaseError
 from commandroom.events.layouts import load_cameras
+from commandroom.events.messages import action_name
 from commandroom.ui.app import make_app
 from commandroom.ui.main_window import MainWindow, ask
-from commandroom.ui.modes.common import quit_after, sized_demo
+from commandroom.ui.modes.common import operator_scope, pick_cameras, quit_after, sized_demo
 from commandroom.ui.modes.demo_controls import DEFAULT_RATE, DemoControls
 from commandroom.ui.modes.dispatch import login, switch_operator
 from commandroom.ui.wall.captures import OpenCapture
 from commandroom.ui.wall.layout import PRESETS, WallLayout
-from commandroom.ui.wall.store import LayoutStore, to_spec
+from commandroom.ui.wall.store import LayoutStore
 from commandroom.video.api import CameraSpec
 
 EXIT_NOT_DEMO = 2
@@ -64,6 +65,33 @@ def refusal_box(exc: CaseError, lang: str, parent: QWidget | None = None) -> QMe
     )
     box.setStandardButtons(QMessageBox.StandardButton.Close)
     return box
+
+
+def moved_words(moved: Sequence[tuple[str, str]], lang: str) -> str:
+    """推进：KQ-LZ-20261127-0003 签收、…: which cases the scenario moved on, and how."""
+    return _tr("推进：") + "、".join(f"{code} {action_name(a, lang)}" for code, a in moved)
+
+
+def scope_to(window: MainWindow, db: Database, operator: Any, urls: Sequence[str]) -> None:
+    """The seat of ``operator``: their region's events and cameras (a town dispatcher sees
+    the town, a district officer everything); again whenever the trainer switches."""
+    lane = window.lane
+    if lane is None or operator is None:
+        return
+
+    def work() -> tuple[Any, list[CameraSpec]]:
+        scope = operator_scope(db, operator)
+        specs = pick_cameras(load_cameras(db), scope.camera_codes)
+        return scope, with_rtsp(specs, urls)
+
+    def done(result: tuple[Any, list[CameraSpec]]) -> None:
+        if window.operator is not operator:
+            return  # switched again meanwhile: the newer seat's answer wins
+        scope, cameras = result
+        window.set_scope(scope)
+        window.wall_window.set_cameras(cameras)
+
+    lane.submit(work, done, window._on_db_failed)
 
 
 def open_demo(
@@ -104,6 +132,9 @@ def open_demo(
     controls.sig_filed.connect(
         lambda codes: window.status.showMessage(_tr("新事件：") + "、".join(codes), 4000)
     )
+    controls.sig_moved.connect(
+        lambda moved: window.status.showMessage(moved_words(moved, lang), 4000)
+    )
 
     def reset() -> None:
         if ask(window, _tr("重置演示"), _tr("删除演示库中的全部数据并重新生成？")):
@@ -113,10 +144,9 @@ def open_demo(
     controls.sig_reset.connect(reset)
     window.sig_switch_operator.connect(lambda: switch_operator(window, demo=True))
     urls = list(rtsp)
-    lane.submit(
-        lambda: with_rtsp([to_spec(r) for r in load_cameras(db)], urls),
-        window.wall_window.set_cameras,
-    )
+    window.expect_scope()
+    window.sig_operator_changed.connect(lambda op: scope_to(window, db, op, urls))
+    scope_to(window, db, operator, urls)
     if start_scenario:
         controls.start()
     return window

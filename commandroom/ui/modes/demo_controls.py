@@ -34,7 +34,10 @@ class DemoControls(QToolBar):
     """The trainer asked to start over with a fresh demo database."""
 
     sig_filed = Signal(list)
-    """Event codes the last tick filed or moved on (GUI thread)."""
+    """Codes of the events the last tick filed (new reports; GUI thread)."""
+
+    sig_moved = Signal(list)
+    """(code, action) pairs: open cases the last tick moved on (GUI thread)."""
 
     def __init__(
         self,
@@ -56,6 +59,7 @@ class DemoControls(QToolBar):
         self._generator: Any = None
         self._running_tick = False
         self.filed = 0
+        self.moved = 0
         self.error: str | None = None
 
         self.addWidget(QLabel(self.tr("演示场景") + " ", self))
@@ -116,25 +120,28 @@ class DemoControls(QToolBar):
         self._running_tick = True
         db, seed, rate, paused = self._db, self._seed, self.effective_rate(), self.paused
 
-        def work() -> tuple[list[str], int]:
+        def work() -> tuple[list[str], list[tuple[str, str]]]:
             if self._generator is None:
                 self._generator = _generator(db, seed)
             self._generator.rate_per_min = rate
             self._generator.paused = paused
             step = self._generator.tick()
-            return list(step.codes), len(step.filed)
+            return list(step.filed), [(m.code, m.action.value) for m in step.moved]
 
-        if self._lane.submit(work, self._on_filed, self._on_failed) is None:
+        if self._lane.submit(work, self._on_ticked, self._on_failed) is None:
             self._running_tick = False
 
-    def _on_filed(self, result: tuple[list[str], int]) -> None:
-        codes, filed = result
+    def _on_ticked(self, result: tuple[list[str], list[tuple[str, str]]]) -> None:
+        filed, moved = result
         self._running_tick = False
         self.error = None
-        self.filed += filed
+        self.filed += len(filed)
+        self.moved += len(moved)
         self._show_count()
-        if codes:
-            self.sig_filed.emit(codes)
+        if filed:
+            self.sig_filed.emit(filed)
+        if moved:
+            self.sig_moved.emit(moved)
 
     def _on_failed(self, exc: Exception) -> None:
         self._running_tick = False
@@ -143,4 +150,9 @@ class DemoControls(QToolBar):
         self.counter.setToolTip(self.error)
 
     def _show_count(self) -> None:
-        self.counter.setText(" " + self.tr("已生成 %1 条").replace("%1", str(self.filed)) + " ")
+        words = self.tr("已生成 %1 条 · 推进 %2 次")
+        text = words.replace("%1", str(self.filed)).replace("%2", str(self.moved))
+        self.counter.setText(f" {text} ")
+        self.counter.setToolTip(
+            self.tr("演示场景新上报的事件数，以及推进（派单、签收、办结、核查）的次数")
+        )

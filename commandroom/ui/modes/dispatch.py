@@ -3,16 +3,23 @@ workstation. Login first, then full case handling with the wall smaller beside t
 
 "Log out / switch operator" shows the login again over the open window; the window keeps its
 lane, wall and filters and only changes whose rights it offers.
+
+Scripted starts (a benchmark, a kiosk) log in with ``--as USER`` and the password in the
+environment variable ``COMMANDROOM_PASSWORD`` (never on the command line, where ``ps`` shows
+it). That is the same check as the dialog's (``events.auth.authenticate``: audit, lockout);
+when it fails the dialog opens with the user name filled in and says why.
 """
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QDialog, QWidget
 
 from commandroom.db.engine import Database
+from commandroom.events.errors import CaseError
 from commandroom.ui.app import make_app
 from commandroom.ui.login import LoginDialog
 from commandroom.ui.main_window import MainWindow
@@ -23,6 +30,10 @@ from commandroom.ui.wall.layout import WallLayout
 from commandroom.ui.wall.store import LayoutStore
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("DispatchMode", text)
+
+
 def login(
     db: Database,
     *,
@@ -30,13 +41,39 @@ def login(
     demo: bool = False,
     station: str | None = None,
     parent: QWidget | None = None,
+    username: str | None = None,
+    why: str | None = None,
 ) -> Any:
-    """The operator who logged in, or None when the dialog was cancelled."""
+    """The operator who logged in, or None when the dialog was cancelled. ``username`` and
+    ``why`` fill in the dialog after a scripted login failed."""
     dialog = LoginDialog(db, demo=demo, lang=lang, station=station, parent=parent)
+    if username:
+        dialog.username.setText(username)
+        dialog.password.setFocus()
+    if why:
+        dialog.show_error(why)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     operator = dialog.operator if accepted else None
     dialog.deleteLater()
     return operator
+
+
+def scripted_login(db: Database, username: str, password: str | None, lang: str) -> Any:
+    """``--as USER`` with ``COMMANDROOM_PASSWORD``: (operator, None) or (None, why).
+
+    Blocking, before any window exists: the same ``authenticate`` the dialog runs, so the
+    attempt is audited and counts towards the lockout."""
+    if not password:
+        return None, _tr("未设置环境变量 COMMANDROOM_PASSWORD，请输入密码")
+    from commandroom.events.auth import authenticate
+
+    try:
+        return authenticate(db, username, password, host=socket.gethostname()), None
+    except CaseError as exc:
+        return None, exc.message(lang)
+    except Exception as exc:  # the database: the dialog says so and lets the operator retry
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return None, _tr("无法连接数据库：") + first
 
 
 def switch_operator(window: MainWindow, *, demo: bool = False) -> None:
@@ -71,6 +108,9 @@ def open_dispatch(
         lang=lang,
         settings=settings,
     )
+    layouts = tuple(getattr(cfg, "layouts", ()) or ())
+    window.prefer_layout(layouts[0] if layouts else None)
+    window.expect_scope()
     loader = StationLoader(window, db, cfg)
     window.loader = loader  # type: ignore[attr-defined]
     loader.load()
@@ -84,12 +124,20 @@ def run_dispatch(
     *,
     lang: str | None = None,
     quit_after_s: float | None = None,
+    as_user: str | None = None,
+    password: str | None = None,
 ) -> int:
+    """The whole dispatch mode. ``as_user``/``password``: log in without typing (the dialog
+    opens, saying why, if that fails)."""
     scale = float(getattr(cfg, "font_scale", None) or 1.0)
     app, picked = make_app(lang=lang or getattr(cfg, "lang", None), font_scale=scale)
     db = Database.open(db_url)
     try:
-        operator = login(db, lang=picked, station=cfg.name)
+        operator, why = None, None
+        if as_user:
+            operator, why = scripted_login(db, as_user, password, picked)
+        if operator is None:
+            operator = login(db, lang=picked, station=cfg.name, username=as_user, why=why)
         if operator is None:
             return 0
         window = open_dispatch(cfg, db, operator, lang=picked)

@@ -79,6 +79,11 @@ class LayoutStore(QObject):
 
         self._run(work, self.sig_saved.emit)
 
+    def set_owner(self, owner_org_id: int | None) -> None:
+        """The unit whose shared layouts are read and saved from now on (a station's unit
+        once its config is resolved, which may differ from the operator's own)."""
+        self._owner = owner_org_id
+
     def load(self) -> None:
         def work() -> list[WallLayout]:
             out = []
