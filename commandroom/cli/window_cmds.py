@@ -22,6 +22,9 @@ from commandroom.db.engine import resolve_url
 from commandroom.events.errors import EXIT_BAD_INPUT
 
 EXIT_NO_GUI = 1
+# ``dispatch --as USER`` reads the password here: never on the command line, where any user
+# of the machine can read it (``ps``); taken out of the environment once read.
+PASSWORD_ENV = "COMMANDROOM_PASSWORD"
 
 
 class Said(CliError):
@@ -57,6 +60,16 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
         )
         add_window_args(p, h)
         p.set_defaults(handler=handler)
+    dispatch.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="LOGIN",
+        help=h(
+            f"以此账号登录，密码取自环境变量 {PASSWORD_ENV}（失败则弹出登录框）",
+            f"log in as this account, the password from ${PASSWORD_ENV} "
+            "(the login dialog if that fails)",
+        ),
+    )
 
 
 def add_window_args(p: Parser, h: Help) -> None:
@@ -161,7 +174,18 @@ def run_dispatch(ctx: Ctx) -> int:
     ctx.close()
     _require_display()
     mode = _ui("commandroom.ui.modes.dispatch")
-    return int(mode.run_dispatch(cfg, url, lang=_lang(ctx), quit_after_s=ctx.args.quit_after))
+    as_user = getattr(ctx.args, "as_user", None)
+    password = os.environ.pop(PASSWORD_ENV, None) if as_user else None
+    return int(
+        mode.run_dispatch(
+            cfg,
+            url,
+            lang=_lang(ctx),
+            quit_after_s=ctx.args.quit_after,
+            as_user=as_user,
+            password=password,
+        )
+    )
 
 
 def open_demo_window(ctx: Ctx, url: URL) -> int:
