@@ -1,25 +1,24 @@
 """The window process of bench/window.py: ``commandroom dispatch`` with a stopwatch inside.
 
-    python bench/window_probe.py --config station.toml --user disp_LZ --password demo1234 \
-        [--phase ready|session] [--control DIR]
+    COMMANDROOM_PASSWORD=demo1234 python bench/window_probe.py --config station.toml \
+        --user disp_LZ [--phase ready|session] [--control DIR]
 
-It runs the real command line (``commandroom.cli.app.main(["dispatch", "--config", …])``):
-the same parser, station config, database check, ``make_app``, ``open_dispatch`` and event
-loop as an operator's start. Two things differ, and the bench says so in its JSON:
-
-* the login dialog is replaced by ``events.auth.authenticate`` with the same user name and
-  password (the dialog's own check, argon2 included; only the typing is left out) — the
-  dispatch mode has no option to log in without the dialog;
-* ``open_dispatch`` is wrapped so the probe can watch the window it returns: the event
-  model's loads and inserted rows, the wall's tiles (``Tile.on_frame``) and a 10 ms timer
-  on the GUI thread (``bench.wall.StallProbe``) for stalls.
+It runs the real command line, ``commandroom.cli.app.main(["dispatch", "--config", …,
+"--as", USER])``: the same parser, station config, database check, login
+(``events.auth.authenticate`` with the password from ``COMMANDROOM_PASSWORD``: argon2,
+audit and lockout, as an operator's scripted start), ``make_app``, ``open_dispatch`` and
+event loop. The only thing the probe adds: ``open_dispatch`` is wrapped so it can watch the
+window it returns — ``MainWindow.sig_ready``, the event model's loads and inserted rows, the
+wall's tiles (``Tile.on_frame``) and a 10 ms timer on the GUI thread
+(``bench.wall.StallProbe``) for stalls.
 
 The probe prints one line per milestone on stdout, ``@@ {json}``, with wall-clock times
 (``time.time()``) so the parent can subtract its own stamps:
 
-* ``ready``: the window is shown, the station's scope is applied and the first page of
-  event rows is in the table and painted (``phase=ready`` then closes the window);
-* ``filters``: (session) ~10 filter changes as an operator makes them, each timed from the
+* ``ready``: ``MainWindow.sig_ready`` — the window is shown, the station's scope is applied
+  and the first page of event rows is in the table (painted before the stamp;
+  ``phase=ready`` then closes the window);
+* ``filters``: (session) ~15 filter changes as an operator makes them, each timed from the
   change to its rows loaded and painted;
 * ``writing``: (session) the list shows every open and closed event of the station's town;
   the parent now writes events from its own process;
@@ -48,9 +47,7 @@ from PySide6.QtWidgets import QApplication, QComboBox  # noqa: E402
 
 from bench.wall import StallProbe  # noqa: E402
 from commandroom.cli.app import main as cli_main  # noqa: E402
-from commandroom.db.engine import Database  # noqa: E402
 from commandroom.db.enums import Source, Status  # noqa: E402
-from commandroom.events.auth import authenticate  # noqa: E402
 from commandroom.ui.events.columns import Column  # noqa: E402
 from commandroom.ui.events.live import Loaded  # noqa: E402
 from commandroom.ui.events.panel import ALL, OPEN, EventPanel  # noqa: E402
@@ -160,38 +157,41 @@ class Probe:
         self.panel = panel
         panel.live.sig_loaded.connect(self._on_loaded)
         panel.model.rowsInserted.connect(self._on_inserted)
+        window.sig_ready.connect(self._on_ready)
         self.stalls.start()
 
     # --- readiness --------------------------------------------------------------------------
 
     def _on_loaded(self, loaded: Loaded) -> None:
-        panel, window = self.panel, self.window
-        assert panel is not None and window is not None
+        panel = self.panel
+        assert panel is not None
         if self._waiting is not None:
             waiting, self._waiting = self._waiting, None
             waiting(loaded)
             return
-        if self.ready_at is not None:
-            return
         if self.first_rows_at is None and panel.model.rowCount() > 0:
             self.first_rows_at = time.time()
-        loader = getattr(window, "loader", None)
-        scoped = loader is None or bool(getattr(loader, "loaded", True))
-        if window.isVisible() and scoped and not panel.live.loading and panel.model.rowCount():
-            panel.view.viewport().repaint()
-            self.ready_at = time.time()
-            self.stalls.phase("settle")
-            say(
-                "ready",
-                t=self.ready_at,
-                first_rows_t=self.first_rows_at,
-                rows=panel.model.rowCount(),
-                tab=panel.current_tab,
-            )
-            if self.args.phase == "ready":
-                self._wait_wall_then(self._finish_ready)
-            else:
-                self._wait_wall_then(self._run_filters)
+
+    def _on_ready(self) -> None:
+        """``MainWindow.sig_ready``: shown, scoped, first page in the table."""
+        panel = self.panel
+        assert panel is not None
+        if self.first_rows_at is None and panel.model.rowCount() > 0:
+            self.first_rows_at = time.time()  # the window heard of the page before we did
+        panel.view.viewport().repaint()
+        self.ready_at = time.time()
+        self.stalls.phase("settle")
+        say(
+            "ready",
+            t=self.ready_at,
+            first_rows_t=self.first_rows_at,
+            rows=panel.model.rowCount(),
+            tab=panel.current_tab,
+        )
+        if self.args.phase == "ready":
+            self._wait_wall_then(self._finish_ready)
+        else:
+            self._wait_wall_then(self._run_filters)
 
     def _wait_wall_then(self, then: Callable[[], None], deadline: float | None = None) -> None:
         deadline = deadline or time.monotonic() + self.args.wall_timeout
@@ -326,20 +326,16 @@ class Probe:
 
 
 def install(args: argparse.Namespace) -> Probe:
-    """Replace the login dialog by its check, and watch the window ``open_dispatch`` makes."""
+    """Watch the window ``open_dispatch`` makes (the login is the command's own)."""
     probe = Probe(args)
     Tile.on_frame = probe.on_frame
     original_open = dispatch_mode.open_dispatch
-
-    def login(db: Database, **_kw: Any) -> Any:
-        return authenticate(db, args.user, args.password)
 
     def open_dispatch(*a: Any, **kw: Any) -> MainWindow:
         window = original_open(*a, **kw)
         probe.attach(window)
         return window
 
-    dispatch_mode.login = login
     dispatch_mode.open_dispatch = open_dispatch
     return probe
 
@@ -347,8 +343,7 @@ def install(args: argparse.Namespace) -> Probe:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True)
-    parser.add_argument("--user", default="disp_LZ")
-    parser.add_argument("--password", default="demo1234")
+    parser.add_argument("--user", default="disp_LZ", help="the password: $COMMANDROOM_PASSWORD")
     parser.add_argument("--phase", choices=("ready", "session"), default="ready")
     parser.add_argument("--control", default=".", help="folder the parent puts 'stop' into")
     parser.add_argument("--wall-timeout", type=float, default=15.0)
@@ -356,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     say("started", t=time.time())
     install(args)
-    code = cli_main(["dispatch", "--config", args.config, "--lang", args.lang])
+    code = cli_main(["dispatch", "--config", args.config, "--as", args.user, "--lang", args.lang])
     say("exit", code=code)
     return code
 

@@ -7,6 +7,7 @@ Windows are built by the same functions the commands use (``open_wall``, ``open_
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -68,7 +69,7 @@ def test_wall_mode_shows_the_station_cameras_and_a_ticker_without_login(
     assert window.isFullScreen()
     qtbot.waitUntil(lambda: set(window.wall.cameras) == {"CAM-A-2", "CAM-A-1"})
     assert window.wall.wall_layout.cameras[:2] == ("CAM-A-2", "CAM-A-1")  # config order
-    assert window.wall_window.tour is not None and window.wall_window.tour.is_running
+    assert window.wall_window.tour is not None and window.wall_window.tour.is_running()
     assert isinstance(window.event_panel, EventTicker) and window.case_panel is None
     assert not window.switch_operator_action.isVisible()
     assert "兰香村大屏" in window.status.station.text()
@@ -246,7 +247,8 @@ def test_demo_mode_shows_the_operators_town_and_follows_a_switch(
     panel = window.event_panel
     assert isinstance(panel, EventPanel) and panel.live.filter.town_id == towns["LZ"]
 
-    window.set_operator(load_operator(database, f"disp_{other}"))
+    switched: Any = load_operator(database, f"disp_{other}")
+    window.set_operator(switched)
     qtbot.waitUntil(lambda: all(c.startswith(f"CAM-{other}") for c in window.wall.cameras))
     qtbot.waitUntil(lambda: panel.live.filter.town_id == towns[other])
     window.close()

@@ -150,7 +150,6 @@ class ClocksView(QTableWidget):
         self.verticalHeader().hide()
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(True)
-        self.setMaximumHeight(150)
 
     def set_clocks(self, clocks: Sequence[ClockInfo]) -> None:
         self.setRowCount(len(clocks))

@@ -407,3 +407,25 @@ def test_unreadable_photo_is_reported_in_the_form(
     assert panel.form is form and "无法读取文件" in form.banner.text()
     assert form.values()["result_text"] == "已盘查"
     assert actions_of(database, event_id)[-1][0] is Action.SIGN
+
+
+def test_the_timeline_is_one_click_away_and_the_open_form_stays_in_view(
+    qtbot: QtBot, make_panel: MakePanel, report: Report
+) -> None:
+    event_id = report()
+    panel = make_panel("disp_lz")
+    panel.resize(900, 500)  # the case panel's share of a 1080p desk
+    panel.show()
+    shown(qtbot, panel, event_id)
+    tabs = panel.tabs
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    assert titles == ["概要", "时间线 (1)", "照片与抓拍 (1)", "时限", "附近摄像机"]
+    assert not panel.timeline.isVisible()
+    tabs.tabBar().setCurrentIndex(panel.tab_timeline)  # the one click
+    assert panel.timeline.isVisible() and panel.timeline_model.rowCount() == 1
+    assert panel.timeline.viewport().height() >= 140
+    form = panel.open_form(Action.DISPATCH)
+    assert form is not None
+    qtbot.waitUntil(form.isVisible)  # above the tabs, the timeline still beside it
+    assert panel.timeline.isVisible() and panel.timeline.viewport().height() > 0
+    panel.close_form()
