@@ -6,7 +6,9 @@ generator with the fake clock one second per tick, the way the trainer's window 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,8 @@ from commandroom.db.engine import Database, make_engine
 from commandroom.db.enums import Action, RegionLevel, Role, Source, Urgency
 from commandroom.db.migrate import upgrade
 from commandroom.db.models import Category, Event, EventAction, Grid, Region, RoleGrant, User
-from commandroom.events import rules
+from commandroom.events import deadlines, rules
+from commandroom.events.codes import format_code
 from commandroom.events.demo.database import NotDemoDatabase, ensure_demo_database, mark_demo
 from commandroom.events.demo.scenario import (
     MAX_PER_TICK,
@@ -260,3 +263,26 @@ def test_demo_guard_refuses_an_unmigrated_database(empty_db_url: str) -> None:
             ensure_demo_database(db)
     finally:
         db.dispose()
+
+
+def test_codes_carry_the_district_once_and_the_events_own_town(
+    database: Database, clock: FakeClock
+) -> None:
+    """KQ-<town abbr>-<local date>-<seq> for every filed event, a 12345 ticket placed only in
+    a town as well: the district prefix once. (柯桥街道's own abbreviation is KQ, so its
+    events read KQ-KQ-…: that is the town, not the district twice.)"""
+    _seed(database, clock)
+    gen = ScenarioGenerator(database, seed=3, rate_per_min=30, now=clock)
+    filed = [code for step in _run(gen, clock, 120) for code in step.filed]
+    with database.reading() as s:
+        rows = s.execute(
+            select(Event.code, Event.source, Event.village_id, Event.reported_at, Region.abbr)
+            .join(Region, Region.id == Event.town_id)
+            .where(Event.code.in_(filed))
+        ).all()
+    assert len(rows) == len(filed) > 0
+    assert any(r.source is Source.HOTLINE_12345 for r in rows)
+    for r in rows:
+        day = r.reported_at.astimezone(deadlines.LOCAL_TZ).strftime("%Y%m%d")
+        assert re.fullmatch(rf"KQ-{r.abbr}-{day}-\d{{4}}", r.code), (r.code, r.source)
+    assert format_code("KQ", date(2026, 11, 26), 4) == "KQ-KQ-20261126-0004"
