@@ -286,3 +286,22 @@ def test_codes_carry_the_district_once_and_the_events_own_town(
         day = r.reported_at.astimezone(deadlines.LOCAL_TZ).strftime("%Y%m%d")
         assert re.fullmatch(rf"KQ-{r.abbr}-{day}-\d{{4}}", r.code), (r.code, r.source)
     assert format_code("KQ", date(2026, 11, 26), 4) == "KQ-KQ-20261126-0004"
+
+
+def test_a_focus_town_gets_about_half_of_what_happens(database: Database, clock: FakeClock) -> None:
+    """The trainer's seat looks at one town: the scenario keeps its list alive there too."""
+    seed_demo(database, seed=11, events=60, days=3, towns=3, now=clock.now)
+    mark_demo(database)
+    with database.reading() as s:
+        towns = list(
+            s.scalars(select(Region.id).where(Region.level == RegionLevel.TOWN).order_by(Region.id))
+        )
+    focus = towns[-1]
+    gen = ScenarioGenerator(database, seed=5, rate_per_min=30, now=clock)
+    gen.focus_town = focus
+    steps = _run(gen, clock, 150)
+    filed = [code for step in steps for code in step.filed]
+    with database.reading() as s:
+        where = list(s.scalars(select(Event.town_id).where(Event.code.in_(filed))))
+    share = where.count(focus) / len(where)
+    assert len(where) >= 30 and 0.45 <= share <= 0.85  # half, plus its part of the rest

@@ -246,11 +246,13 @@ def test_demo_mode_shows_the_operators_town_and_follows_a_switch(
     assert window.wall.cameras and all(c.startswith("CAM-LZ") for c in window.wall.cameras)
     panel = window.event_panel
     assert isinstance(panel, EventPanel) and panel.live.filter.town_id == towns["LZ"]
+    assert window.demo_controls.focus_town == towns["LZ"]  # type: ignore[attr-defined]
 
     switched: Any = load_operator(database, f"disp_{other}")
     window.set_operator(switched)
     qtbot.waitUntil(lambda: all(c.startswith(f"CAM-{other}") for c in window.wall.cameras))
     qtbot.waitUntil(lambda: panel.live.filter.town_id == towns[other])
+    assert window.demo_controls.focus_town == towns[other]  # type: ignore[attr-defined]
     window.close()
 
 

@@ -61,6 +61,7 @@ MAX_GAP_S = 60.0  # a tick after a long gap (paused lane, laptop asleep) files n
 MAX_PER_TICK = 20  # and never more than this many of either kind in one tick
 MIN_IDLE_S = 120  # a case is left alone this long after its last change (the trainer sees it)
 MAX_CANDIDATES = 5000
+FOCUS_SHARE = 0.5  # with a focus town (the trainer's seat), half of what happens happens there
 P_REJECT = 0.06  # a verifier sends the result back now and then
 CLIENT_HOST = "demo-scenario"
 
@@ -125,6 +126,9 @@ class ScenarioGenerator:
         self.service = CaseService(db, now=now, client_host=client_host)
         self.rng = random.Random(f"{seed}:scenario")
         self.paused = False
+        # The town the trainer's seat looks at (region id): FOCUS_SHARE of the new events
+        # and of the moves happen there, so the list on screen stays alive. None: anywhere.
+        self.focus_town: int | None = None
         self._rate = 0.0
         self.rate_per_min = rate_per_min
         self._last: datetime | None = None
@@ -192,6 +196,13 @@ class ScenarioGenerator:
         )
         return self._planner
 
+    def _focus(self, planner: Generator) -> TownInfo | None:
+        """The focus town, if it is one the scenario plays in (and has villages)."""
+        if self.focus_town is None:
+            return None
+        town = next((t for t in planner.dir.towns if t.id == self.focus_town), None)
+        return town if town is not None and town.villages else None
+
     # --- new events ----------------------------------------------------------------------
 
     def _file(self, planner: Generator, at: datetime) -> ActionResult:
@@ -199,6 +210,11 @@ class ScenarioGenerator:
         rng = self.rng
         plan = Plan(to_ts(at), Status.PENDING, "live")
         planner._place(plan, rng)
+        focus = self._focus(planner)
+        if focus is not None and rng.random() < FOCUS_SHARE:
+            plan.town = focus
+            plan.village = planner.pick_village[focus.id](rng)
+            plan.grid = plan.village.grids[int(rng.random() * len(plan.village.grids))]
         planner._content(plan, rng)
         town, village, grid = plan.town, plan.village, plan.grid
         assert town is not None and plan.category is not None and plan.reporter is not None
@@ -278,6 +294,9 @@ class ScenarioGenerator:
         """Take the next step on one open case that has been left alone for a while."""
         rng = self.rng
         town_ids = [t.id for t in planner.dir.towns]
+        focus = self._focus(planner)
+        if focus is not None and rng.random() < FOCUS_SHARE:
+            town_ids = [focus.id]
         cutoff = at - timedelta(seconds=MIN_IDLE_S)
         with self.db.reading() as s:
             ids = list(

@@ -90,6 +90,9 @@ def scope_to(window: MainWindow, db: Database, operator: Any, urls: Sequence[str
         scope, cameras = result
         window.set_scope(scope)
         window.wall_window.set_cameras(cameras)
+        controls = getattr(window, "demo_controls", None)
+        if controls is not None:  # the scenario plays half its part where the seat looks
+            controls.focus_town = scope.town_id
 
     lane.submit(work, done, window._on_db_failed)
 

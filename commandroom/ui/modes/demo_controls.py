@@ -57,6 +57,7 @@ class DemoControls(QToolBar):
         self._seed = seed
         self._lang = lang
         self._generator: Any = None
+        self.focus_town: int | None = None  # the seat's town: half the scenario plays there
         self._running_tick = False
         self.filed = 0
         self.moved = 0
@@ -119,12 +120,14 @@ class DemoControls(QToolBar):
             return
         self._running_tick = True
         db, seed, rate, paused = self._db, self._seed, self.effective_rate(), self.paused
+        focus = self.focus_town
 
         def work() -> tuple[list[str], list[tuple[str, str]]]:
             if self._generator is None:
                 self._generator = _generator(db, seed)
             self._generator.rate_per_min = rate
             self._generator.paused = paused
+            self._generator.focus_town = focus
             step = self._generator.tick()
             return list(step.filed), [(m.code, m.action.value) for m in step.moved]
 
