@@ -42,6 +42,7 @@ def test_screenshots_under_xvfb(tmp_path: Path) -> None:
         image = QImage(str(tmp_path / name))
         assert not image.isNull(), name
         assert (image.width(), image.height()) == sizes.get(name, (1920, 1080)), name
-        # demo video, words and bars: far more than a blank or single-colour window (one
-        # flat demo picture, maximised, has the fewest colours)
-        assert distinct_colours(image) > (20 if name == "wall-maximised.png" else 200), name
+        # demo video, words and bars: far more than a blank or single-colour window (a few
+        # colours); one flat demo picture, maximised, has the fewest. The exact count moves
+        # with the scaler and the theme, so the bar is an order of magnitude above blank.
+        assert distinct_colours(image) > (20 if name == "wall-maximised.png" else 64), name
