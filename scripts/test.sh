@@ -50,7 +50,7 @@ stage "import-linter"
 lint-imports || fail "lint-imports (layer contracts in pyproject.toml)"
 
 stage "pytest $*"
-pytest_args=(-p no:cacheprovider)
+pytest_args=(-p no:cacheprovider --durations=15)  # the slowest, to keep CI under 15 min
 # PySide6 is a dependency: a Qt that cannot load is a broken install, not a reason to skip.
 python -c 'import PySide6.QtGui' || fail "PySide6 does not import (missing system libraries?)"
 set +e
