@@ -1,7 +1,7 @@
 """Database scale benchmark: seed N demo events, then time the queries a station runs.
 
     python bench/db_scale.py [--events 2000000] [--days 1095] [--engines sqlite,postgres]
-                             [--seed 7] [--json]
+                             [--seed 7] [--keep DIR] [--json]
 
 Per engine: migrate an empty database (SQLite: a temporary file; PostgreSQL: a throwaway
 cluster started here from ``tests/pg.py`` and stopped by PID at the end), seed it with
@@ -11,7 +11,18 @@ cluster started here from ``tests/pg.py`` and stopped by PID at the end), seed i
   200 rows) with random town / status / level / overdue filters, each in its own read session
   (after 5 unmeasured warm-up pages);
 * ``counts_ms``: ``queries.queue_counts`` for one town, median of 7;
-* ``feed_idle_ms``: ``feed.changes_since`` at the newest action id (nothing new), median of 20.
+* ``feed_idle_ms``: ``feed.changes_since`` at the newest action id (nothing new), median of 20;
+* ``filter_p50_ms`` / ``filter_p95_ms`` / ``filter_max_ms``: the event panel's first page
+  (500 rows) for the filters it really makes — a tab (我的待办 as a town dispatcher, 待处理,
+  超期, 三级以上, 全部) in a town's or the district's scope, narrowed by status, level, 大类 or
+  小类, village or grid, source — including combinations that match nothing, plus a fixed set
+  of hard cases; ``text_*`` the same for free text (common and rare words, a code, a word
+  that is nowhere), reported apart because free text is the one filter no B-tree serves.
+
+``--keep DIR`` keeps the databases in DIR (SQLite file, PostgreSQL cluster) and, when they are
+already seeded, reuses them: migrations are applied (``upgrade_s``, e.g. building new indexes
+over the loaded rows) and only the queries are timed, so an index can be tried in a minute
+instead of re-seeding for three to six.
 
 Targets: list p95 ≤ 50 ms, counts ≤ 100 ms, seeding 2,000,000 events ≤ 5 minutes. The
 PostgreSQL cluster is the test suite's (fsync off, synchronous_commit off): a benchmark of
@@ -34,6 +45,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,16 +57,25 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import select, text  # noqa: E402
 
 from commandroom.db.engine import Database, make_engine  # noqa: E402
-from commandroom.db.enums import Status  # noqa: E402
+from commandroom.db.enums import OrgKind, RegionLevel, Source, Status  # noqa: E402
 from commandroom.db.feed import changes_since, latest_action_id  # noqa: E402
 from commandroom.db.migrate import upgrade  # noqa: E402
-from commandroom.db.models import Region  # noqa: E402
+from commandroom.db.models import Category, Event, Grid, Org, Region  # noqa: E402
 from commandroom.events.demo.seed import seed_demo  # noqa: E402
-from commandroom.events.queries import EventFilter, list_events, queue_counts  # noqa: E402
+from commandroom.events.queries import (  # noqa: E402
+    EventFilter,
+    Queue,
+    list_events,
+    queue_counts,
+)
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)  # fixed, so runs are comparable
 LIST_QUERIES = 50
 WARM_UP = 5
+PANEL_FILTERS = 80  # random panel filters (plus the fixed hard cases)
+PANEL_PAGE = 500  # LiveEvents' page: the panel shows this many rows
+# Free text an operator types: common words, rarer ones, a village-specific one, none.
+WORDS = ("垃圾", "电动车", "飞线充电", "讨薪", "消防通道", "噪音", "占道", "井盖", "不存在的词")
 OPEN = (
     Status.PENDING,
     Status.DISPATCHED,
@@ -134,6 +155,7 @@ def measure(db: Database, seed: int) -> dict[str, Any]:
         with db.reading() as s:
             feed.append(_ms(lambda s=s: changes_since(s, latest)))
     slowest = max(timings)
+    panel = measure_filters(db, seed)
     return {
         "list_p50_ms": round(statistics.median(values), 2),
         "list_p95_ms": round(values[int(len(values) * 0.95) - 1], 2),
@@ -141,7 +163,160 @@ def measure(db: Database, seed: int) -> dict[str, Any]:
         "list_slowest_filter": slowest[1],
         "counts_ms": round(statistics.median(counts), 2),
         "feed_idle_ms": round(statistics.median(feed), 3),
+        **panel,
     }
+
+
+@dataclass(frozen=True)
+class World:
+    """The ids a panel filter is built from."""
+
+    towns: list[int]
+    villages: dict[int, list[int]]  # town → villages
+    grids: dict[int, list[int]]  # village → grids
+    l1: dict[int, list[int]]  # 大类 → 小类
+    dispatch_org: dict[int, int]  # town → its dispatch (综治/综合信息指挥室) org
+    codes: list[str]
+
+
+def load_world(db: Database) -> World:
+    with db.reading() as s:
+        regions = s.execute(select(Region.id, Region.level, Region.parent_id)).all()
+        towns = [r for r, level, _ in regions if level is RegionLevel.TOWN]
+        villages: dict[int, list[int]] = {}
+        for r, level, parent in regions:
+            if level is RegionLevel.VILLAGE and parent is not None:
+                villages.setdefault(parent, []).append(r)
+        grids: dict[int, list[int]] = {}
+        for g, v in s.execute(select(Grid.id, Grid.village_id)):
+            grids.setdefault(v, []).append(g)
+        l1: dict[int, list[int]] = {}
+        for c, parent in s.execute(select(Category.id, Category.parent_id)):
+            if parent is None:
+                l1.setdefault(c, [])
+            else:
+                l1.setdefault(parent, []).append(c)
+        orgs: dict[int, int] = {}
+        for o, kind, region in s.execute(select(Org.id, Org.kind, Org.region_id).order_by(Org.id)):
+            if kind is OrgKind.TOWN_COMMAND:
+                orgs.setdefault(region, o)
+        newest = s.scalars(select(Event.code).order_by(Event.id.desc()).limit(50)).all()
+    return World(towns, villages, grids, {k: v for k, v in l1.items() if v}, orgs, list(newest))
+
+
+def _panel_filter(rng: random.Random, w: World) -> EventFilter:
+    """One filter the panel makes: tab ∧ filter bar ∧ station scope (see ui/events/panel.py)."""
+    town = rng.choice(w.towns) if rng.random() < 0.8 else None
+    tab = rng.choices(["mine", "open", "overdue", "serious", "all"], [3, 3, 2, 1, 2])[0]
+    flt = EventFilter()
+    if tab == "mine":
+        home = town if town is not None else rng.choice(w.towns)
+        flt = EventFilter(queue=Queue(org_id=w.dispatch_org.get(home), pending_town_id=home))
+    elif tab == "open":
+        flt = EventFilter(open_only=True)
+    elif tab == "overdue":
+        flt = EventFilter(overdue=True)
+    elif tab == "serious":
+        flt = EventFilter(levels=(3, 4))
+    fields: dict[str, Any] = {"town_id": town}
+    if rng.random() < 0.25:
+        fields["statuses"] = (rng.choice(list(Status)),)
+    if rng.random() < 0.2 and not flt.levels:
+        fields["levels"] = (rng.randint(1, 4),)
+    if rng.random() < 0.35:
+        big = rng.choice(list(w.l1))
+        fields["category_id"] = big if rng.random() < 0.5 else rng.choice(w.l1[big])
+    if town is not None and rng.random() < 0.25:
+        village = rng.choice(w.villages[town])
+        fields["village_id"] = village
+        if rng.random() < 0.4 and w.grids.get(village):
+            fields["grid_id"] = rng.choice(w.grids[village])
+    if rng.random() < 0.3:
+        fields["source"] = rng.choice(list(Source))
+    return replace(flt, **fields)
+
+
+def _hard_filters(w: World) -> list[EventFilter]:
+    """Shapes that once walked a whole town: rare or empty combinations, 我的待办."""
+    town, l1 = w.towns[0], sorted(w.l1)
+    return [
+        EventFilter(town_id=town, category_id=l1[0], source=Source.HOTLINE_12345),
+        EventFilter(town_id=town, category_id=w.l1[l1[-1]][0], source=Source.SENSOR),
+        EventFilter(town_id=town, source=Source.LEADER_ASSIGNED, levels=(4,)),
+        EventFilter(category_id=w.l1[l1[1]][-1], source=Source.WALK_IN, levels=(1,)),
+        EventFilter(town_id=town, grid_id=w.grids[w.villages[town][0]][0], levels=(4,)),
+        EventFilter(queue=Queue(org_id=w.dispatch_org.get(town), pending_town_id=town)),
+        EventFilter(town_id=town, overdue=True, category_id=l1[2]),
+        EventFilter(open_only=True, source=Source.SENSOR, levels=(4,)),
+    ]
+
+
+def _text_filters(rng: random.Random, w: World) -> list[EventFilter]:
+    out = []
+    for word in [*WORDS, w.codes[0], w.codes[0][-9:].lower()]:
+        out.append(EventFilter(text=word))
+        out.append(EventFilter(text=word, town_id=rng.choice(w.towns)))
+        out.append(EventFilter(text=word, open_only=True, town_id=rng.choice(w.towns)))
+    return out
+
+
+def describe(flt: EventFilter) -> str:
+    parts = []
+    for name in (
+        "statuses",
+        "levels",
+        "town_id",
+        "village_id",
+        "grid_id",
+        "category_id",
+        "source",
+        "overdue",
+        "open_only",
+        "text",
+        "queue",
+    ):
+        value = getattr(flt, name)
+        if value in (None, (), False):
+            continue
+        if name == "statuses":
+            value = ",".join(s.value for s in value)
+        elif name == "queue":
+            value = f"org {value.org_id}+pending town {value.pending_town_id}"
+        parts.append(f"{name}={value}")
+    return " ".join(parts) or "all"
+
+
+def _time_filters(db: Database, filters: list[EventFilter], prefix: str) -> dict[str, Any]:
+    timings: list[tuple[float, str, int]] = []
+    for flt in filters:
+        rows: list[Any] = []
+
+        def page(flt: EventFilter = flt, rows: list[Any] = rows) -> None:
+            with db.reading() as s:
+                rows.extend(list_events(s, flt, NOW, limit=PANEL_PAGE))
+
+        timings.append((_ms(page), describe(flt), len(rows)))
+    values = sorted(t for t, _, _ in timings)
+    return {
+        f"{prefix}_p50_ms": round(statistics.median(values), 1),
+        f"{prefix}_p95_ms": round(values[max(0, int(len(values) * 0.95) - 1)], 1),
+        f"{prefix}_max_ms": round(values[-1], 1),
+        f"{prefix}_count": len(values),
+        f"{prefix}_slowest": [
+            {"ms": round(t, 1), "filter": d, "rows": n} for t, d, n in sorted(timings)[-5:][::-1]
+        ],
+    }
+
+
+def measure_filters(db: Database, seed: int) -> dict[str, Any]:
+    """The panel's filters, each a fresh read session as the panel's lane job is."""
+    world = load_world(db)
+    rng = random.Random(seed + 1)
+    filters = [_panel_filter(rng, world) for _ in range(WARM_UP + PANEL_FILTERS)]
+    _time_filters(db, filters[:WARM_UP], "warm")
+    out = _time_filters(db, filters[WARM_UP:] + _hard_filters(world), "filter")
+    out.update(_time_filters(db, _text_filters(rng, world), "text"))
+    return out
 
 
 def _cpu_s() -> float:
@@ -150,30 +325,30 @@ def _cpu_s() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def run_engine(url: str, args: argparse.Namespace) -> dict[str, Any]:
+def _seeded(db: Database) -> bool:
+    with db.reading() as s:
+        return s.scalar(select(Event.id).limit(1)) is not None
+
+
+def run_engine(url: str, args: argparse.Namespace, keep: Path | None = None) -> dict[str, Any]:
+    """Migrate, seed (unless ``keep`` holds a seeded database: then reuse it) and measure."""
     engine = make_engine(url)
+    start = time.perf_counter()
     upgrade(engine)
+    upgrade_s = time.perf_counter() - start
     engine.dispose()
     db = Database.open(url)
     try:
-        _log(args.json, f"  seeding {args.events:,} events over {args.days} days …")
-        cpu = _cpu_s()
-        start = time.perf_counter()
-        report = seed_demo(db, seed=args.seed, events=args.events, days=args.days, now=NOW)
-        seed_s = time.perf_counter() - start
-        out: dict[str, Any] = {
-            "seed_s": round(seed_s, 1),
-            "seed_cpu_s": round(_cpu_s() - cpu, 1),  # this process + its (forked) children
-            "seeded": {
-                "events": report.events,
-                "actions": report.actions,
-                "clocks": report.clocks,
-                "compact_events": report.compact_events,
-                "users": report.users,
-                "villages": report.villages,
-            },
-        }
-        _log(args.json, f"  seeded in {seed_s:.1f} s; querying …")
+        record = keep / f"seed-{db.dialect}.json" if keep else None
+        if record is not None and record.exists() and _seeded(db):
+            out: dict[str, Any] = json.loads(record.read_text())
+            out["reused"] = True
+            out["upgrade_s"] = round(upgrade_s, 1)
+            _log(args.json, f"  reusing the seeded database (migrations: {upgrade_s:.1f} s) …")
+        else:
+            out = seed(db, args)
+            if record is not None:
+                record.write_text(json.dumps(out))
         out.update(measure(db, args.seed))
         if db.dialect == "sqlite":
             with db.reading() as s:
@@ -189,6 +364,27 @@ def run_engine(url: str, args: argparse.Namespace) -> dict[str, Any]:
         return out
     finally:
         db.dispose()
+
+
+def seed(db: Database, args: argparse.Namespace) -> dict[str, Any]:
+    _log(args.json, f"  seeding {args.events:,} events over {args.days} days …")
+    cpu = _cpu_s()
+    start = time.perf_counter()
+    report = seed_demo(db, seed=args.seed, events=args.events, days=args.days, now=NOW)
+    seed_s = time.perf_counter() - start
+    _log(args.json, f"  seeded in {seed_s:.1f} s; querying …")
+    return {
+        "seed_s": round(seed_s, 1),
+        "seed_cpu_s": round(_cpu_s() - cpu, 1),  # this process + its (forked) children
+        "seeded": {
+            "events": report.events,
+            "actions": report.actions,
+            "clocks": report.clocks,
+            "compact_events": report.compact_events,
+            "users": report.users,
+            "villages": report.villages,
+        },
+    }
 
 
 def machine() -> dict[str, Any]:
@@ -214,6 +410,62 @@ def machine() -> dict[str, Any]:
     }
 
 
+def postgres_server(keep: Path | None) -> Any:
+    """The test suite's throwaway cluster, or (``keep``) one whose files outlive the run."""
+    from tests.pg import PostgresServer, free_port
+
+    class KeptServer(PostgresServer):
+        def __init__(self, base: Path) -> None:
+            super().__init__()
+            shutil.rmtree(self._base, ignore_errors=True)
+            self._base = base
+            self.datadir = base / "data"
+            self.sockdir = base / "sock"
+            self.logfile = base / "server.log"
+
+        def _start(self) -> None:
+            if not self.datadir.exists():
+                self._base.mkdir(exist_ok=True)
+                super()._start()
+                return
+            # An existing cluster: start it as it is, on a fresh port.
+            self.port = free_port()
+            options = (
+                f"-c listen_addresses={self.host} -p {self.port} -k {self.sockdir} "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                "-c max_connections=200"
+            )
+            self._check(
+                self._run(
+                    "pg_ctl",
+                    *("-D", str(self.datadir), "-l", str(self.logfile), "-o", options),
+                    *("-w", "-t", "120", "start"),
+                ),
+                "pg_ctl start",
+            )
+            self.pid = self._read_pid()
+
+        def stop(self) -> None:
+            """Stop the postmaster cleanly and keep its files."""
+            if self._stopped:
+                return
+            self._stopped = True
+            self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+
+        def has_database(self, name: str) -> bool:
+            with self.admin() as conn:
+                found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+                return found.fetchone() is not None
+
+    class TempServer(PostgresServer):
+        def has_database(self, name: str) -> bool:
+            return False
+
+    if keep is None:
+        return TempServer().start()
+    return KeptServer(keep / "pg").start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2_000_000)
@@ -221,7 +473,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print the JSON only")
+    parser.add_argument(
+        "--keep", type=Path, help="keep the databases in this folder and reuse them when seeded"
+    )
     args = parser.parse_args(argv)
+    keep: Path | None = args.keep.resolve() if args.keep else None
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        keep.chmod(0o755)  # the PostgreSQL server (user postgres when run as root) lives inside
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     result: dict[str, Any] = {
         "engines": {},
@@ -232,25 +491,26 @@ def main(argv: list[str] | None = None) -> int:
     for name in engines:
         _log(args.json, f"{name}:")
         if name == "sqlite":
-            folder = Path(tempfile.mkdtemp(prefix="commandroom-bench-"))
+            folder = keep or Path(tempfile.mkdtemp(prefix="commandroom-bench-"))
             try:
                 result["engines"]["sqlite"] = run_engine(
-                    f"sqlite:///{folder / 'bench.sqlite3'}", args
+                    f"sqlite:///{folder / 'bench.sqlite3'}", args, keep
                 )
             finally:
-                shutil.rmtree(folder, ignore_errors=True)
+                if keep is None:
+                    shutil.rmtree(folder, ignore_errors=True)
         elif name == "postgres":
-            from tests.pg import PostgresServer
-
-            server = PostgresServer().start()
+            server = postgres_server(keep)
             try:
-                url = server.new_database("bench")
+                url = server.url("bench")
+                if not server.has_database("bench"):
+                    server.new_database("bench")
                 probe = make_engine(url)
                 with probe.connect() as conn:
                     version = conn.execute(text("SHOW server_version")).scalar()
                 probe.dispose()
                 result["machine"]["postgres"] = version
-                result["engines"]["postgres"] = run_engine(url, args)
+                result["engines"]["postgres"] = run_engine(url, args, keep)
             finally:
                 server.stop()
         else:

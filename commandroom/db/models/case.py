@@ -57,6 +57,14 @@ class Event(Base):
         # A town's list filtered by one status (a tab) walks this in date order.
         Index("ix_event_town_status_reported", "town_id", "status", "reported_at"),
         Index("ix_event_open_due", "is_open", "due_at"),
+        # The event panel's category and source filters, alone or within a town, walk only
+        # their own rows in date order; without these a filter matching few or no rows read
+        # a whole town (~125k rows at 2M events) before the page could end (migration 0003).
+        Index("ix_event_town_cat1_reported", "town_id", "category_l1_id", "reported_at"),
+        Index("ix_event_town_cat_reported", "town_id", "category_id", "reported_at"),
+        Index("ix_event_cat1_reported", "category_l1_id", "reported_at"),
+        Index("ix_event_cat_reported", "category_id", "reported_at"),
+        Index("ix_event_town_source_reported", "town_id", "source", "reported_at"),
     )
 
     id: Mapped[intpk]
