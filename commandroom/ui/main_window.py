@@ -586,8 +586,11 @@ class MainWindow(QMainWindow):
         name = next((n for n in (self._pending_layout, self._station_layout) if n in names), None)
         if name is not None:
             self.wall_window.load_saved(name)
-            self.wall_window.saved_box.setCurrentText(name)
             self._pending_layout = self._station_layout = None
+        # The picker names the saved layout on the wall (each read refills it).
+        current = self.wall.wall_layout.name
+        if current in names:
+            self.wall_window.saved_box.setCurrentText(current)
 
     # --- readiness ----------------------------------------------------------------------------
 

@@ -204,6 +204,11 @@ def test_dispatch_mode_loads_the_station_units_layouts_and_applies_the_first_nam
     assert window.wall.wall_layout.cameras[:2] == ("CAM-B-1", "CAM-A-2")
     box = window.wall_window.saved_box
     assert box.isEnabled() and box.currentText() == "漓渚镇指挥室大屏"
+    store = window.wall_window.store
+    assert store is not None
+    with qtbot.waitSignal(store.sig_loaded, timeout=10000):
+        store.load()  # a later read (after a save, a reconnect) refills the picker
+    assert box.currentText() == "漓渚镇指挥室大屏"
     window.close()
 
 
