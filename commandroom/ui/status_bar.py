@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 from sqlalchemy.engine import URL, make_url
 
@@ -49,15 +50,35 @@ def role_words(role: object, lang: str) -> str:
     return str(namer(value, lang)) if namer is not None else value
 
 
+class ElidedLabel(QLabel):
+    """A label that may shrink below its text (drawn with "…"), so a long station or database
+    name on a small screen never makes the window wider than the screen."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        return QSize(
+            min(hint.width(), self.fontMetrics().horizontalAdvance("国") * 4), hint.height()
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        room = self.contentsRect().width()
+        if self.fontMetrics().horizontalAdvance(self.text()) <= room:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room)
+        painter.drawText(self.contentsRect(), int(self.alignment()), text)
+
+
 class StationStatusBar(QStatusBar):
     """Five labels on the right; messages (``showMessage``) still appear on the left."""
 
     def __init__(self, lang: str = "zh", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._lang = lang
-        self.station = QLabel(self)
-        self.operator = QLabel(self)
-        self.database = QLabel(self)
+        self.station = ElidedLabel(self)
+        self.operator = ElidedLabel(self)
+        self.database = ElidedLabel(self)
         self.feed = QLabel(self)
         self.clock = QLabel(self)
         for label in (self.station, self.operator, self.database, self.feed, self.clock):

@@ -47,8 +47,8 @@ def test_the_examples_are_where_the_app_looks_and_all_load() -> None:
     village = load_station(resources_dir() / "stations" / "village-wall.toml")
     assert (village.mode, village.grid, village.grid_size, village.tour) == (
         "wall",
-        "2×5",
-        (2, 5),
+        "3×3",
+        (3, 3),
         True,
     )
     assert village.source and village.source.endswith("village-wall.toml")
@@ -257,7 +257,7 @@ def test_village_wall_resolves_to_its_village_and_listed_cameras(demo: Database)
     assert scope.org_id == _org(demo, "LZ001-VIL")
     assert (scope.region_id, scope.village_id) == (_region(demo, "LZ001"),) * 2
     assert scope.town_id == _region(demo, "LZ")
-    assert scope.camera_codes == cfg.cameras and len(scope.camera_codes) == 12
+    assert scope.camera_codes == cfg.cameras and len(scope.camera_codes) == 18
 
 
 def test_town_dispatch_resolves_by_region_name_to_every_camera_in_the_town(

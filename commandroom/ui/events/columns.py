@@ -8,14 +8,14 @@ after it) can be tested without a view.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from typing import Literal
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 
-from commandroom.db.enums import Urgency
+from commandroom.db.enums import Status, Urgency
 from commandroom.events import messages
 from commandroom.events.deadlines import (
     LOCAL_TZ,
@@ -40,6 +40,7 @@ class Column(IntEnum):
     GRID = 6
     OWNER = 7
     DEADLINE = 8
+    TITLE = 9  # last, so the older columns keep their numbers; stretches to the spare width
 
 
 def _tr(text: str) -> str:
@@ -67,6 +68,8 @@ def header(column: Column) -> str:
             return _tr("承办单位")
         case Column.DEADLINE:
             return _tr("时限")
+        case Column.TITLE:
+            return _tr("标题")
 
 
 LIGHT_BACKGROUND = {
@@ -120,7 +123,10 @@ def deadline_view(row: EventRow, now: datetime, lang: Lang = "zh") -> DeadlineVi
     return DeadlineView(light, text, fraction)
 
 
-def place_text(row: EventRow) -> str:
+def place_text(row: EventRow, *, town_known: bool = False) -> str:
+    """Town and village; only the village when the list is one town's (the station's)."""
+    if town_known and row.village:
+        return row.village
     return " ".join(p for p in (row.town, row.village) if p)
 
 
@@ -149,3 +155,92 @@ def level_text(row: EventRow) -> str:
 def time_text(at: datetime) -> str:
     """Local (Shanghai) month-day and minute: what a duty log uses."""
     return at.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M")
+
+
+# --- widths -------------------------------------------------------------------------------
+
+CELL_PADDING = 18  # the style's margins around a cell's text, plus a little air
+DEADLINE_WIDTH = 120  # the brief's fixed countdown width; wider only if the font needs it
+# Columns of free text start at a width of so many characters; the operator can drag them.
+FREE_WIDTH_EMS = {
+    Column.CATEGORY: 6.5,
+    Column.PLACE: 8.5,
+    Column.GRID: 5.0,
+    Column.OWNER: 8.0,
+    Column.TITLE: 12.0,
+}
+# How far ``fit_widths`` may narrow them when the table is too narrow for every default.
+FREE_MIN_EMS = {
+    Column.TITLE: 7.0,
+    Column.OWNER: 4.0,
+    Column.PLACE: 4.0,
+    Column.CATEGORY: 4.0,
+    Column.GRID: 3.0,
+}
+SAMPLE_CODE = "KQ-LZ-20261231-0000"
+_LONG_COUNTDOWN = timedelta(days=10, hours=23)
+
+
+def fitted_samples(column: Column, lang: Lang = "zh") -> tuple[str, ...]:
+    """The widest texts a fixed-format column can show: its width is the widest of them.
+
+    Codes and times have one shape; a status is one of a few words; the countdown is at most
+    "超期 10天23小时" in practice. Measuring these instead of every row (``ResizeToContents``)
+    keeps a 500-row reload from measuring 5,000 cells.
+    """
+    match column:
+        case Column.CODE:
+            return (SAMPLE_CODE,)
+        case Column.TIME:
+            return ("12-31 23:59",)
+        case Column.STATUS:
+            return tuple(messages.status_name(s.value, lang) for s in Status)
+        case Column.LEVEL:
+            level = _tr("%1级").replace("%1", "4")
+            return (f"{level} · {urgency_text(Urgency.CRITICAL.value)}",)
+        case Column.DEADLINE:
+            due = datetime(2026, 1, 1, tzinfo=UTC)
+            return (countdown_text(due, due + _LONG_COUNTDOWN, lang),)
+        case _:
+            return ()
+
+
+def default_widths(
+    metrics: QFontMetrics, lang: Lang = "zh", header_metrics: QFontMetrics | None = None
+) -> dict[Column, int]:
+    """A first width for every column: fixed-format ones fit their widest text (and title),
+    free-text ones a few characters, the countdown at least ``DEADLINE_WIDTH``."""
+    heads = header_metrics or metrics
+    em = metrics.horizontalAdvance("国")
+    out: dict[Column, int] = {}
+    for column in Column:
+        title = heads.horizontalAdvance(header(column)) + CELL_PADDING
+        samples = fitted_samples(column, lang)
+        if samples:
+            width = max(metrics.horizontalAdvance(t) for t in samples) + CELL_PADDING
+        else:
+            width = round(FREE_WIDTH_EMS[column] * em) + CELL_PADDING
+        if column == Column.DEADLINE:
+            width = max(width, DEADLINE_WIDTH)
+        out[column] = max(width, title)
+    return out
+
+
+def fit_widths(widths: dict[Column, int], available: int, em: int) -> dict[Column, int]:
+    """Narrow the free-text columns (never codes, times, statuses, countdowns) so that all
+    columns, the title included, fit ``available`` pixels; each gives in proportion to what
+    it has above its minimum. Too little room even then: they stop at their minimums."""
+    total = sum(widths.values())
+    if total <= available:
+        return dict(widths)
+    slack = {
+        c: max(0, widths[c] - round(FREE_MIN_EMS[c] * em) - CELL_PADDING) for c in FREE_MIN_EMS
+    }
+    room = sum(slack.values())
+    if room == 0:
+        return dict(widths)
+    take = min(total - available, room)
+    out = dict(widths)
+    for column, spare in slack.items():
+        out[column] -= round(take * spare / room)
+    return out

@@ -8,7 +8,8 @@ runs once the operator pauses, not once per key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
@@ -30,6 +31,42 @@ class BarFields:
     grid_id: int | None = None
     source: Source | None = None
     text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data for QSettings (enums by value)."""
+        out = asdict(self)
+        out["status"] = str(self.status) if self.status is not None else None
+        out["source"] = str(self.source) if self.source is not None else None
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BarFields:
+        """The inverse of ``to_dict``; a value that no longer makes sense (an edited INI file,
+        a status renamed since) is dropped rather than failing the window's start."""
+        return cls(
+            status=_enum(Status, data.get("status")),
+            level=_int(data.get("level")),
+            category_id=_int(data.get("category_id")),
+            town_id=_int(data.get("town_id")),
+            village_id=_int(data.get("village_id")),
+            grid_id=_int(data.get("grid_id")),
+            source=_enum(Source, data.get("source")),
+            text=data["text"] if isinstance(data.get("text"), str) and data["text"] else None,
+        )
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+E = TypeVar("E", Status, Source)
+
+
+def _enum(kind: type[E], value: object) -> E | None:
+    try:
+        return kind(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def source_text(source: Source) -> str:
@@ -60,6 +97,8 @@ class FilterBar(QWidget):
         self._scope_town: int | None = None
         self._scope_village: int | None = None
         self._quiet = False
+        # Picks restored from the settings before the pickers have their data (set_fields).
+        self._pending: BarFields | None = None
 
         self.status_box = self._combo(self.tr("状态"))
         self.status_box.addItem(self.tr("全部状态"), None)
@@ -124,6 +163,7 @@ class FilterBar(QWidget):
         self._choices = choices
         self._fill_categories()
         self._fill_places()
+        self._pending = None
 
     def set_scope(self, town_id: int | None, village_id: int | None) -> None:
         """A station serves one region: the pickers offer only what lies inside it."""
@@ -133,6 +173,8 @@ class FilterBar(QWidget):
 
     def _fill_categories(self) -> None:
         current = self.category_box.currentData()
+        if self._pending is not None and self._choices is not None:
+            current = self._pending.category_id
         with self._silenced():
             self.category_box.clear()
             self.category_box.addItem(self.tr("全部类别"), None)
@@ -156,6 +198,8 @@ class FilterBar(QWidget):
             if town is not None:
                 towns = tuple(t for t in towns if t.id == town)
             keep = town if town is not None else self.town_box.currentData()
+            if town is None and self._pending is not None and self._choices is not None:
+                keep = self._pending.town_id
             _fill(self.town_box, self.tr("全部镇街"), towns, keep)
             self.town_box.setEnabled(town is None)
             self._fill_villages()
@@ -168,6 +212,8 @@ class FilterBar(QWidget):
             if self._scope_village is not None:
                 villages = tuple(v for v in villages if v.id == self._scope_village)
             keep = self._scope_village or self.village_box.currentData()
+            if self._scope_village is None and self._pending is not None and self._choices:
+                keep = self._pending.village_id
             _fill(self.village_box, self.tr("全部村社"), villages, keep)
             self.village_box.setEnabled(self._scope_village is None and bool(villages))
             self._fill_grids()
@@ -177,7 +223,10 @@ class FilterBar(QWidget):
             grids = self._choices.grids_of(self.village_id) if self._choices else ()
             if self.village_id is None:
                 grids = ()
-            _fill(self.grid_box, self.tr("全部网格"), grids, self.grid_box.currentData())
+            keep = self.grid_box.currentData()
+            if self._pending is not None and self._choices is not None:
+                keep = self._pending.grid_id
+            _fill(self.grid_box, self.tr("全部网格"), grids, keep)
             self.grid_box.setEnabled(bool(grids))
 
     # --- data out -------------------------------------------------------------------------
@@ -193,17 +242,41 @@ class FilterBar(QWidget):
         return value if value is not None else self._scope_village
 
     def fields(self) -> BarFields:
+        """What is picked (Qt hands enum data back as plain strings: made enums again)."""
         text = self.text_edit.text().strip()
+        pending = self._pending  # restored picks not yet placed in the pickers
         return BarFields(
-            status=self.status_box.currentData(),
+            status=_enum(Status, self.status_box.currentData()),
             level=self.level_box.currentData(),
-            category_id=self.category_box.currentData(),
-            town_id=self.town_box.currentData(),
-            village_id=self.village_box.currentData(),
-            grid_id=self.grid_box.currentData(),
-            source=self.source_box.currentData(),
+            category_id=(
+                pending.category_id if pending is not None else self.category_box.currentData()
+            ),
+            town_id=pending.town_id if pending is not None else self.town_box.currentData(),
+            village_id=(
+                pending.village_id if pending is not None else self.village_box.currentData()
+            ),
+            grid_id=pending.grid_id if pending is not None else self.grid_box.currentData(),
+            source=_enum(Source, self.source_box.currentData()),
             text=text or None,
         )
+
+    def set_fields(self, fields: BarFields) -> None:
+        """Put back saved picks without firing ``sig_changed`` (the caller reloads once).
+
+        Category and places need the pickers' data: until ``set_choices`` brings it they wait
+        in ``_pending`` and ``fields()`` still answers with them.
+        """
+        with self._silenced():
+            _reselect(self.status_box, fields.status)
+            _reselect(self.level_box, fields.level)
+            _reselect(self.source_box, fields.source)
+            self.text_edit.setText(fields.text or "")
+            self._pending = fields
+            if self._choices is None:
+                return
+            self._fill_categories()
+            self._fill_places()
+            self._pending = None
 
     def close_bar(self) -> None:
         self._debounce.stop()

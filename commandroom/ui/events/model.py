@@ -74,6 +74,7 @@ class EventTableModel(QAbstractTableModel):
         self._clock = now
         self._now = now()
         self._complete = True  # the last load returned fewer rows than the cap
+        self._town_known = False  # the list is one town's: places drop the town's name
 
     # --- Qt's API -------------------------------------------------------------------------
 
@@ -150,25 +151,41 @@ class EventTableModel(QAbstractTableModel):
             case Column.STATUS:
                 return cols.status_text(row, self._lang)
             case Column.PLACE:
-                return cols.place_text(row)
+                return cols.place_text(row, town_known=self._town_known)
             case Column.GRID:
                 return row.grid or ""
             case Column.OWNER:
                 return row.owner_org or ""
             case Column.DEADLINE:
                 return cols.deadline_view(row, self._now, self._lang).text
+            case Column.TITLE:
+                return row.title
 
     def _tooltip(self, row: EventRow, column: Column) -> str:
         if column == Column.DEADLINE and row.due_at is not None:
             return self.tr("截止 %1").replace("%1", cols.time_text(row.due_at))
         if column == Column.CATEGORY:
             return f"{row.category_l1} · {row.category}"
+        if column == Column.PLACE:
+            return " ".join(p for p in (row.town, row.village, row.grid) if p)
         return f"{row.code} {row.title}"
 
     def _light(self, row: EventRow, column: Column) -> cols.Light | None:
         if column != Column.DEADLINE:
             return None
         return cols.deadline_view(row, self._now, self._lang).light
+
+    def set_town_known(self, known: bool) -> None:
+        """A station serving one town need not read its name in every row."""
+        if known == self._town_known:
+            return
+        self._town_known = known
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, Column.PLACE),
+                self.index(len(self._rows) - 1, Column.PLACE),
+                [Qt.ItemDataRole.DisplayRole],
+            )
 
     # --- lookups --------------------------------------------------------------------------
 

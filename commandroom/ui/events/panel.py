@@ -10,16 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Protocol
+from typing import Any, Protocol
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTabBar,
     QTableView,
     QVBoxLayout,
@@ -30,7 +39,7 @@ from commandroom.db.engine import Database
 from commandroom.db.enums import RegionLevel, Role
 from commandroom.events.choices import FilterChoices, load_choices
 from commandroom.events.queries import EventFilter, Queue, matches
-from commandroom.ui.events.columns import Column, Lang
+from commandroom.ui.events.columns import Column, Lang, default_widths, fit_widths
 from commandroom.ui.events.feed import LIVE, OFFLINE, POLLING
 from commandroom.ui.events.filters import BarFields, FilterBar
 from commandroom.ui.events.live import Announcement, LiveEvents
@@ -127,6 +136,16 @@ def queue_for(operator: OperatorLike, choices: FilterChoices | None) -> Queue:
     return Queue(org_id=operator.org_id)
 
 
+class MiddleElide(QStyledItemDelegate):
+    """Codes differ at their end (KQ-LZ-20261127-0005): a narrow column keeps both ends."""
+
+    def initStyleOption(  # noqa: N802 (Qt's name)
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
 class EventPanel(QWidget):
     """Tabs + filter bar + live table. Close with ``close_panel`` (stops feed and timers)."""
 
@@ -180,13 +199,24 @@ class EventPanel(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         self.view.verticalHeader().setVisible(False)
+        self.view.setItemDelegateForColumn(Column.CODE, MiddleElide(self.view))
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(True)  # the title takes what the others leave
+        header.setHighlightSections(False)
+        # Columns follow the panel's width until the operator sizes one (or a saved state).
+        self._auto_columns = True
+        self._sizing = False
+        self.size_columns()
+        header.sectionResized.connect(self._section_resized)
         self.state_label = QLabel(self)
         self.count_label = QLabel(self)
+        for label in (self.count_label, self.state_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 10, 0)  # the count must not touch the window's edge
+        top.setSpacing(12)
         top.addWidget(self.tabs, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.state_label)
@@ -255,6 +285,7 @@ class EventPanel(QWidget):
         if scope is not None:
             town_id, village_id = scope.town_id, scope.village_id
         self._scope_town, self._scope_village = town_id, village_id
+        self.model.set_town_known(town_id is not None or village_id is not None)
         self.bar.set_scope(town_id, village_id)
         self.reload()
 
@@ -286,6 +317,62 @@ class EventPanel(QWidget):
 
     def prev_event(self) -> None:
         self._step(-1)
+
+    def size_columns(self, available: int | None = None) -> None:
+        """Fixed-format columns fit their widest text, free text gets a few characters, the
+        title stretches; in ``available`` pixels the free-text ones narrow so the title stays
+        in sight. The operator's own widths come back with ``restore_filters``."""
+        header = self.view.horizontalHeader()
+        bold = QFont(header.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(self.view.font())
+        widths = default_widths(metrics, self._lang, QFontMetrics(bold))
+        if available is not None and available > 0:
+            widths = fit_widths(widths, available, metrics.horizontalAdvance("国"))
+        self._sizing = True
+        try:
+            for column, width in widths.items():
+                header.resizeSection(column, width)
+        finally:
+            self._sizing = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self._auto_columns:
+            self.size_columns(self.view.viewport().width())
+
+    def _section_resized(self, logical: int, _old: int, _new: int) -> None:
+        header = self.view.horizontalHeader()
+        if self._sizing or header.visualIndex(logical) == header.count() - 1:
+            return  # ours, or the stretching last column following the table's width
+        self._auto_columns = False
+
+    def filter_state(self) -> dict[str, Any]:
+        """The tab, the filter bar and the table's column widths and order, as JSON data
+        (``MainWindow`` keeps it in QSettings and hands it back to ``restore_filters``)."""
+        state: dict[str, Any] = {"tab": self.current_tab, **self.bar.fields().to_dict()}
+        header = self.view.horizontalHeader().saveState()
+        state["header"] = bytes(header.toBase64().data()).decode("ascii")
+        state["columns"] = len(Column)
+        return state
+
+    def restore_filters(self, state: dict[str, Any]) -> None:
+        """Put back what ``filter_state`` saved; unknown or stale parts are skipped."""
+        tab = state.get("tab")
+        if tab in TABS and self.tabs.isTabEnabled(TABS.index(str(tab))):
+            with _Blocked(self.tabs):
+                self.tabs.setCurrentIndex(TABS.index(str(tab)))
+        self.bar.set_fields(BarFields.from_dict(state))
+        header = state.get("header")
+        if isinstance(header, str) and state.get("columns") == len(Column):
+            raw = QByteArray.fromBase64(QByteArray(header.encode("ascii")))
+            self._sizing = True
+            try:
+                if self.view.horizontalHeader().restoreState(raw):
+                    self._auto_columns = False
+            finally:
+                self._sizing = False
+        self.reload()
 
     def close_panel(self) -> None:
         """Stop the feed thread and every timer; the lane belongs to the window."""
@@ -415,3 +502,17 @@ class EventPanel(QWidget):
 
     def _show_count(self) -> None:
         self.count_label.setText(self.tr("%n 条", "", self.model.rowCount()))
+
+
+class _Blocked:
+    """Signals of one object held back for a block (a restore is not the operator's click)."""
+
+    def __init__(self, obj: QTabBar) -> None:
+        self._obj = obj
+        self._was = obj.signalsBlocked()
+
+    def __enter__(self) -> None:
+        self._obj.blockSignals(True)
+
+    def __exit__(self, *exc: object) -> None:
+        self._obj.blockSignals(self._was)

@@ -31,6 +31,9 @@ from commandroom.ui.wall.store import LayoutStore
 from commandroom.video.api import CameraSpec
 
 RETRY_S = 10
+# The wall's share of the width at the first start: the ticker's two-line cards need about a
+# quarter of a 1920 screen to be read from the back of the room (a saved split wins).
+WALL_SHARE = 0.72
 
 
 class StationLoader(QObject):
@@ -103,6 +106,9 @@ def open_wall(
         settings=settings,
     )
     window.wall_window.dock.hide()
+    if window.settings.sizes("main_split") is None:
+        total = max(sum(window.split.sizes()), window.width())  # not laid out yet: tiny sizes
+        window.split.setSizes([round(total * WALL_SHARE), total - round(total * WALL_SHARE)])
     wall = window.wall_window
     wall.dwell.setValue(int(getattr(cfg, "tour_dwell_s", 20) or 20))
     if getattr(cfg, "layouts", ()):

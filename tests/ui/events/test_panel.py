@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from commandroom.db.engine import Database
-from commandroom.db.enums import Role, Status, Urgency
+from commandroom.db.enums import Role, Source, Status, Urgency
+from commandroom.events import messages
 from commandroom.events.service import CaseService
-from commandroom.ui.events.columns import Column
+from commandroom.ui.events.columns import Column, fit_widths
+from commandroom.ui.events.filters import BarFields
 from commandroom.ui.events.model import NEW_ROLE, EventTableModel
 from commandroom.ui.events.panel import ALL, MINE, OPEN, OVERDUE, SERIOUS, EventPanel
 from commandroom.ui.lane import DbLane
@@ -211,3 +215,131 @@ def test_next_and_previous_move_the_selection_and_show_their_keys(
     assert "J" in panel.next_action.toolTip() and "K" in panel.prev_action.toolTip()
     assert panel.next_action.shortcutContext() == Qt.ShortcutContext.WindowShortcut
     assert panel.model.index(0, Column.DEADLINE).data() != ""  # dispatched: clock running
+
+
+def test_columns_fit_codes_times_and_statuses_and_the_title_takes_the_rest(
+    qtbot: QtBot, panel: EventPanel, report: Report
+) -> None:
+    report("消防通道被占用", grid="LZ-A-01")
+    wait_loaded(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=WAIT)
+    panel.resize(1400, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    header = panel.view.horizontalHeader()
+    metrics = QFontMetrics(panel.view.font())
+    event = panel.model.event_at(0)
+    for column in (Column.CODE, Column.TIME, Column.STATUS, Column.DEADLINE):
+        text = str(panel.model.index(0, column).data())
+        assert metrics.horizontalAdvance(text) < header.sectionSize(column), column
+    longest = max(metrics.horizontalAdvance(messages.status_name(s.value)) for s in Status)
+    assert longest < header.sectionSize(Column.STATUS)
+    assert 120 <= header.sectionSize(Column.DEADLINE) < 200  # not all the spare width
+    assert header.visualIndex(Column.TITLE) == len(Column) - 1 and header.stretchLastSection()
+    assert header.sectionSize(Column.TITLE) > metrics.horizontalAdvance(event.title)
+
+    # A dispatcher's half screen: the free-text columns give way, the title stays in sight
+    # and nothing needs a horizontal scroll bar.
+    panel.resize(1000, 500)
+    em = metrics.horizontalAdvance("国")
+    qtbot.waitUntil(lambda: header.length() <= panel.view.viewport().width(), timeout=WAIT)
+    assert header.sectionSize(Column.TITLE) >= 7 * em
+    assert metrics.horizontalAdvance(event.code) < header.sectionSize(Column.CODE)
+    # Once the operator drags a column, the widths are theirs.
+    header.resizeSection(Column.OWNER, 300)
+    panel.resize(1300, 500)
+    qtbot.waitUntil(lambda: panel.view.viewport().width() > 1200, timeout=WAIT)
+    assert header.sectionSize(Column.OWNER) == 300
+    panel.close()
+
+
+def test_fit_widths_narrows_free_text_only() -> None:
+    widths = {c: 100 for c in Column}
+    fitted = fit_widths(widths, 850, em=10)
+    assert sum(fitted.values()) <= 850 + len(Column)  # rounding
+    for column in (Column.CODE, Column.TIME, Column.LEVEL, Column.STATUS, Column.DEADLINE):
+        assert fitted[column] == 100
+    assert fitted[Column.TITLE] >= 7 * 10
+    assert fit_widths(widths, 5000, em=10) == widths
+    squeezed = fit_widths(widths, 10, em=10)  # no room at all: stop at the minimums
+    assert squeezed[Column.GRID] >= 30 and squeezed[Column.CODE] == 100
+
+
+def test_a_town_station_reads_places_without_the_town(
+    qtbot: QtBot, panel: EventPanel, report: Report, world: World
+) -> None:
+    report("兰香村事件", grid="LZ-A-01")
+    wait_loaded(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=WAIT)
+    assert panel.model.index(0, Column.PLACE).data() == "漓渚镇 兰香村(示例)"
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        panel.set_scope(town_id=world.regions["LZ"])
+    assert panel.model.index(0, Column.PLACE).data() == "兰香村(示例)"
+    assert "漓渚镇" in panel.model.index(0, Column.PLACE).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_filter_state_round_trips_into_a_new_panel(
+    qtbot: QtBot, panel: EventPanel, report: Report, world: World, database: Database, lane: DbLane
+) -> None:
+    report("可疑人员", category="SEC-SUSP", grid="LZ-A-02")
+    report("消防通道", category="FIRE-LANE", grid="LZ-A-01")
+    wait_loaded(qtbot, panel)
+    bar = panel.bar
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        panel.set_tab(SERIOUS)
+    bar.status_box.setCurrentIndex(bar.status_box.findData(Status.DISPATCHED))
+    bar.level_box.setCurrentIndex(bar.level_box.findData(3))
+    category = next(
+        i
+        for i in range(bar.category_box.count())
+        if bar.category_box.itemText(i).strip() == "可疑人员车辆"
+    )
+    bar.category_box.setCurrentIndex(category)
+    bar.town_box.setCurrentIndex(bar.town_box.findData(world.regions["LZ"]))
+    bar.village_box.setCurrentIndex(bar.village_box.findData(world.regions["LZ-A"]))
+    bar.grid_box.setCurrentIndex(bar.grid_box.findData(world.grids["LZ-A-02"]))
+    bar.source_box.setCurrentIndex(bar.source_box.findData(Source.GRID_APP))
+    bar.text_edit.setText("可疑")
+    header = panel.view.horizontalHeader()
+    header.resizeSection(Column.PLACE, 222)
+    header.moveSection(header.visualIndex(Column.GRID), 0)
+    qtbot.waitUntil(lambda: not panel.live.loading, timeout=WAIT)
+    qtbot.waitUntil(lambda: titles(panel.model) == ["可疑人员"], timeout=WAIT)
+
+    state = json.loads(json.dumps(panel.filter_state()))  # what QSettings keeps
+    assert state["tab"] == SERIOUS and state["status"] == "DISPATCHED" and state["text"] == "可疑"
+
+    again = EventPanel(database, lane)  # restored before its pickers have their data
+    qtbot.addWidget(again)
+    try:
+        again.restore_filters(state)
+        assert again.current_tab == SERIOUS
+        assert again.bar.fields() == panel.bar.fields()
+        wait_loaded(qtbot, again)
+        assert again.bar.fields() == panel.bar.fields()  # now placed in the pickers
+        assert again.bar.grid_box.currentData() == world.grids["LZ-A-02"]
+        assert again.filter == panel.filter
+        qtbot.waitUntil(lambda: titles(again.model) == ["可疑人员"], timeout=WAIT)
+        restored = again.view.horizontalHeader()
+        assert restored.sectionSize(Column.PLACE) == 222
+        assert restored.visualIndex(Column.GRID) == 0
+    finally:
+        again.close_panel()
+
+
+def test_stale_or_broken_filter_state_is_skipped(qtbot: QtBot, panel: EventPanel) -> None:
+    wait_loaded(qtbot, panel)
+    widths = [panel.view.horizontalHeader().sectionSize(c) for c in Column]
+    panel.restore_filters(
+        {
+            "tab": "nope",
+            "status": "GONE",
+            "level": "3",
+            "town_id": True,
+            "header": "!!",
+            "columns": 3,
+        }
+    )
+    assert panel.bar.fields() == BarFields()
+    assert panel.current_tab == OPEN
+    assert [panel.view.horizontalHeader().sectionSize(c) for c in Column] == widths

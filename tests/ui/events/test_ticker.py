@@ -1,19 +1,29 @@
-"""The wall's ticker: open events of the station's region, large print, read-only."""
+"""The wall's ticker: open events of the station's region as two-line cards, read-only."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from dataclasses import replace
+from datetime import timedelta
+
 from pytestqt.qtbot import QtBot
 
 from commandroom.db.engine import Database
+from commandroom.db.enums import Status
+from commandroom.events.deadlines import Light
 from commandroom.events.service import CaseService
-from commandroom.ui.events.columns import Column
-from commandroom.ui.events.ticker import EventTicker
+from commandroom.ui.events.model import NEW_ROLE, EventTableModel
+from commandroom.ui.events.ticker import MIN_POINT, EventTicker, ticker_lines
 from commandroom.ui.lane import DbLane
 from tests.ui.events.conftest import Report
+from tests.ui.events.test_model import NOW, row
 from tests.world import World
 
 WAIT = 10_000
+
+
+def titles(ticker: EventTicker) -> list[str]:
+    model = ticker.model
+    return [model.event_at(r).title for r in range(model.rowCount())]
 
 
 def test_ticker_follows_the_open_events_of_its_village(
@@ -28,24 +38,85 @@ def test_ticker_follows_the_open_events_of_its_village(
     report("茶山村事件", grid="LZ-B-01", actor="system")
     ticker = EventTicker.for_wall(database, lane, village_id=world.regions["LZ-A"], point_size=24)
     qtbot.addWidget(ticker)
-    model = ticker.view.model()
     try:
-
-        def titles() -> list[str]:
-            return [
-                model.index(r, 0).data(Qt.ItemDataRole.ToolTipRole) for r in range(model.rowCount())
-            ]
-
-        qtbot.waitUntil(lambda: len(titles()) == 1, timeout=WAIT)
-        assert "兰香村旧事件" in titles()[0]
+        qtbot.waitUntil(lambda: titles(ticker) == ["兰香村旧事件"], timeout=WAIT)
+        assert not ticker.model.is_new(ticker.model.row_event_id(0))  # loaded, not new
         fresh = report("兰香村新事件", grid="LZ-A-02", auto_dispatch=False)
-        qtbot.waitUntil(lambda: len(titles()) == 2, timeout=WAIT)
-        assert "兰香村新事件" in titles()[0]
+        qtbot.waitUntil(lambda: titles(ticker) == ["兰香村新事件", "兰香村旧事件"], timeout=WAIT)
+        assert ticker.model.is_new(fresh)  # a new card glows for a while
+        assert ticker.model.index(0, 0).data(NEW_ROLE) is True
+        assert "2" in ticker.title.text()
         service.invalidate(fresh, "disp_lz", reason_code="测试/误报")  # no longer open
-        qtbot.waitUntil(lambda: len(titles()) == 1, timeout=WAIT)
-        assert ticker.view.focusPolicy() == Qt.FocusPolicy.NoFocus
-        assert ticker.view.font().pointSize() == 24
-        assert ticker.view.isColumnHidden(Column.CODE)
-        assert not ticker.view.isColumnHidden(Column.DEADLINE)
+        qtbot.waitUntil(lambda: titles(ticker) == ["兰香村旧事件"], timeout=WAIT)
+        assert ticker.view.focusPolicy() == ticker.view.focusPolicy().NoFocus
+        assert MIN_POINT <= ticker.view.font().pointSize() <= 24
     finally:
         ticker.close_ticker()
+
+
+def test_the_cards_fit_and_say_what_and_where(
+    qtbot: QtBot, database: Database, lane: DbLane, world: World, report: Report
+) -> None:
+    """Every event of a short list is on screen, and its first line keeps the category and
+    the place whole: readable across the room, not "消防…"."""
+    for n in range(4):
+        report(f"事件{n}", category="SEC-SUSP" if n % 2 else "FIRE-LANE", grid="LZ-A-01")
+    ticker = EventTicker.for_wall(database, lane, village_id=world.regions["LZ-A"], point_size=22)
+    qtbot.addWidget(ticker)
+    try:
+        ticker.resize(520, 900)
+        ticker.show()
+        qtbot.waitUntil(lambda: ticker.model.rowCount() == 4, timeout=WAIT)
+        qtbot.waitUntil(lambda: len(ticker.visible_rows()) == 4, timeout=WAIT)
+        for r in range(4):
+            event = ticker.model.event_at(r)
+            card = ticker.card(r)
+            assert card.first.startswith(f"{event.category} · 兰香村(示例)")
+            assert event.code[-4:] in card.second  # the serial survives any shortening
+            assert "已派单" in card.second or "待受理" in card.second or "处置中" in card.second
+
+        # A narrow ticker (a 1280 screen): the font gives way before the words do.
+        ticker.resize(340, 900)
+        qtbot.waitUntil(lambda: ticker.view.font().pointSize() < 22, timeout=WAIT)
+        for r in range(4):
+            event = ticker.model.event_at(r)
+            assert event.category in ticker.card(r).first
+
+        # A short one shows as many whole cards as fit, newest first.
+        ticker.resize(520, 260)
+        qtbot.waitUntil(lambda: 0 < len(ticker.visible_rows()) < 4, timeout=WAIT)
+        shown = ticker.visible_rows()
+        assert shown == list(range(len(shown)))
+    finally:
+        ticker.close_ticker()
+
+
+def test_lines_colour_serious_and_overdue_events() -> None:
+    overdue = replace(
+        row(1, level=3, status=Status.IN_PROGRESS),
+        due_at=NOW - timedelta(hours=5),
+        clock_started_at=NOW - timedelta(days=2),
+    )
+    lines = ticker_lines(overdue, NOW)
+    assert lines.serious and lines.light is Light.RED
+    assert lines.badge == "3级" and lines.countdown == "超期 5小时"
+    assert lines.what == "消防通道堵塞 · 兰香村(示例) 网格01"
+    assert lines.code == overdue.code and "处置中" in lines.middle
+
+    calm = replace(row(2), due_at=NOW + timedelta(days=3), clock_started_at=NOW)
+    lines = ticker_lines(calm, NOW)
+    assert not lines.serious and lines.light is Light.GREEN
+
+
+def test_a_flash_ends_by_itself(qtbot: QtBot) -> None:
+    model = EventTableModel(now=lambda: NOW)
+    model.reset([row(1), row(2)], NOW)
+    ticker = EventTicker(model, point_size=20)
+    qtbot.addWidget(ticker)
+    try:
+        ticker.flash(1, seconds=0.05)
+        assert model.is_new(1) and not model.is_new(2)
+        qtbot.waitUntil(lambda: not model.is_new(1), timeout=WAIT)
+    finally:
+        ticker.close_ticker()
+    assert not ticker._flash_timer.isActive()
