@@ -164,18 +164,20 @@ DEADLINE_WIDTH = 120  # the brief's fixed countdown width; wider only if the fon
 # Columns of free text start at a width of so many characters; the operator can drag them.
 FREE_WIDTH_EMS = {
     Column.CATEGORY: 6.5,
-    Column.PLACE: 8.5,
+    Column.PLACE: 7.5,
     Column.GRID: 5.0,
     Column.OWNER: 8.0,
     Column.TITLE: 12.0,
 }
-# How far ``fit_widths`` may narrow them when the table is too narrow for every default.
+# How far ``fit_widths`` may narrow them when the table is too narrow for every default, in
+# the order they give way: the title is in the tooltip and the case panel, the owner and the
+# grid matter less at a glance than what happened and where.
 FREE_MIN_EMS = {
     Column.TITLE: 7.0,
     Column.OWNER: 4.0,
+    Column.GRID: 3.0,
     Column.PLACE: 4.0,
     Column.CATEGORY: 4.0,
-    Column.GRID: 3.0,
 }
 SAMPLE_CODE = "KQ-LZ-20261231-0000"
 _LONG_COUNTDOWN = timedelta(days=10, hours=23)
@@ -228,19 +230,15 @@ def default_widths(
 
 def fit_widths(widths: dict[Column, int], available: int, em: int) -> dict[Column, int]:
     """Narrow the free-text columns (never codes, times, statuses, countdowns) so that all
-    columns, the title included, fit ``available`` pixels; each gives in proportion to what
-    it has above its minimum. Too little room even then: they stop at their minimums."""
-    total = sum(widths.values())
-    if total <= available:
-        return dict(widths)
-    slack = {
-        c: max(0, widths[c] - round(FREE_MIN_EMS[c] * em) - CELL_PADDING) for c in FREE_MIN_EMS
-    }
-    room = sum(slack.values())
-    if room == 0:
-        return dict(widths)
-    take = min(total - available, room)
+    columns, the title included, fit ``available`` pixels: one after the other in
+    ``FREE_MIN_EMS`` order, each down to its minimum. Too little room even then: they stop
+    at their minimums (the table scrolls)."""
     out = dict(widths)
-    for column, spare in slack.items():
-        out[column] -= round(take * spare / room)
+    excess = sum(out.values()) - available
+    for column, ems in FREE_MIN_EMS.items():
+        if excess <= 0:
+            break
+        give = min(excess, max(0, out[column] - round(ems * em) - CELL_PADDING))
+        out[column] -= give
+        excess -= give
     return out

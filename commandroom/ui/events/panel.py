@@ -14,13 +14,15 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -209,6 +211,7 @@ class EventPanel(QWidget):
         self._sizing = False
         self.size_columns()
         header.sectionResized.connect(self._section_resized)
+        self.view.viewport().installEventFilter(self)
         self.state_label = QLabel(self)
         self.count_label = QLabel(self)
         for label in (self.count_label, self.state_label):
@@ -336,10 +339,16 @@ class EventPanel(QWidget):
         finally:
             self._sizing = False
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        if self._auto_columns:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # The table's viewport, not the panel: its width is final only once the layout and
+        # the scroll bars have had their say.
+        if (
+            event.type() == QEvent.Type.Resize
+            and watched is self.view.viewport()
+            and self._auto_columns
+        ):
             self.size_columns(self.view.viewport().width())
+        return super().eventFilter(watched, event)
 
     def _section_resized(self, logical: int, _old: int, _new: int) -> None:
         header = self.view.horizontalHeader()

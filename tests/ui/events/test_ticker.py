@@ -87,6 +87,7 @@ def test_the_cards_fit_and_say_what_and_where(
         qtbot.waitUntil(lambda: 0 < len(ticker.visible_rows()) < 4, timeout=WAIT)
         shown = ticker.visible_rows()
         assert shown == list(range(len(shown)))
+        assert ticker.minimumSizeHint().width() < 300  # never what widens a small screen
     finally:
         ticker.close_ticker()
 
