@@ -52,7 +52,7 @@ Index = QModelIndex | QPersistentModelIndex
 FLASH_S = 30.0  # how long a new or announced event glows
 MIN_POINT = 12  # below this a wall is not readable from the back of the room anyway
 REFERENCE_EMS = 20  # a typical first line with its badge ("3级 违规动火/施工 · 荷岸村 网格03")
-SECOND_LINE_SCALE = 0.72  # the second line's font against the first's
+SECOND_LINE_SCALE = 0.8  # the second line's font against the first's
 PAD = 8  # inner margin of a card, in pixels at 96 dpi
 STRIPE = 6  # the coloured left edge
 FLASH = QColor(255, 193, 7, 70)
@@ -64,24 +64,32 @@ class TickerLines:
     """What one card says, before it is fitted to a width."""
 
     badge: str
-    what: str  # category · place
+    category: str
+    place: str  # the village, else the town
+    grid: str
     code: str
     middle: str  # time · status
     countdown: str
     light: Light | None
     serious: bool
 
+    @property
+    def where(self) -> str:
+        return " ".join(p for p in (self.place, self.grid) if p)
 
-def place_words(row: EventRow) -> str:
-    """Where, as a village room says it: the village (or the town) and the grid."""
-    return " ".join(p for p in (row.village or row.town, row.grid) if p)
+    @property
+    def what(self) -> str:
+        """Category · village grid: the whole first line."""
+        return f"{self.category}{SEPARATOR}{self.where}" if self.where else self.category
 
 
 def ticker_lines(row: EventRow, now: datetime, lang: Lang = "zh") -> TickerLines:
     deadline = cols.deadline_view(row, now, lang)
     return TickerLines(
         badge=cols.level_text(row),
-        what=f"{row.category}{SEPARATOR}{place_words(row)}",
+        category=row.category,
+        place=row.village or row.town,
+        grid=row.grid or "",
         code=row.code,
         middle=SEPARATOR.join((cols.time_text(row.reported_at), cols.status_text(row, lang))),
         countdown=deadline.text,
@@ -131,26 +139,40 @@ class TickerDelegate(QStyledItemDelegate):
     def fit(self, lines: TickerLines, width: int) -> FittedCard:
         """The texts of a card ``width`` pixels wide.
 
-        First line: the category and place after the badge, cut at the right only if they
-        must be. Second line: the countdown keeps its place at the right; the code gives way
-        first (cut in the middle, keeping its serial number, or left out), then time · status.
+        First line: the category and place after the badge. Short of room the grid goes
+        first, then the category is cut so the village stays whole; only a very narrow card
+        cuts the village too.
+        Second line: the countdown keeps its place at the right; the code gives way first
+        (cut in the middle, then down to its serial number "…0005"), then time · status.
         """
         big, _badge, small = self.fonts()
         fm_big, fm_small = QFontMetrics(big), QFontMetrics(small)
         inner = width - STRIPE - 2 * PAD
         room = inner - self.badge_width(lines.badge) - PAD
-        first = fm_big.elidedText(lines.what, Qt.TextElideMode.ElideRight, max(0, room))
+        right = Qt.TextElideMode.ElideRight
+        tail = f"{SEPARATOR}{lines.place}" if lines.place else ""
+        first = lines.what
+        if fm_big.horizontalAdvance(first) > room:
+            first = lines.category + tail  # without the grid
+        if fm_big.horizontalAdvance(first) > room:
+            category_room = room - fm_big.horizontalAdvance(tail)
+            if tail and category_room >= 5 * fm_big.horizontalAdvance("国"):
+                first = fm_big.elidedText(lines.category, right, category_room) + tail
+            else:
+                first = fm_big.elidedText(lines.what, right, max(0, room))
         room = inner
         if lines.countdown:
             room -= fm_small.horizontalAdvance(lines.countdown) + 2 * PAD
         middle_w = fm_small.horizontalAdvance(lines.middle)
         code_room = room - middle_w - fm_small.horizontalAdvance(SEPARATOR)
-        shortest_code = fm_small.horizontalAdvance("KQ…0000")
-        if code_room >= shortest_code:
+        serial = "…" + lines.code.rsplit("-", 1)[-1]  # what a duty officer reads out
+        if code_room >= fm_small.horizontalAdvance("KQ-…" + serial):
             code = fm_small.elidedText(lines.code, Qt.TextElideMode.ElideMiddle, code_room)
-            second = f"{code}{SEPARATOR}{lines.middle}"
         else:
-            second = fm_small.elidedText(lines.middle, Qt.TextElideMode.ElideRight, max(0, room))
+            code = serial
+        second = f"{code}{SEPARATOR}{lines.middle}"
+        if fm_small.horizontalAdvance(second) > room:
+            second = fm_small.elidedText(second, Qt.TextElideMode.ElideRight, max(0, room))
         return FittedCard(first, second, lines.countdown)
 
     # --- painting -------------------------------------------------------------------------

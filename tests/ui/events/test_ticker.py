@@ -121,3 +121,26 @@ def test_a_flash_ends_by_itself(qtbot: QtBot) -> None:
     finally:
         ticker.close_ticker()
     assert not ticker._flash_timer.isActive()
+
+
+def test_short_of_room_the_grid_goes_first_then_the_category_but_not_the_village(
+    qtbot: QtBot,
+) -> None:
+    long = replace(
+        row(1), category="电动车违规停放充电/飞线充电", village="莲坂村", grid="企业专属网格06"
+    )
+    model = EventTableModel(now=lambda: NOW)
+    model.reset([long], NOW)
+    ticker = EventTicker(model, point_size=20)
+    qtbot.addWidget(ticker)
+    try:
+        lines = ticker_lines(long, NOW)
+        wide = ticker.delegate.fit(lines, 2000).first
+        assert wide == "电动车违规停放充电/飞线充电 · 莲坂村 企业专属网格06"
+        widths = range(900, 150, -10)
+        firsts = [ticker.delegate.fit(lines, w).first for w in widths]
+        assert "电动车违规停放充电/飞线充电 · 莲坂村" in firsts  # the grid went first
+        cut = [f for f in firsts if f.endswith("… · 莲坂村")]
+        assert cut and all(f.startswith("电动车") for f in cut)  # then the category was cut
+    finally:
+        ticker.close_ticker()
