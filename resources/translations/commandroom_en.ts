@@ -5,7 +5,7 @@
         <name>ActionBar</name>
         <message>
             <source>您对该事件暂无可执行的操作</source>
-            <translation>There is nothing you may do on this event now</translation>
+            <translation>No actions available to you on this event</translation>
         </message>
     </context>
     <context>
@@ -76,20 +76,32 @@
             <translation>Refresh</translation>
         </message>
         <message>
+            <source>概要</source>
+            <translation>Summary</translation>
+        </message>
+        <message>
+            <source>时间线</source>
+            <translation>Timeline</translation>
+        </message>
+        <message>
             <source>照片与抓拍</source>
-            <translation>Photos and snapshots</translation>
+            <translation>Photos</translation>
+        </message>
+        <message>
+            <source>时限</source>
+            <translation>Deadlines</translation>
         </message>
         <message>
             <source>附近摄像机</source>
             <translation>Nearby cameras</translation>
         </message>
         <message>
-            <source>处置时限</source>
-            <translation>Deadline</translation>
+            <source>时间线 (%1)</source>
+            <translation>Timeline (%1)</translation>
         </message>
         <message>
-            <source>流转记录</source>
-            <translation>Timeline</translation>
+            <source>照片与抓拍 (%1)</source>
+            <translation>Photos (%1)</translation>
         </message>
         <message>
             <source>派单</source>
@@ -160,7 +172,7 @@
         <name>CaseWords</name>
         <message>
             <source>意见/说明</source>
-            <translation>Opinion / note</translation>
+            <translation>Note</translation>
         </message>
         <message>
             <source>原因类别</source>
@@ -289,8 +301,12 @@
             <translation>Resume</translation>
         </message>
         <message>
-            <source>已生成 %1 条</source>
-            <translation>%1 generated</translation>
+            <source>已生成 %1 条 · 推进 %2 次</source>
+            <translation>%1 new · %2 moved on</translation>
+        </message>
+        <message>
+            <source>演示场景新上报的事件数，以及推进（派单、签收、办结、核查）的次数</source>
+            <translation>Events the scenario has reported, and how many times it moved a case on (dispatch, sign, close, verify)</translation>
         </message>
     </context>
     <context>
@@ -371,9 +387,12 @@
     </context>
     <context>
         <name>EventTicker</name>
-        <message>
-            <source>实时事件</source>
-            <translation>Live events</translation>
+        <message numerus="yes">
+            <source>实时事件（%n 条）</source>
+            <translation>
+                <numerusform>Live events (%n)</numerusform>
+                <numerusform>Live events (%n)</numerusform>
+            </translation>
         </message>
         <message>
             <source>事件数据暂不可用，正在重连…</source>
@@ -791,7 +810,7 @@
         <name>StationLoader</name>
         <message>
             <source>读取工作站配置失败，稍后重试：</source>
-            <translation>Could not read the station's setup; retrying soon: </translation>
+            <translation>Cannot read the station config; retrying soon: </translation>
         </message>
     </context>
     <context>
@@ -885,7 +904,7 @@
         </message>
         <message>
             <source>意见/说明</source>
-            <translation>Opinion / note</translation>
+            <translation>Note</translation>
         </message>
     </context>
     <context>
@@ -989,8 +1008,12 @@
             <translation>Delete all data in the demo database and generate it again?</translation>
         </message>
         <message>
+            <source>推进：</source>
+            <translation>Moved on: </translation>
+        </message>
+        <message>
             <source>新事件：</source>
-            <translation>Events updated: </translation>
+            <translation>New events: </translation>
         </message>
         <message>
             <source>演示</source>
@@ -1007,6 +1030,17 @@
         <message>
             <source>重置演示</source>
             <translation>Reset demo</translation>
+        </message>
+    </context>
+    <context>
+        <name>DispatchMode</name>
+        <message>
+            <source>无法连接数据库：</source>
+            <translation>Cannot connect to the database: </translation>
+        </message>
+        <message>
+            <source>未设置环境变量 COMMANDROOM_PASSWORD，请输入密码</source>
+            <translation>COMMANDROOM_PASSWORD is not set; enter the password</translation>
         </message>
     </context>
     <context>
@@ -1034,6 +1068,10 @@
         <message>
             <source>时限</source>
             <translation>Deadline</translation>
+        </message>
+        <message>
+            <source>标题</source>
+            <translation>Title</translation>
         </message>
         <message>
             <source>特急</source>
