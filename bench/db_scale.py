@@ -1,7 +1,7 @@
 """Database scale benchmark: seed N demo events, then time the queries a station runs.
 
     python bench/db_scale.py [--events 2000000] [--days 1095] [--engines sqlite,postgres]
-                             [--seed 7] [--keep DIR] [--json]
+                             [--seed 7] [--keep DIR] [--pg-ctype C.UTF-8] [--json]
 
 Per engine: migrate an empty database (SQLite: a temporary file; PostgreSQL: a throwaway
 cluster started here from ``tests/pg.py`` and stopped by PID at the end), seed it with
@@ -410,6 +410,10 @@ def machine() -> dict[str, Any]:
     }
 
 
+def sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def postgres_server(keep: Path | None) -> Any:
     """The test suite's throwaway cluster, or (``keep``) one whose files outlive the run."""
     from tests.pg import PostgresServer, free_port
@@ -476,6 +480,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", type=Path, help="keep the databases in this folder and reuse them when seeded"
     )
+    parser.add_argument(
+        "--pg-ctype",
+        default="C.UTF-8",
+        help="the PostgreSQL bench database's LC_CTYPE (default C.UTF-8, as on a UTF-8 "
+        "system; pg_trgm indexes Chinese only under a UTF-8 one)",
+    )
     args = parser.parse_args(argv)
     keep: Path | None = args.keep.resolve() if args.keep else None
     if keep is not None:
@@ -504,12 +514,17 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 url = server.url("bench")
                 if not server.has_database("bench"):
-                    server.new_database("bench")
+                    with server.admin() as conn:
+                        conn.execute(
+                            "CREATE DATABASE bench TEMPLATE template0 LC_CTYPE "
+                            + sql_literal(args.pg_ctype)
+                        )
                 probe = make_engine(url)
                 with probe.connect() as conn:
                     version = conn.execute(text("SHOW server_version")).scalar()
                 probe.dispose()
                 result["machine"]["postgres"] = version
+                result["machine"]["postgres_ctype"] = args.pg_ctype
                 result["engines"]["postgres"] = run_engine(url, args, keep)
             finally:
                 server.stop()

@@ -11,12 +11,23 @@ from commandroom.db.base import Base
 config = context.config
 engine: Engine = config.attributes["engine"]
 
+
+def include_object(obj: object, name: str | None, type_: str, *_: object) -> bool:
+    """Leave out of the model/database comparison an index the model keeps for another
+    engine (``info["dialect"]``, e.g. PostgreSQL's trigram indexes on SQLite)."""
+    if type_ != "index":
+        return True
+    only = getattr(obj, "info", {}).get("dialect")
+    return only is None or only == engine.dialect.name
+
+
 with engine.connect() as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

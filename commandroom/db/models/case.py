@@ -92,6 +92,21 @@ class Event(Base):
             sqlite_where=text("is_open IS 1"),
             postgresql_where=text("is_open IS true"),
         ),
+        # Free text (ILIKE '%…%' on title, description, code): PostgreSQL's trigram indexes
+        # answer a search of 3+ characters that matches little or nothing in milliseconds
+        # instead of reading every event (2 s at 2M). Chinese needs a UTF-8 LC_CTYPE (in
+        # the C locale pg_trgm sees no CJK trigrams; codes still work). SQLite has no such
+        # index and scans (0005). ``info["dialect"]``: the bulk loader's guard.
+        *(
+            Index(
+                f"ix_event_{column}_trgm",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+                info={"dialect": "postgresql"},
+            ).ddl_if(dialect="postgresql")
+            for column in ("title", "description", "code")
+        ),
     )
 
     id: Mapped[intpk]

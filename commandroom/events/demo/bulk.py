@@ -235,6 +235,8 @@ def bulk_indexes(conn: Connection, drop: bool) -> None:
     for model in BULK_MODELS:
         table: Table = model.__table__  # type: ignore[assignment]
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            if index.info.get("dialect", conn.dialect.name) != conn.dialect.name:
+                continue  # e.g. PostgreSQL's trigram indexes (ddl_if) on SQLite
             conn.execute(DropIndex(index, if_exists=True) if drop else CreateIndex(index))
 
 
