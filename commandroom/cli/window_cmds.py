@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import socket
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from sqlalchemy.engine import URL
 
 from commandroom.cli.context import CliError, Ctx
 from commandroom.cli.parsing import Help, Parser, SubParsers
-from commandroom.db.engine import resolve_url
+from commandroom.db.engine import Database, resolve_url
 from commandroom.events.errors import EXIT_BAD_INPUT
 
 EXIT_NO_GUI = 1
@@ -173,9 +175,10 @@ def run_dispatch(ctx: Ctx) -> int:
     ctx.database()  # refuse an unreachable or unmigrated database before the login
     ctx.close()
     _require_display()
-    mode = _ui("commandroom.ui.modes.dispatch")
     as_user = getattr(ctx.args, "as_user", None)
     password = os.environ.pop(PASSWORD_ENV, None) if as_user else None
+    started = start_login(url, as_user, password) if as_user and password else None
+    mode = _ui("commandroom.ui.modes.dispatch")
     return int(
         mode.run_dispatch(
             cfg,
@@ -184,8 +187,30 @@ def run_dispatch(ctx: Ctx) -> int:
             quit_after_s=ctx.args.quit_after,
             as_user=as_user,
             password=password,
+            login_started=started,
         )
     )
+
+
+def start_login(url: str, username: str, password: str) -> Future[Any]:
+    """``--as USER``'s ``authenticate`` on a thread of its own, started before Qt and the ui
+    are imported: argon2 is slow on purpose (a third of a second, with the GIL released), so
+    it runs while the window's code loads instead of before. The dispatch mode awaits the
+    outcome (the operator, or the refusal it shows in the login dialog)."""
+    from commandroom.events.auth import authenticate
+
+    def attempt() -> Any:
+        db = Database.open(url)
+        try:
+            return authenticate(db, username, password, host=socket.gethostname())
+        finally:
+            db.dispose()
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="login")
+    try:
+        return pool.submit(attempt)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its one job
 
 
 def open_demo_window(ctx: Ctx, url: URL) -> int:

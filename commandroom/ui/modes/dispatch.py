@@ -13,6 +13,8 @@ when it fails the dialog opens with the user name filled in and says why.
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -67,8 +69,16 @@ def scripted_login(db: Database, username: str, password: str | None, lang: str)
         return None, _tr("未设置环境变量 COMMANDROOM_PASSWORD，请输入密码")
     from commandroom.events.auth import authenticate
 
+    return login_outcome(
+        lambda: authenticate(db, username, password, host=socket.gethostname()), lang
+    )
+
+
+def login_outcome(attempt: Callable[[], Any], lang: str) -> tuple[Any, str | None]:
+    """(operator, None) from ``attempt`` (an ``authenticate`` call, or the result of one the
+    command line started early), else (None, why) in the operator's language."""
     try:
-        return authenticate(db, username, password, host=socket.gethostname()), None
+        return attempt(), None
     except CaseError as exc:
         return None, exc.message(lang)
     except Exception as exc:  # the database: the dialog says so and lets the operator retry
@@ -126,15 +136,20 @@ def run_dispatch(
     quit_after_s: float | None = None,
     as_user: str | None = None,
     password: str | None = None,
+    login_started: Future[Any] | None = None,
 ) -> int:
     """The whole dispatch mode. ``as_user``/``password``: log in without typing (the dialog
-    opens, saying why, if that fails)."""
+    opens, saying why, if that fails). ``login_started``: that login already running (the
+    command line starts ``authenticate`` before it imports Qt, so the deliberately slow
+    password hash overlaps the imports); its outcome is awaited here."""
     scale = float(getattr(cfg, "font_scale", None) or 1.0)
     app, picked = make_app(lang=lang or getattr(cfg, "lang", None), font_scale=scale)
     db = Database.open(db_url)
     try:
         operator, why = None, None
-        if as_user:
+        if as_user and login_started is not None:
+            operator, why = login_outcome(login_started.result, picked)
+        elif as_user:
             operator, why = scripted_login(db, as_user, password, picked)
         if operator is None:
             operator = login(db, lang=picked, station=cfg.name, username=as_user, why=why)
