@@ -73,7 +73,9 @@ def _brute(events: list[dict[str, Any]], flt: EventFilter) -> list[int]:
     return [e["id"] for e in hits]
 
 
-def _filters(rng: random.Random, world: dict[str, Any], events: list[dict[str, Any]]) -> list:
+def _filters(
+    rng: random.Random, world: dict[str, Any], events: list[dict[str, Any]]
+) -> list[EventFilter]:
     towns, villages, grids, l1, orgs = (
         world["towns"],
         world["villages"],
@@ -119,9 +121,7 @@ def _filters(rng: random.Random, world: dict[str, Any], events: list[dict[str, A
             fields["owner_org_id"] = rng.choice(orgs)
         if rng.random() < 0.25:
             sample = rng.choice(events)
-            fields["text"] = rng.choice(
-                [*WORDS, sample["code"][-7:].lower(), sample["title"][1:4]]
-            )
+            fields["text"] = rng.choice([*WORDS, sample["code"][-7:].lower(), sample["title"][1:4]])
         out.append(replace(base, **fields))
     return out
 
