@@ -280,3 +280,28 @@ def test_demo_status_bar_tells_new_events_from_cases_moved_on(
     assert window.status.currentMessage() == "新事件：KQ-LZ-20261127-0009"
     assert "已生成 1 条" in controls.counter.text()
     window.close()
+
+
+def test_import_ahead_imports_on_another_thread_then_calls_back_on_the_gui_thread(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import threading
+
+    from commandroom.ui.modes.common import ImportAhead
+
+    (tmp_path / "slow_to_import_probe.py").write_text(
+        "import threading\nIMPORTED_ON = threading.current_thread().name\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "slow_to_import_probe", raising=False)
+    ahead = ImportAhead()
+    called_on: list[str] = []
+    ahead.then("slow_to_import_probe", lambda: called_on.append(threading.current_thread().name))
+    qtbot.waitUntil(lambda: called_on != [])
+    ahead.close()  # joins the import thread
+    assert called_on == [threading.current_thread().name]  # the GUI thread
+    assert sys.modules["slow_to_import_probe"].IMPORTED_ON == "import-ahead"
+    ahead.then("slow_to_import_probe", lambda: called_on.append("again"))  # imported: at once
+    assert called_on[-1] == "again"
+    monkeypatch.delitem(sys.modules, "slow_to_import_probe")

@@ -7,10 +7,13 @@ be started from a config file or from a test's own small object with the same fi
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Sequence
+import logging
+import sys
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QRect, QTimer
+from PySide6.QtCore import QObject, QRect, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
@@ -24,6 +27,11 @@ from commandroom.ui.wall.store import to_spec
 from commandroom.video.api import CameraSpec
 
 DEFAULT_GRID = "4×4"
+# The stream capture worker's module: importing it loads PyAV and FFmpeg's libraries (a few
+# hundred ms), which the first camera opened would otherwise do on the GUI thread.
+CAPTURE_MODULE = "commandroom.video.capture"
+
+log = logging.getLogger(__name__)
 
 
 def grid_name(text: str | None) -> str:
@@ -106,6 +114,50 @@ def spanning_rect(screens: Sequence[QScreen]) -> QRect:
     for screen in screens:
         rect = rect.united(screen.geometry())
     return rect
+
+
+class ImportAhead(QObject):
+    """Imports a module on a thread of its own, then runs a callback on the GUI thread.
+
+    A window's first cameras would import PyAV on the GUI thread, a stall of a few hundred
+    ms while its first rows arrive; here the import overlaps them instead. ``close`` (a
+    window's closer) waits for the import, so no thread outlives the window."""
+
+    _sig_imported = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._threads: list[threading.Thread] = []
+        self._closed = False
+        self._sig_imported.connect(self._run)
+
+    def then(self, module: str, callback: Callable[[], None]) -> None:
+        """``callback()`` once ``module`` is imported: at once if it already is."""
+        if module in sys.modules:
+            callback()
+            return
+
+        def work() -> None:
+            try:
+                importlib.import_module(module)
+            except Exception:  # the caller's own import will raise it where it is handled
+                log.exception("importing %s ahead failed", module)
+            self._sig_imported.emit(callback)
+
+        thread = threading.Thread(target=work, name="import-ahead")
+        self._threads.append(thread)
+        thread.start()
+
+    @Slot(object)
+    def _run(self, callback: Callable[[], None]) -> None:
+        if not self._closed:
+            callback()
+
+    def close(self) -> None:
+        self._closed = True
+        for thread in self._threads:
+            thread.join()
+        self._threads.clear()
 
 
 def quit_after(app: QApplication, seconds: float | None) -> None:

@@ -16,6 +16,8 @@ from commandroom.db.engine import Database
 from commandroom.ui.app import make_app
 from commandroom.ui.main_window import MainWindow
 from commandroom.ui.modes.common import (
+    CAPTURE_MODULE,
+    ImportAhead,
     chosen_screens,
     grid_name,
     grid_of,
@@ -50,6 +52,8 @@ class StationLoader(QObject):
         self._retry.setInterval(RETRY_S * 1000)
         self._retry.timeout.connect(self.load)
         window.add_closer(self._retry.stop)
+        self._ahead = ImportAhead(self)
+        window.add_closer(self._ahead.close)
 
     def load(self) -> None:
         lane = self._window.lane
@@ -66,11 +70,15 @@ class StationLoader(QObject):
     def _on_loaded(self, result: tuple[Any, list[CameraSpec]]) -> None:
         scope, cameras = result
         self.loaded = True
-        self._window.set_scope(scope)
-        self._window.wall_window.set_cameras(cameras)
-        store = self._window.wall_window.store
-        if store is not None:
-            store.load()  # the saved layouts too, now that the database answers
+        self._window.set_scope(scope)  # the event list's first page is read meanwhile
+
+        def cameras_on() -> None:
+            self._window.wall_window.set_cameras(cameras)
+            store = self._window.wall_window.store
+            if store is not None:
+                store.load()  # the saved layouts too, now that the database answers
+
+        self._ahead.then(CAPTURE_MODULE, cameras_on)  # PyAV loads off the GUI thread
 
     def _on_failed(self, exc: Exception) -> None:
         message = getattr(exc, "message", None)
