@@ -160,3 +160,18 @@ def test_settings_round_trip(
     other_mode = make_window(qtbot, cameras, database, settings_file, mode="wall")
     assert other_mode.wall.wall_layout.grid != PRESETS["2×2"]  # one group per mode
     other_mode.close()
+
+
+def test_make_app_shortens_the_gil_switch_interval_for_the_gui_thread(qapp: object) -> None:
+    import sys
+
+    from commandroom.ui.app import GIL_SWITCH_INTERVAL_S, make_app
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)  # CPython's default
+    try:
+        make_app(lang="zh")
+        assert sys.getswitchinterval() == pytest.approx(GIL_SWITCH_INTERVAL_S)
+        assert GIL_SWITCH_INTERVAL_S < 0.005
+    finally:
+        sys.setswitchinterval(before)
