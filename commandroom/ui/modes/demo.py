@@ -24,7 +24,14 @@ from commandroom.events.layouts import load_cameras
 from commandroom.events.messages import action_name
 from commandroom.ui.app import make_app
 from commandroom.ui.main_window import MainWindow, ask
-from commandroom.ui.modes.common import operator_scope, pick_cameras, quit_after, sized_demo
+from commandroom.ui.modes.common import (
+    CAPTURE_MODULE,
+    ImportAhead,
+    operator_scope,
+    pick_cameras,
+    quit_after,
+    sized_demo,
+)
 from commandroom.ui.modes.demo_controls import DEFAULT_RATE, DemoControls
 from commandroom.ui.modes.dispatch import login, switch_operator
 from commandroom.ui.wall.captures import OpenCapture
@@ -72,9 +79,16 @@ def moved_words(moved: Sequence[tuple[str, str]], lang: str) -> str:
     return _tr("推进：") + "、".join(f"{code} {action_name(a, lang)}" for code, a in moved)
 
 
-def scope_to(window: MainWindow, db: Database, operator: Any, urls: Sequence[str]) -> None:
+def scope_to(
+    window: MainWindow,
+    db: Database,
+    operator: Any,
+    urls: Sequence[str],
+    ahead: ImportAhead | None = None,
+) -> None:
     """The seat of ``operator``: their region's events and cameras (a town dispatcher sees
-    the town, a district officer everything); again whenever the trainer switches."""
+    the town, a district officer everything); again whenever the trainer switches. Real
+    cameras (``urls``) wait for PyAV to load on ``ahead``'s thread, not the GUI's."""
     lane = window.lane
     if lane is None or operator is None:
         return
@@ -89,7 +103,15 @@ def scope_to(window: MainWindow, db: Database, operator: Any, urls: Sequence[str
             return  # switched again meanwhile: the newer seat's answer wins
         scope, cameras = result
         window.set_scope(scope)
-        window.wall_window.set_cameras(cameras)
+
+        def cameras_on() -> None:
+            if window.operator is operator:
+                window.wall_window.set_cameras(cameras)
+
+        if urls and ahead is not None:
+            ahead.then(CAPTURE_MODULE, cameras_on)
+        else:
+            cameras_on()
         controls = getattr(window, "demo_controls", None)
         if controls is not None:  # the scenario plays half its part where the seat looks
             controls.focus_town = scope.town_id
@@ -147,9 +169,11 @@ def open_demo(
     controls.sig_reset.connect(reset)
     window.sig_switch_operator.connect(lambda: switch_operator(window, demo=True))
     urls = list(rtsp)
+    ahead = ImportAhead(window)
+    window.add_closer(ahead.close)
     window.expect_scope()
-    window.sig_operator_changed.connect(lambda op: scope_to(window, db, op, urls))
-    scope_to(window, db, operator, urls)
+    window.sig_operator_changed.connect(lambda op: scope_to(window, db, op, urls, ahead))
+    scope_to(window, db, operator, urls, ahead)
     if start_scenario:
         controls.start()
     return window
