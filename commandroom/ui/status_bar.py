@@ -20,11 +20,14 @@ from commandroom.events.deadlines import LOCAL_TZ
 
 
 class OperatorLike(Protocol):
-    """What the status bar shows of ``events.auth.Operator``."""
+    """What the status bar shows of ``events.auth.Operator`` (a frozen dataclass: read-only)."""
 
-    username: str
-    name: str
-    org_name: str
+    @property
+    def username(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def org_name(self) -> str: ...
 
     def roles(self) -> Any: ...
 
