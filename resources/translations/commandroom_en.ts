@@ -55,6 +55,37 @@
         </message>
     </context>
     <context>
+        <name>CameraList</name>
+        <message>
+            <source>道路</source>
+            <translation>road</translation>
+        </message>
+        <message>
+            <source>出入口</source>
+            <translation>entrance</translation>
+        </message>
+        <message>
+            <source>河道</source>
+            <translation>river</translation>
+        </message>
+        <message>
+            <source>厂区门口</source>
+            <translation>factory gate</translation>
+        </message>
+        <message>
+            <source>市场</source>
+            <translation>market</translation>
+        </message>
+        <message>
+            <source>学校</source>
+            <translation>school</translation>
+        </message>
+        <message>
+            <source>制高点</source>
+            <translation>high point</translation>
+        </message>
+    </context>
+    <context>
         <name>CamerasView</name>
         <message>
             <source>附近没有摄像机</source>
@@ -138,6 +169,10 @@
         <message>
             <source>已{action}：{code}</source>
             <translation>{action}: {code}</translation>
+        </message>
+        <message>
+            <source>；</source>
+            <translation>; </translation>
         </message>
         <message>
             <source>无法读取文件 {name}：{detail}</source>
@@ -401,6 +436,10 @@
     </context>
     <context>
         <name>FieldsView</name>
+        <message>
+            <source>%1（%2）</source>
+            <translation>%1 (%2)</translation>
+        </message>
         <message>
             <source>事件编号</source>
             <translation>Event code</translation>

@@ -463,7 +463,7 @@ class CasePanel(QWidget):
                     leftovers.append(text)
                 else:
                     form.show_field_error(name, text)
-            form.show_error("；".join(leftovers) if leftovers else exc.message(self.lang))
+            form.show_error(self.tr("；").join(leftovers) if leftovers else exc.message(self.lang))
         elif isinstance(exc, Conflict) and not isinstance(exc, Locked):
             form.show_error(exc.message(self.lang), reload=True)
         else:

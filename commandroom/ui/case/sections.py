@@ -50,7 +50,7 @@ class FieldsView(QWidget):
             place = f"{place} · {c.place.address}"
         due = local_time(c.due_at)
         if c.countdown:
-            due = f"{due}（{c.countdown}）"
+            due = self.tr("%1（%2）").replace("%1", due).replace("%2", c.countdown)
         reporter = c.reporter.user or ""
         if c.reporter.name_masked:
             reporter = f"{reporter} {c.reporter.name_masked}".strip()
@@ -78,7 +78,9 @@ class FieldsView(QWidget):
                 ("result", self.tr("办理结果"), f"{c.result_type or ''} {c.result_text or ''}")
             )
         if c.verify_result:
-            verify = c.verify_result + (f"（{c.satisfaction}）" if c.satisfaction else "")
+            verify = c.verify_result
+            if c.satisfaction:
+                verify = self.tr("%1（%2）").replace("%1", verify).replace("%2", c.satisfaction)
             out.append(("verify", self.tr("核查结果"), verify))
         if c.invalid_reason:
             out.append(("invalid", self.tr("无效原因"), c.invalid_reason))

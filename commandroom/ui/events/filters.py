@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from commandroom.db.enums import Source, Status
@@ -69,19 +69,9 @@ def _enum(kind: type[E], value: object) -> E | None:
         return None
 
 
-def source_text(source: Source) -> str:
-    words = {
-        Source.GRID_APP: "网格员上报",
-        Source.HOTLINE_12345: "12345热线",
-        Source.VIDEO_PATROL: "视频巡查",
-        Source.WALK_IN: "来访",
-        Source.DEPT_TRANSFER: "部门转办",
-        Source.LEADER_ASSIGNED: "领导交办",
-        Source.OPERATOR_ENTRY: "人工录入",
-        Source.SENSOR: "感知设备",
-    }
-    # The literal strings above are the translation sources (lupdate reads them here).
-    return QCoreApplication.translate("EventFilters", words.get(source, source.value))
+def source_text(source: Source, lang: str) -> str:
+    """The same source words as the case panel and the CLI (events.messages), zh or en."""
+    return messages.source_name(source.value, lang)
 
 
 class FilterBar(QWidget):
@@ -115,7 +105,7 @@ class FilterBar(QWidget):
         self.source_box = self._combo(self.tr("来源"))
         self.source_box.addItem(self.tr("全部来源"), None)
         for source in Source:
-            self.source_box.addItem(source_text(source), source)
+            self.source_box.addItem(source_text(source, self._lang), source)
         self.text_edit = QLineEdit(self)
         self.text_edit.setPlaceholderText(self.tr("搜索编号/标题/描述"))
         self.text_edit.setClearButtonEnabled(True)

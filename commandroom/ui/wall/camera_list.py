@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractItemModel,
     QAbstractListModel,
     QByteArray,
@@ -27,14 +28,15 @@ CAMERA_MIME = "application/x-commandroom-camera"
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 SPEC_ROLE = Qt.ItemDataRole.UserRole + 2
 
-PLACE_WORDS = {  # commandroom.db.enums.PlaceKind values
-    "road": "道路",
-    "entrance": "出入口",
-    "river": "河道",
-    "factory_gate": "厂区门口",
-    "market": "市场",
-    "school": "学校",
-    "high_point": "制高点",
+# commandroom.db.enums.PlaceKind values; QT_TRANSLATE_NOOP marks the words for lupdate
+PLACE_WORDS: dict[str, str] = {
+    "road": str(QT_TRANSLATE_NOOP("CameraList", "道路")),
+    "entrance": str(QT_TRANSLATE_NOOP("CameraList", "出入口")),
+    "river": str(QT_TRANSLATE_NOOP("CameraList", "河道")),
+    "factory_gate": str(QT_TRANSLATE_NOOP("CameraList", "厂区门口")),
+    "market": str(QT_TRANSLATE_NOOP("CameraList", "市场")),
+    "school": str(QT_TRANSLATE_NOOP("CameraList", "学校")),
+    "high_point": str(QT_TRANSLATE_NOOP("CameraList", "制高点")),
 }
 
 Index = QModelIndex | QPersistentModelIndex
