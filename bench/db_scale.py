@@ -25,9 +25,9 @@ over the loaded rows) and only the queries are timed, so an index can be tried i
 instead of re-seeding for three to six.
 
 Targets: list p95 ≤ 50 ms, counts ≤ 100 ms, a panel filter ≤ 150 ms (issue 4), seeding
-2,000,000 events ≤ 5 minutes. The
-PostgreSQL cluster is the test suite's (fsync off, synchronous_commit off): a benchmark of
-the application, not of disk flushes. Prints JSON (``--json``: JSON only).
+2,000,000 events ≤ 5 minutes. The PostgreSQL cluster is the test suite's (fsync off,
+synchronous_commit off): a benchmark of the application, not of disk flushes. Prints JSON
+(``--json``: JSON only).
 """
 
 from __future__ import annotations
