@@ -55,7 +55,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import select, text, update  # noqa: E402
 
-from bench.db_scale import machine  # noqa: E402
+from bench.db_scale import machine, postgres_server, sql_literal  # noqa: E402
 from commandroom.db.engine import Database, make_engine  # noqa: E402
 from commandroom.db.enums import RegionLevel, Source  # noqa: E402
 from commandroom.db.migrate import upgrade  # noqa: E402
@@ -377,11 +377,30 @@ def session_run(station: Path, url: str, args: argparse.Namespace, env: dict[str
     }
 
 
-def run_engine(url: str, args: argparse.Namespace, server: Any) -> dict[str, Any]:
+def seeded_record(keep: Path | None, dialect: str) -> dict[str, Any] | None:
+    """What bench/db_scale.py --keep wrote when it seeded the database kept in ``keep``."""
+    record = keep / f"seed-{dialect}.json" if keep else None
+    if record is None or not record.exists():
+        return None
+    out: dict[str, Any] = json.loads(record.read_text())
+    return out
+
+
+def run_engine(
+    url: str, args: argparse.Namespace, server: Any, keep: Path | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    log(args.json, f"  seeding {args.events:,} events …")
-    out.update(seed(url, args.events, args.days, args.seed))
-    log(args.json, f"  seeded in {out['seed_s']} s")
+    kept = seeded_record(keep, "sqlite" if url.startswith("sqlite") else "postgresql")
+    if kept is not None:
+        engine = make_engine(url)
+        upgrade(engine)  # a database kept from an older checkout gets the new migrations
+        engine.dispose()
+        out.update(kept, reused=True)
+        log(args.json, f"  reusing the seeded database in {keep} ({kept.get('events')} events)")
+    else:
+        log(args.json, f"  seeding {args.events:,} events …")
+        out.update(seed(url, args.events, args.days, args.seed))
+        log(args.json, f"  seeded in {out['seed_s']} s")
     db = Database.open(url)
     try:
         codes = town_cameras(db, len(server.mounts))
@@ -413,8 +432,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writes", type=int, default=100)
     parser.add_argument("--cameras", type=int, default=16)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="reuse the databases bench/db_scale.py --keep DIR seeded there (no seeding)",
+    )
     parser.add_argument("--json", action="store_true", help="print the JSON only, one line")
     args = parser.parse_args(argv)
+    keep: Path | None = args.keep.resolve() if args.keep else None
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     for name in engines:
         if name not in ("sqlite", "postgres"):
@@ -443,24 +468,29 @@ def main(argv: list[str] | None = None) -> int:
         for name in engines:
             log(args.json, f"{name}:")
             if name == "sqlite":
-                folder = Path(tempfile.mkdtemp(prefix="commandroom-bench-"))
+                folder = keep or Path(tempfile.mkdtemp(prefix="commandroom-bench-"))
                 try:
                     url = f"sqlite:///{folder / 'bench.sqlite3'}"
-                    result["engines"]["sqlite"] = run_engine(url, args, server)
+                    result["engines"]["sqlite"] = run_engine(url, args, server, keep)
                 finally:
-                    shutil.rmtree(folder, ignore_errors=True)
+                    if keep is None:
+                        shutil.rmtree(folder, ignore_errors=True)
             else:
-                from tests.pg import PostgresServer
-
-                pg = PostgresServer().start()
+                pg = postgres_server(keep)
                 try:
-                    url = pg.new_database("bench")
+                    url = pg.url("bench")
+                    if not pg.has_database("bench"):
+                        with pg.admin() as conn:
+                            conn.execute(
+                                "CREATE DATABASE bench TEMPLATE template0 LC_CTYPE "
+                                + sql_literal("C.UTF-8")
+                            )
                     probe = make_engine(url)
                     with probe.connect() as conn:
                         version = conn.execute(text("SHOW server_version")).scalar()
                     probe.dispose()
                     result["machine"]["postgres"] = version
-                    result["engines"]["postgres"] = run_engine(url, args, server)
+                    result["engines"]["postgres"] = run_engine(url, args, server, keep)
                 finally:
                     pg.stop()
     finally:
