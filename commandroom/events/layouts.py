@@ -137,7 +137,7 @@ def load_layouts(
         ).all()
         # Cells naming a camera by id (``camera_id``, as the demo seed wrote them) read as
         # cells naming it by code, the form the wall keeps.
-        ids = {c["camera_id"] for r in rows for c in r.cells if c.get("camera") is None}
+        ids = {c.get("camera_id") for r in rows for c in r.cells if c.get("camera") is None}
         ids.discard(None)
         codes = (
             dict(session.execute(select(Camera.id, Camera.code).where(Camera.id.in_(ids))).all())
