@@ -96,10 +96,7 @@ class StreamCapture(CaptureCore):
         self._use_av = not url.lower().startswith("rtsp://")
         self._source: Source | None = None
         self._source_lock = threading.Lock()
-        self._thread = threading.Thread(
-            target=self._run, name=f"capture:{self.masked_url}", daemon=True
-        )
-        self._thread.start()
+        self._start_worker(self._run)
 
     # -- worker ------------------------------------------------------------------------
     def _make_source(self) -> Source:
@@ -198,7 +195,6 @@ class StreamCapture(CaptureCore):
             source = self._source
         if source is not None:
             source.abort()
-        if threading.current_thread() is not self._thread:
-            # AvSource cannot be interrupted; its own timeout bounds the wait.
-            self._thread.join(self.policy.open_timeout_s + 2.0)
+        # AvSource cannot be interrupted; its own timeout bounds the wait.
+        self._join_worker(self.policy.open_timeout_s + 2.0)
         self._mark_closed()

@@ -9,8 +9,10 @@ the worker sits in a blocking read.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from enum import Enum
 
@@ -21,6 +23,8 @@ from commandroom.video import snapshot as snapshot_codec
 from commandroom.video.api import CameraState, CameraStats, Frame
 from commandroom.video.policy import CapturePolicy, FrozenDetector, RateMeter
 from commandroom.video.rtsp_proto import Failure
+
+log = logging.getLogger(__name__)
 
 # How a never-live camera's failure reads on its tile.
 _BAD_ADDRESS = {Failure.BAD_URL, Failure.DNS, Failure.NOT_FOUND}
@@ -40,6 +44,48 @@ def check_size(size: tuple[int, int] | None) -> tuple[int, int] | None:
     if width < 2 or height < 2 or width > 16384 or height > 16384:
         raise ValueError(f"size must be (width, height) of at least 2x2, not {size!r}")
     return width, height
+
+
+class _Starter:
+    """Starts capture workers on a thread of its own, so whoever opens a camera never waits.
+
+    ``Thread.start()`` returns only once the new thread has run, i.e. taken the GIL, which the
+    busy capture threads hold most of the time: some milliseconds per camera. A wall opening
+    16 cameras did that 16 times on the GUI thread in one event-loop turn, its longest stall.
+    Here the GUI thread waits for at most one start (this thread's own, when it is not already
+    running); the starter thread ends as soon as it has nothing left to start.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queue: deque[Callable[[], None]] = deque()
+        self._running = False
+
+    def submit(self, launch: Callable[[], None]) -> None:
+        with self._lock:
+            self._queue.append(launch)
+            if self._running:
+                return
+            self._running = True
+        try:
+            threading.Thread(target=self._run, name="capture-starter", daemon=True).start()
+        except RuntimeError:  # no thread to be had: start them here rather than never
+            self._run()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._running = False
+                    return
+                launch = self._queue.popleft()
+            try:
+                launch()
+            except Exception:  # one worker that cannot start must not strand the others
+                log.exception("a capture worker could not start")
+
+
+_STARTER = _Starter()
 
 
 class CaptureCore:
@@ -75,6 +121,40 @@ class CaptureCore:
         self._rate = RateMeter()
         self._frozen_detector = FrozenDetector(self.policy.frozen_after_s)
         self._closing = threading.Event()
+        self._worker: threading.Thread | None = None
+        self._worker_lock = threading.Lock()  # start vs close; never taken by readers
+        self._worker_state = "none"  # → "pending" → "started" | "cancelled"
+
+    # -- the worker's start and end --------------------------------------------------------
+    def _start_worker(self, target: Callable[[], None]) -> None:
+        """Run ``target`` on a thread of its own, started by the starter thread (not here)."""
+        self._worker = threading.Thread(
+            target=target, name=f"capture:{self._masked_url}", daemon=True
+        )
+        self._worker_state = "pending"
+        _STARTER.submit(self._launch)
+
+    def _launch(self) -> None:
+        with self._worker_lock:
+            if self._worker_state != "pending" or self._worker is None:
+                return
+            self._worker_state = "started"
+            try:
+                self._worker.start()
+            except BaseException:
+                self._worker_state = "cancelled"
+                self._mark_closed()
+                raise
+
+    def _join_worker(self, timeout: float | None) -> None:
+        """After ``_closing`` is set: cancel a worker not started yet, else join it."""
+        with self._worker_lock:
+            if self._worker_state == "pending":
+                self._worker_state = "cancelled"
+            started = self._worker_state == "started"
+        worker = self._worker
+        if started and worker is not None and worker is not threading.current_thread():
+            worker.join(timeout)
 
     # -- the Capture protocol ------------------------------------------------------------
     @property
