@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
-import psycopg
-from psycopg import conninfo, sql
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
@@ -78,6 +76,8 @@ def psycopg_conninfo(url: URL) -> str:
         "password": url.password,
     }
     params.update({k: v for k, v in parts.items() if v is not None})
+    from psycopg import conninfo  # PostgreSQL only: SQLite stations never load the driver
+
     return conninfo.make_conninfo("", **params)
 
 
@@ -90,6 +90,9 @@ class ChangeListener:
     """
 
     def __init__(self, url: URL) -> None:
+        import psycopg  # PostgreSQL only: SQLite stations never load the driver
+        from psycopg import sql
+
         self._conn = psycopg.connect(psycopg_conninfo(url), autocommit=True)
         self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
 

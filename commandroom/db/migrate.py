@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (~0.2 s to import) is imported by the functions that use it, not here: every
+# command imports this module (for SchemaState), and only the ones that open a database
+# pay for the schema check.
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -35,6 +39,8 @@ class SchemaStatus:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
@@ -42,12 +48,17 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision(engine: Engine) -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     assert head is not None, "the package ships at least one migration"
     return head
 
 
 def schema_status(engine: Engine) -> SchemaStatus:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(engine))
     head = head_revision(engine)
     with engine.connect() as conn:
@@ -62,9 +73,13 @@ def schema_status(engine: Engine) -> SchemaStatus:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
 def check_models_match(engine: Engine) -> None:
     """Raise if the models and the migrations have drifted apart (``alembic check``)."""
+    from alembic import command
+
     command.check(alembic_config(engine))

@@ -17,7 +17,6 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-import psycopg
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,7 +32,15 @@ POLLING = "polling"  # SQLite: polls the log
 OFFLINE = "offline"  # the database cannot be reached; retrying
 STOPPED = "stopped"
 
-FEED_ERRORS = (SQLAlchemyError, psycopg.Error, OSError)
+
+def feed_errors(db: Database) -> tuple[type[Exception], ...]:
+    """What an outage raises. psycopg's own errors (the LISTEN connection) exist only on
+    PostgreSQL; its driver is imported only there, not by every station on SQLite."""
+    if not is_postgres(db.engine):
+        return (SQLAlchemyError, OSError)
+    import psycopg
+
+    return (SQLAlchemyError, psycopg.Error, OSError)
 
 
 class EventFeed(QObject):
@@ -115,6 +122,7 @@ class EventFeed(QObject):
     def _run(self) -> None:
         follower: Follower | None = None
         pause = self._retry_min
+        errors = feed_errors(self._db)
         while not self._stop.is_set():
             try:
                 if follower is None:
@@ -132,7 +140,7 @@ class EventFeed(QObject):
                         self.sig_rows.emit(rows, batch)
                         self.sig_changes.emit(batch)
                 pause = self._retry_min
-            except FEED_ERRORS as exc:
+            except errors as exc:
                 log.warning("event feed offline: %s", type(exc).__name__)
                 _close(follower)
                 follower = None
