@@ -120,7 +120,8 @@ class LoginDialog(QDialog):
             return
         box.clear()
         for username, name, role in logins:
-            box.addItem(f"{role_words(role, self._lang)} · {name}（{username}）", username)
+            words = self.tr("%1 · %2（%3）").replace("%1", role_words(role, self._lang))
+            box.addItem(words.replace("%2", name).replace("%3", username), username)
         box.setCurrentIndex(0 if logins else -1)
         if self.demo_button is not None:
             self.demo_button.setEnabled(bool(logins))

@@ -116,8 +116,9 @@ class StationStatusBar(QStatusBar):
         if operator is None:
             self.operator.setText(self.tr("未登录"))
             return
-        roles = "、".join(sorted(role_words(r, self._lang) for r in operator.roles()))
-        self.operator.setText(f"{operator.name}（{roles}）· {operator.org_name}")
+        roles = self.tr("、").join(sorted(role_words(r, self._lang) for r in operator.roles()))
+        words = self.tr("%1（%2）· %3").replace("%1", operator.name).replace("%2", roles)
+        self.operator.setText(words.replace("%3", operator.org_name))
 
     def set_database(self, url: str | URL | None) -> None:
         self.database.setText(self.tr("数据库：") + database_words(url))

@@ -639,6 +639,10 @@
             <translation>Enter as this account</translation>
         </message>
         <message>
+            <source>%1 · %2（%3）</source>
+            <translation>%1 · %2 (%3)</translation>
+        </message>
+        <message>
             <source>请输入登录名和密码</source>
             <translation>Enter your user name and password</translation>
         </message>
@@ -887,6 +891,14 @@
             <translation>Not logged in</translation>
         </message>
         <message>
+            <source>、</source>
+            <translation>, </translation>
+        </message>
+        <message>
+            <source>%1（%2）· %3</source>
+            <translation>%1 (%2) · %3</translation>
+        </message>
+        <message>
             <source>数据库：</source>
             <translation>Database: </translation>
         </message>
@@ -1038,6 +1050,10 @@
     </context>
     <context>
         <name>DemoMode</name>
+        <message>
+            <source>、</source>
+            <translation>, </translation>
+        </message>
         <message>
             <source>不是演示数据库</source>
             <translation>Not a demo database</translation>

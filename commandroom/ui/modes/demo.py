@@ -76,7 +76,7 @@ def refusal_box(exc: CaseError, lang: str, parent: QWidget | None = None) -> QMe
 
 def moved_words(moved: Sequence[tuple[str, str]], lang: str) -> str:
     """推进：KQ-LZ-20261127-0003 签收、…: which cases the scenario moved on, and how."""
-    return _tr("推进：") + "、".join(f"{code} {action_name(a, lang)}" for code, a in moved)
+    return _tr("推进：") + _tr("、").join(f"{code} {action_name(a, lang)}" for code, a in moved)
 
 
 def scope_to(
@@ -155,7 +155,7 @@ def open_demo(
     window.demo_controls = controls  # type: ignore[attr-defined]
     window.add_closer(controls.stop)
     controls.sig_filed.connect(
-        lambda codes: window.status.showMessage(_tr("新事件：") + "、".join(codes), 4000)
+        lambda codes: window.status.showMessage(_tr("新事件：") + _tr("、").join(codes), 4000)
     )
     controls.sig_moved.connect(
         lambda moved: window.status.showMessage(moved_words(moved, lang), 4000)
