@@ -7,6 +7,7 @@ station would break every other station still running the older version.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -41,7 +42,9 @@ class SchemaStatus:
 def alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 
-    cfg = Config()
+    # Alembic's default ``stdout`` is whatever sys.stdout was when alembic was first imported;
+    # imported lazily that can be a stream closed since (pytest's capture). Name it now.
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
     return cfg
