@@ -16,6 +16,7 @@ import pytest
 from commandroom.db.engine import Database, make_engine
 from commandroom.db.migrate import upgrade
 from tests.pg import PostgresServer
+from tests.qt_look import same_look
 
 ENGINES = ["sqlite", "postgres"]
 TEMPLATE_DB = "commandroom_template"
@@ -85,3 +86,13 @@ def database(db_url: str) -> Iterator[Database]:
         yield db
     finally:
         db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _same_qt_look(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A Qt test starts and ends with the look it found (see tests/qt_look.py): the app is
+    made first, so the look noted is the one before this test could theme it."""
+    if {"qapp", "qtbot"} & set(request.fixturenames):
+        request.getfixturevalue("qapp")
+    with same_look():
+        yield

@@ -16,34 +16,11 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QTimer
-from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.fakes import FakeCameras
 
 THREAD_GRACE_S = 5.0
-
-
-def _app_look() -> tuple[QFont, str, QPalette] | None:
-    """The application-wide font, style sheet and palette (a test of ``make_app`` themes the
-    one QApplication every later test shares; widths measured afterwards would change)."""
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        return None
-    return QFont(app.font()), app.styleSheet(), QPalette(app.palette())
-
-
-def _restore_look(look: tuple[QFont, str, QPalette] | None) -> None:
-    app = QApplication.instance()
-    if look is None or not isinstance(app, QApplication):
-        return
-    font, sheet, palette = look
-    if app.styleSheet() != sheet:
-        app.setStyleSheet(sheet)
-    if app.font() != font:
-        app.setFont(font)
-    if app.palette() != palette:
-        app.setPalette(palette)
 
 
 @pytest.fixture(autouse=True)
@@ -74,9 +51,7 @@ def _qt_hygiene(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(QTimer, "start", start)
     monkeypatch.setattr(QTimer, "singleShot", staticmethod(single_shot))
-    look = _app_look()
     yield
-    _restore_look(look)
     problems: list[str] = []
     app = QApplication.instance()
     if app is not None:
