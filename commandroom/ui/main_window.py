@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import URL
 
 from commandroom.db.engine import Database
-from commandroom.events.evidence import cameras_near
 from commandroom.events.queries import EventFilter
+from commandroom.ui.camera_links import CameraLinks
 from commandroom.ui.case.panel import CasePanel
 from commandroom.ui.events.panel import TABS, EventPanel
 from commandroom.ui.events.ticker import EventTicker
@@ -45,7 +45,7 @@ from commandroom.ui.shortcuts import bind, show_shortcut_in_tooltip
 from commandroom.ui.status_bar import OperatorLike, StationStatusBar
 from commandroom.ui.wall.captures import OpenCapture
 from commandroom.ui.wall.layout import PRESETS, WallLayout
-from commandroom.ui.wall.store import LayoutStore, to_spec
+from commandroom.ui.wall.store import LayoutStore
 from commandroom.ui.wall.wall_window import WallWindow
 from commandroom.video.api import CameraSpec
 
@@ -75,7 +75,7 @@ class Placeholder(QLabel):
         self.setProperty("role", "placeholder")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(CameraLinks, QMainWindow):
     sig_switch_operator = Signal()
     """The operator asked to log out / hand over the seat; the mode shows the login again."""
 
@@ -427,72 +427,6 @@ class MainWindow(QMainWindow):
         row = view.currentIndex().row() + step
         row = min(max(row, 0), model.rowCount() - 1)
         view.setCurrentIndex(model.index(row, 0))
-
-    def show_camera(self, code: str) -> None:
-        """Fill the wall with camera ``code`` (an event's link), fetched if not on the wall."""
-        if self._focus == "events":
-            self.set_focus("both")
-        if code in self.wall.cameras:
-            self.wall.maximise(code)
-            return
-        if self.lane is None or self.db is None:
-            self.status.showMessage(self.tr("此摄像机不在本视频墙上"), 5000)
-            return
-        from commandroom.events.layouts import load_cameras
-
-        db = self.db
-
-        def fetch() -> CameraSpec | None:
-            return next((to_spec(r) for r in load_cameras(db) if r.code == code), None)
-
-        def place(spec: CameraSpec | None) -> None:
-            if spec is None:
-                self.status.showMessage(self.tr("找不到摄像机 %1").replace("%1", code), 5000)
-                return
-            self.wall_window.set_cameras([*self.wall.cameras.values(), spec])
-            self.wall.maximise(code)
-
-        self.lane.submit(fetch, place, self._on_db_failed)
-
-    def maximise_event_camera(self) -> None:
-        """The selected event's own (or nearest) camera, maximised on the wall."""
-        event_id = self.current_event
-        if event_id is None or self.lane is None or self.db is None:
-            self.status.showMessage(self.tr("请先选择一条事件"), 5000)
-            return
-        db = self.db
-
-        def nearest() -> str | None:
-            rows = cameras_near(db, event_id, limit=1)
-            return str(rows[0].code) if rows else None
-
-        def show(code: str | None) -> None:
-            if code is None:
-                self.status.showMessage(self.tr("此事件附近没有摄像机"), 5000)
-            else:
-                self.show_camera(code)
-
-        self.lane.submit(nearest, show, self._on_db_failed)
-
-    def take_snapshot(self) -> None:
-        """The maximised tile's full-resolution frame, attached to the open case as evidence."""
-        attach = getattr(self.case_panel, "attach_snapshot", None)
-        code = self.wall.maximised
-        capture = self.wall.solo.capture if code is not None else None
-        if capture is None or code is None:
-            self.status.showMessage(self.tr("请先最大化一路摄像机再抓拍"), 5000)
-            return
-        if attach is None or self.current_event is None or self.lane is None:
-            self.status.showMessage(self.tr("请先选择一条事件"), 5000)
-            return
-
-        def done(png: bytes | None) -> None:
-            if png is None:
-                self.status.showMessage(self.tr("此摄像机还没有画面，无法抓拍"), 5000)
-            else:
-                attach(png, code)
-
-        self.lane.submit(lambda: capture.snapshot("png"), done, self._on_db_failed)
 
     def _on_layouts_failed(self, message: str) -> None:
         self.status.showMessage(self.tr("布局读写失败:") + message, 10000)
