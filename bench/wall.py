@@ -38,9 +38,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from bench.stall import StallProbe  # noqa: E402
 from commandroom.ui.wall.layout import PRESETS, WallLayout  # noqa: E402
 from commandroom.ui.wall.tile import Tile  # noqa: E402
 from commandroom.ui.wall.wall_widget import WallWidget  # noqa: E402
@@ -245,31 +246,6 @@ class Recorder:
         self.taken, self.seqs, self.slot_ms, self.take_ms = {}, {}, [], []
         self.hook_cpu_s = 0.0
         self.recording = True
-
-
-class StallProbe:
-    """A 10 ms timer on the GUI thread; the longest gap beyond 10 ms is the worst stall."""
-
-    def __init__(self) -> None:
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.timeout.connect(self._tick)
-        self.last = 0.0
-        self.worst = 0.0
-
-    def _tick(self) -> None:
-        now = time.monotonic()
-        if self.last:
-            self.worst = max(self.worst, now - self.last - 0.010)
-        self.last = now
-
-    def start(self) -> None:
-        self.last, self.worst = 0.0, 0.0
-        self.timer.start(10)
-
-    def stop(self) -> float:
-        self.timer.stop()
-        return self.worst
 
 
 def make_wall(urls: Sequence[str]) -> tuple[WallWidget, list[CameraSpec]]:

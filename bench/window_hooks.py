@@ -21,9 +21,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox
 
+from bench.stall import StallProbe
 from commandroom.db.enums import Source, Status
 from commandroom.ui.events.columns import Column
 from commandroom.ui.events.live import Loaded
@@ -39,33 +40,6 @@ STOP_POLL_MS = 100
 
 def say(kind: str, **data: Any) -> None:
     print("@@ " + json.dumps({"kind": kind, **data}, ensure_ascii=False), flush=True)
-
-
-class StallProbe:
-    """A 10 ms timer on the GUI thread; the longest gap beyond 10 ms is the worst stall (as
-    bench/wall.py's, which this module does not import: it would pull in modules the window
-    itself has not imported yet)."""
-
-    def __init__(self) -> None:
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.timeout.connect(self._tick)
-        self.last = 0.0
-        self.worst = 0.0
-
-    def _tick(self) -> None:
-        now = time.monotonic()
-        if self.last:
-            self.worst = max(self.worst, now - self.last - 0.010)
-        self.last = now
-
-    def start(self) -> None:
-        self.last, self.worst = 0.0, 0.0
-        self.timer.start(10)
-
-    def stop(self) -> float:
-        self.timer.stop()
-        return self.worst
 
 
 class CpuStallProbe(StallProbe):
