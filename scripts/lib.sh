@@ -38,6 +38,13 @@ ensure_packages() {
     fi
 }
 
+# What PySide6 needs even offscreen, the xcb set for a real display (Qt's own error names only
+# libxcb-cursor0) and a CJK font so Chinese is not boxes: the demo window and the tests both.
+QT_RUNTIME_PACKAGES=(libglib2.0-0 libdbus-1-3 libegl1 libgl1 libfontconfig1 libxkbcommon0
+    libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0
+    libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0
+    fonts-wqy-microhei)
+
 # ensure_venv EXTRAS — create .venv if needed and `pip install -e .[EXTRAS]` when stale.
 ensure_venv() {
     local extras="$1" spec=".${1:+[$1]}" marker want

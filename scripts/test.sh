@@ -31,12 +31,8 @@ have_pg_server || fail "postgresql installed but no /usr/lib/postgresql/*/bin/in
 ensure_packages python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp \
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly \
     gstreamer1.0-x fonts-dejavu-core
-# What PySide6 needs even offscreen, the xcb set for a real display (Qt's own error names
-# only libxcb-cursor0), a CJK font so Chinese is not boxes, and Xvfb for the wall screenshots.
-ensure_packages libglib2.0-0 libdbus-1-3 libegl1 libgl1 libfontconfig1 libxkbcommon0 \
-    libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 \
-    libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0 \
-    fonts-wqy-microhei xvfb xauth
+# Qt's runtime libraries and the CJK font (scripts/lib.sh), and Xvfb for the screenshots.
+ensure_packages "${QT_RUNTIME_PACKAGES[@]}" xvfb xauth
 
 ensure_venv test
 
