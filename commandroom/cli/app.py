@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from commandroom import __version__
-from commandroom.cli import case_cmds, db_cmds, demo_cmd, event_cmds, window_cmds
+from commandroom.cli import case_cmds, db_cmds, demo_cmd, event_cmds, user_cmds, window_cmds
 from commandroom.cli.context import CliError, Ctx, database_error
 from commandroom.cli.lang import LANGS, Lang, detect_lang, t
 from commandroom.cli.parsing import Parser, UsageError
@@ -93,6 +93,7 @@ def build_parser(lang: Lang) -> Parser:
         sla.add_subparsers(dest="command", metavar="CMD", required=True), common, h
     )
 
+    user_cmds.add_parsers(groups, common, h)
     demo_cmd.add_parser(groups, common, h)
     window_cmds.add_parsers(groups, common, h)
     return root

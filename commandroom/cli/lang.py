@@ -133,6 +133,57 @@ TEXTS: dict[str, dict[str, str]] = {
         "用户 {users} 个，事件 {events} 条",
         "en": "{towns} towns, {villages} villages, {grids} grids, {users} users, {events} events",
     },
+    # user (cli.user_cmds; the account rules' own words are in events.accounts)
+    "user_none": {"zh": "（没有符合条件的账号）", "en": "(no matching accounts)"},
+    "user_added": {
+        "zh": "已创建账号 {username}（{name}，{org}）：{roles}",
+        "en": "Created account {username} ({name}, {org}): {roles}",
+    },
+    "user_title": {"zh": "{username}（{name}，{org}）", "en": "{username} ({name}, {org})"},
+    "user_password_set": {
+        "zh": "已重设 {username} 的密码，登录锁定已清除",
+        "en": "New password set for {username}; any lockout is cleared",
+    },
+    "user_disabled": {
+        "zh": "已停用账号 {username}：历史记录保留，不能再登录",
+        "en": "Disabled {username}: history kept, logins refused",
+    },
+    "user_already_disabled": {
+        "zh": "账号 {username} 本已停用，未作改动",
+        "en": "{username} was already disabled; nothing changed",
+    },
+    "user_enabled": {"zh": "已重新启用账号 {username}", "en": "Enabled {username} again"},
+    "user_already_enabled": {
+        "zh": "账号 {username} 本已启用，未作改动",
+        "en": "{username} was already enabled; nothing changed",
+    },
+    "user_unlocked": {
+        "zh": "已解除 {username} 的登录锁定",
+        "en": "Cleared the login lockout of {username}",
+    },
+    "user_not_locked": {
+        "zh": "账号 {username} 未被锁定；失败次数已清零",
+        "en": "{username} was not locked; its failure count is reset",
+    },
+    "user_password_prompt": {"zh": "{username} 的新密码：", "en": "New password for {username}: "},
+    "user_password_again": {"zh": "再次输入新密码：", "en": "Type it again: "},
+    "user_password_mismatch": {
+        "zh": "两次输入的密码不一致，未作改动",
+        "en": "The two passwords differ; nothing changed",
+    },
+    "user_password_missing": {
+        "zh": "没有密码：请在终端中运行以便输入，或设置环境变量 COMMANDROOM_PASSWORD",
+        "en": "No password: run this at a terminal to type it, or set COMMANDROOM_PASSWORD",
+    },
+    "user_db_denied": {
+        "zh": "数据库拒绝写入账号表（{url}）：请用有写权限的数据库账号或文件属主运行",
+        "en": "The database refused to write the account tables ({url}); run as a database "
+        "role or file owner with write access",
+    },
+    "user_state_active": {"zh": "正常", "en": "active"},
+    "user_state_disabled": {"zh": "已停用", "en": "disabled"},
+    "user_state_locked": {"zh": "锁定至 {until}", "en": "locked until {until}"},
+    "user_state_no_password": {"zh": "无密码（不能登录）", "en": "no password (cannot log in)"},
 }
 
 HEADERS: dict[str, dict[str, str]] = {
@@ -167,6 +218,13 @@ HEADERS: dict[str, dict[str, str]] = {
     "sec_supervision": {"zh": "督办", "en": "Supervision"},
     "sec_requests": {"zh": "延期/挂账申请", "en": "Extension / hold requests"},
     "none": {"zh": "（无）", "en": "(none)"},
+    "username": {"zh": "用户名", "en": "Username"},
+    "person": {"zh": "姓名", "en": "Name"},
+    "roles": {"zh": "角色@范围", "en": "Roles@scope"},
+    "state": {"zh": "状态", "en": "State"},
+    "last": {"zh": "最近登录", "en": "Last login"},
+    "role_value": {"zh": "角色代码", "en": "Value"},
+    "scope": {"zh": "范围", "en": "Scope"},
 }
 
 EN_ACTION_DONE: dict[str, str] = {
