@@ -12,10 +12,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from commandroom.resources import translations_dir
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
-ROOT = Path(__file__).resolve().parents[2]
-TRANSLATIONS_DIR = ROOT / "resources" / "translations"
+TRANSLATIONS_DIR = translations_dir()  # in a checkout and in an installed wheel alike
 CATALOGUE = "commandroom"
 QT_LOCALES = {"zh": "zh_CN", "en": "en"}
 
