@@ -5,6 +5,13 @@ migrations' PostgreSQL branch cannot be faked. The cluster lives in a temporary 
 listens on 127.0.0.1 only (plus a private Unix socket directory), runs with fsync off, and is
 stopped by PID at the end, so a run leaves neither files nor processes behind.
 
+"The end" includes being told to stop: SIGTERM and SIGHUP (a CI job cancelled, a terminal
+closed, ``timeout``) raise KeyboardInterrupt, as Ctrl-C does, so pytest tears its fixtures
+down and the cluster is stopped; a second signal stops every cluster at once and exits.
+Nothing survives SIGKILL, so each cluster directory names its owner (PID and start time) and
+a new cluster first removes those whose owner is gone or whose postmaster died; a cluster
+whose owner still runs (another test session on the same machine) is never touched.
+
 PostgreSQL being absent is a failure, never a skip: ``bash scripts/test.sh`` installs it, so a
 missing server means the machine was not set up the way CI is.
 """
@@ -14,14 +21,18 @@ from __future__ import annotations
 import atexit
 import glob
 import itertools
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -29,6 +40,10 @@ from psycopg import sql
 PG_OS_USER = "postgres"
 SUPERUSER = "postgres"
 HOST = "127.0.0.1"
+DIR_PREFIX = "commandroom-pg-"
+OWNER_FILE = "owner.json"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+UNOWNED_GRACE = 600.0  # seconds
 
 
 class PostgresUnavailable(RuntimeError):
@@ -85,6 +100,127 @@ def _pid_alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
+def _start_time(pid: int) -> int | None:
+    """The process's start time in clock ticks since boot, which tells a live owner from an
+    unrelated process that got its PID later; None without procfs."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[-1].split()[19])
+
+
+def _owner_alive(base: Path) -> bool:
+    """Whether the process that made this cluster directory (per its owner file) still runs."""
+    try:
+        owner = json.loads((base / OWNER_FILE).read_text())
+        pid, started = int(owner["pid"]), owner.get("start")
+    except PermissionError:
+        return True  # another user's run: theirs to clean up
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if not _pid_alive(pid):
+        return False
+    return started is None or _start_time(pid) in (None, started)
+
+
+def _postmaster_pid(datadir: Path) -> int | None:
+    """The running postmaster of ``datadir``, checked against its command line so that a
+    recycled PID is never signalled."""
+    try:
+        pid = int((datadir / "postmaster.pid").read_text().splitlines()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    if not _pid_alive(pid):
+        return None
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return pid  # no procfs: the pid file is all there is to go on
+    return pid if os.fsencode(str(datadir)) in args else None
+
+
+def _kill_postmaster(pid: int, timeout: float = 10.0) -> None:
+    """Immediate shutdown (SIGQUIT), then SIGKILL if it will not go."""
+    for sig in (signal.SIGQUIT, signal.SIGKILL):
+        try:
+            os.kill(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        deadline = time.monotonic() + timeout
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not _pid_alive(pid):
+            return
+
+
+def sweep_stale(tmpdir: str | Path | None = None) -> list[Path]:
+    """Remove the clusters earlier runs left behind (their owner gone, or their postmaster
+    dead); returns the directories removed. Clusters of live sessions are left alone, and so
+    is a directory without an owner file (made by an older copy of this module, or being
+    made right now) unless its postmaster is dead and it is older than ``UNOWNED_GRACE``."""
+    removed: list[Path] = []
+    root = Path(tmpdir or tempfile.gettempdir())
+    for base in sorted(root.glob(f"{DIR_PREFIX}*")):
+        if not base.is_dir() or base.is_symlink():
+            continue
+        pid = _postmaster_pid(base / "data")
+        if (base / OWNER_FILE).exists():
+            if _owner_alive(base):
+                continue
+        else:
+            try:
+                age = time.time() - base.stat().st_mtime
+            except OSError:
+                continue
+            if pid is not None or age < UNOWNED_GRACE:
+                continue
+        if pid is not None:
+            _kill_postmaster(pid)
+        shutil.rmtree(base, ignore_errors=True)
+        removed.append(base)
+    return removed
+
+
+# -- stopping on a signal -----------------------------------------------------------------
+
+_LIVE: list[PostgresServer] = []
+_PREVIOUS: dict[int, Any] = {}
+_SIGNALLED: list[int] = []
+
+
+def _on_signal(signum: int, _frame: FrameType | None) -> None:
+    """First signal: unwind like Ctrl-C so fixtures tear down. Second: stop now and exit."""
+    _SIGNALLED.append(signum)
+    if len(_SIGNALLED) == 1 and not any(server._stopping for server in _LIVE):
+        raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+    if len(_SIGNALLED) == 1:
+        return  # already stopping: let that finish
+    for server in list(_LIVE):
+        server.stop()
+    os._exit(128 + signum)
+
+
+def _install_handlers() -> None:
+    """Only on the main thread, and only over the default action: a handler somebody else
+    set (pytest-timeout, a debugger) is theirs."""
+    if _PREVIOUS or threading.current_thread() is not threading.main_thread():
+        return
+    for sig in STOP_SIGNALS:
+        if signal.getsignal(sig) is signal.SIG_DFL:
+            _PREVIOUS[sig] = signal.signal(sig, _on_signal)
+
+
+def _restore_handlers() -> None:
+    if _LIVE or threading.current_thread() is not threading.main_thread():
+        return
+    for sig, previous in list(_PREVIOUS.items()):
+        if signal.getsignal(sig) is _on_signal:
+            signal.signal(sig, previous)
+        del _PREVIOUS[sig]
+    _SIGNALLED.clear()
+
+
 class PostgresServer:
     """One running cluster; ``new_database`` hands each test a database of its own."""
 
@@ -95,11 +231,15 @@ class PostgresServer:
         self.pid: int | None = None
         self._as_root = os.geteuid() == 0
         self._names = itertools.count(1)
-        self._base = Path(tempfile.mkdtemp(prefix="commandroom-pg-"))
+        self._base = Path(tempfile.mkdtemp(prefix=DIR_PREFIX))
         self.datadir = self._base / "data"
         self.sockdir = self._base / "sock"
         self.logfile = self._base / "server.log"
         self._stopped = False
+        self._stopping = False
+        me = os.getpid()
+        owner = {"pid": me, "start": _start_time(me)}
+        (self._base / OWNER_FILE).write_text(json.dumps(owner))
 
     # -- process control ----------------------------------------------------------------
 
@@ -126,7 +266,10 @@ class PostgresServer:
             )
 
     def start(self) -> PostgresServer:
+        sweep_stale(self._base.parent)
         atexit.register(self.stop)  # a crash in a test's teardown must not leak the server
+        _LIVE.append(self)
+        _install_handlers()
         try:
             self._start()
         except BaseException:
@@ -188,10 +331,11 @@ class PostgresServer:
             return None
 
     def stop(self) -> None:
-        """Stop the postmaster by PID and delete the cluster; safe to call twice."""
+        """Stop the postmaster by PID and delete the cluster; safe to call twice, and again
+        from a signal handler that interrupted an earlier call (every step is idempotent)."""
         if self._stopped:
             return
-        self._stopped = True
+        self._stopping = True
         pid = self.pid or self._read_pid()
         if self.datadir.exists() and pid is not None:
             self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "-w", "stop")
@@ -203,7 +347,11 @@ class PostgresServer:
                 while _pid_alive(pid) and time.monotonic() < deadline + 5:
                     time.sleep(0.05)
         shutil.rmtree(self._base, ignore_errors=True)
+        self._stopped = True
         atexit.unregister(self.stop)
+        if self in _LIVE:
+            _LIVE.remove(self)
+        _restore_handlers()
 
     # -- databases ----------------------------------------------------------------------
 
