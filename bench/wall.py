@@ -16,6 +16,11 @@ Phases, one after the other so they do not compete for the two cores:
    shows new frames again (only when the bench started the server).
 4. black hole: one camera replaced by a port that accepts and never answers; the other
    tiles' fps.
+5. floor: 150 frames of the first camera received once, then decoded and scaled to a tile
+   (480×270 BGRA, ``TileScaler``) in a loop on one thread: the C work no wall can avoid
+   with the CPU doing the scaling, as ``floor_ms_per_frame`` and ``floor_ratio`` (over the
+   anchor). No network, no threads, no painting: what is left of the 1.2× budget after it
+   is what reading, publishing and painting may cost.
 
 Not a test: it prints figures (``--json``: one object) and never asserts.
 """
@@ -188,6 +193,43 @@ def ffmpeg_anchor(urls: Sequence[str], warm_s: float, seconds: float) -> dict[st
         "ffmpeg_fps_mean": rounded(frames / seconds / len(urls)),
         "ffmpeg_cores": rounded((cpu1 - cpu0) / seconds),
     }
+
+
+# --- the floor: decode + scale alone ------------------------------------------------------
+
+
+def decode_scale_floor(url: str, frames: int = 150, rounds: int = 3) -> float | None:
+    """Best-of-``rounds`` CPU ms per frame of decoding and scaling ``frames`` recorded frames."""
+    import av
+
+    from commandroom.video.capture import TileScaler
+    from commandroom.video.rtsp import RtspClient
+
+    client = RtspClient(url, timeout=5.0)
+    try:
+        info = client.open()
+        units: list[bytes] = []
+        while len(units) < frames:
+            unit = client.read()
+            if unit is not None and (units or unit.keyframe):
+                units.append(unit.data)
+    finally:
+        client.close()
+    best: float | None = None
+    for _ in range(rounds):
+        decoder = av.CodecContext.create(info.codec, "r")
+        assert isinstance(decoder, av.VideoCodecContext)
+        decoder.thread_count = 1  # as the capture worker decodes
+        scaler, prefix, done = TileScaler(), info.parameter_sets, 0
+        started = time.thread_time()
+        for data in units:
+            for frame in decoder.decode(av.Packet(prefix + data)):
+                scaler(frame, (480, 270))
+                done += 1
+            prefix = b""
+        spent = 1000 * (time.thread_time() - started) / max(1, done)
+        best = spent if best is None else min(best, spent)
+    return rounded(best, 3)
 
 
 # --- the wall ---------------------------------------------------------------------------------
@@ -399,6 +441,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         wall.deleteLater()
         run_for(0.1)
         result.update(blackhole_run(urls, args.blackhole_seconds, args.warm))
+        floor, anchor = decode_scale_floor(urls[0]), result.get("ffmpeg_cpu_ms_per_frame")
+        result["floor_ms_per_frame"] = floor
+        if floor is not None and isinstance(anchor, float) and anchor:
+            result["floor_ratio"] = round(floor / anchor, 3)
     finally:
         Tile.on_frame = None
         if server is not None:
