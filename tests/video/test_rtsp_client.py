@@ -225,3 +225,47 @@ def test_digest_challenge_is_answered_and_wrong_password_is_unauthorised() -> No
         assert "wrong" not in str(err.value)
     finally:
         server.close()
+
+
+def interleaved(channel: int, packet: bytes) -> bytes:
+    return b"$" + bytes([channel]) + len(packet).to_bytes(2, "big") + packet
+
+
+def test_streaming_reads_time_out_keep_packets_and_skip_server_requests() -> None:
+    """After PLAY the socket blocks in the kernel (SO_RCVTIMEO): frames still arrive whole,
+    RTCP and a server's own request between packets are passed over without losing the
+    packet behind them, and a camera that falls silent still ends in NO_ANSWER."""
+    frames = [bytes([0x65]) + bytes(range(50)), bytes([0x41]) + bytes(range(60))]
+
+    def handler(conn: socket.socket) -> None:
+        for answer in ("DESCRIBE", "SETUP", "PLAY"):
+            request = read_request(conn)
+            cseq = re.search(r"CSeq: (\d+)", request).group(1)  # type: ignore[union-attr]
+            body = SDP.encode() if answer == "DESCRIBE" else b""
+            extra = "Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\nSession: 7\r\n"
+            head = f"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\n{extra}Content-Length: {len(body)}\r\n"
+            conn.sendall(head.encode() + b"\r\n" + body)
+        conn.sendall(
+            interleaved(0, rtp(1, 3000, frames[0], marker=True))
+            + interleaved(1, b"\x80\xc8" + bytes(26))  # an RTCP sender report
+            + b"GET_PARAMETER rtsp://127.0.0.1/x RTSP/1.0\r\nCSeq: 9\r\n\r\n"
+            + interleaved(0, rtp(2, 6000, frames[1], marker=True))
+        )
+        threading.Event().wait(3)  # then silence, connection kept open
+
+    server = TinyServer(handler)
+    client = RtspClient(f"rtsp://127.0.0.1:{server.port}/x", timeout=1.0)
+    try:
+        client.open()
+        assert client.kernel_timeouts
+        first, second = client.read(), client.read()
+        assert first is not None and first.keyframe and first.data == START_CODE + frames[0]
+        assert second is not None and second.data == START_CODE + frames[1]
+        assert client.losses == 0
+        assert client.read(wait=0.2) is None
+        with pytest.raises(RtspError) as err:
+            client.read()
+        assert err.value.failure is Failure.NO_ANSWER
+    finally:
+        client.close()
+        server.close()
