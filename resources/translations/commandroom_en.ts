@@ -754,32 +754,32 @@
             <translation>Camera list</translation>
         </message>
         <message>
-            <source>此摄像机不在本视频墙上</source>
-            <translation>This camera is not on this wall</translation>
+            <source>布局读写失败:</source>
+            <translation>Layout storage failed: </translation>
         </message>
         <message>
             <source>找不到摄像机 %1</source>
             <translation>Camera %1 not found</translation>
         </message>
         <message>
-            <source>请先选择一条事件</source>
-            <translation>Select an event first</translation>
-        </message>
-        <message>
             <source>此事件附近没有摄像机</source>
             <translation>No camera near this event</translation>
         </message>
         <message>
-            <source>请先最大化一路摄像机再抓拍</source>
-            <translation>Maximise a camera first, then take the snapshot</translation>
+            <source>此摄像机不在本视频墙上</source>
+            <translation>This camera is not on this wall</translation>
         </message>
         <message>
             <source>此摄像机还没有画面，无法抓拍</source>
             <translation>This camera has no picture yet; no snapshot</translation>
         </message>
         <message>
-            <source>布局读写失败:</source>
-            <translation>Layout storage failed: </translation>
+            <source>请先最大化一路摄像机再抓拍</source>
+            <translation>Maximise a camera first, then take the snapshot</translation>
+        </message>
+        <message>
+            <source>请先选择一条事件</source>
+            <translation>Select an event first</translation>
         </message>
     </context>
     <context>
@@ -994,6 +994,10 @@
         <message>
             <source>布局</source>
             <translation>Layout</translation>
+        </message>
+        <message>
+            <source>自定义</source>
+            <translation>Custom</translation>
         </message>
         <message>
             <source>上一页</source>

@@ -6,7 +6,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from commandroom.db.engine import Database
-from commandroom.ui.wall.layout import PRESETS, WallLayout
+from commandroom.ui.wall.layout import PRESETS, Cell, Grid, WallLayout
 from commandroom.ui.wall.store import LayoutStore
 from commandroom.ui.wall.wall_window import WallWindow, open_per_screen
 from tests.ui.fakes import FakeCameras, make_specs
@@ -66,6 +66,7 @@ def test_saved_layouts_come_back_from_the_database(
     window.load_saved("九宫格")
     assert window.wall.wall_layout.grid == PRESETS["3×3"]
     assert window.wall.wall_layout.name == "九宫格"
+    assert window.grid_box.currentText() == "3×3"  # the picker follows a loaded layout
 
     window.grid_box.textActivated.emit("2×2")
     with qtbot.waitSignal(store.sig_loaded):
@@ -91,3 +92,18 @@ def test_one_window_per_screen(qtbot: QtBot, cameras: FakeCameras) -> None:
     for window in windows:
         window.close()
     assert not cameras.open_now()
+
+
+def test_grid_picker_shows_the_grid_set_from_outside(qtbot: QtBot, cameras: FakeCameras) -> None:
+    """Settings, a station's config or a tour set the layout without the picker: it follows,
+    and a grid that is no preset (merged cells) shows the 自定义 placeholder."""
+    window = shown_window(qtbot, cameras)
+    codes = [s.code for s in make_specs(20)]
+    window.wall.set_layout(WallLayout.filled("wall", PRESETS["2×5"], codes))
+    assert window.grid_box.currentText() == "2×5"
+    custom = Grid.make(3, 4, [Cell(0, 0, 2, 2)])
+    window.wall.set_layout(WallLayout.filled("wall", custom, codes))
+    assert window.grid_box.currentIndex() == -1
+    assert window.grid_box.placeholderText() == "自定义"
+    window.grid_box.textActivated.emit("4×4")
+    assert window.grid_box.currentText() == "4×4" and len(window.wall.tiles) == 16

@@ -147,17 +147,19 @@ class WallWidget(QWidget):
         self._apply()
 
     def set_layout(self, layout: WallLayout, page: int = 0) -> None:
+        changed = layout != self._layout
         if layout.grid != self._layout.grid:
             self._build_tiles(layout.grid)
         self._layout = layout
         self._page = min(max(0, page), layout.pages - 1)
         self._apply()
+        if changed:  # a restored, loaded or toured layout: toolbars show the grid in use
+            self.sig_layout_changed.emit(self._layout)
         self.sig_page_changed.emit(self._page)
 
     def set_grid(self, grid: Grid) -> None:
         """Another grid, same cameras in the same order (re-paged); starts at page 0."""
         self.set_layout(self._layout.with_grid(grid), 0)
-        self.sig_layout_changed.emit(self._layout)
 
     def show_page(self, page: int) -> None:
         self._page = page % self._layout.pages

@@ -81,10 +81,10 @@ class WallWindow(QMainWindow):
         bar.addWidget(QLabel(self.tr("布局") + " "))
         self.grid_box = QComboBox(self)
         self.grid_box.addItems(list(PRESETS))
-        current = next((n for n, g in PRESETS.items() if g == self.wall.wall_layout.grid), None)
-        if current is not None:
-            self.grid_box.setCurrentText(current)
+        self.grid_box.setPlaceholderText(self.tr("自定义"))
+        self._sync_grid_box()
         self.grid_box.textActivated.connect(lambda name: self.wall.set_grid(PRESETS[name]))
+        self.wall.sig_layout_changed.connect(self._sync_grid_box)
         bar.addWidget(self.grid_box)
 
         self.prev_action = bar.addAction(self.tr("上一页"), self.wall.previous_page)
@@ -131,6 +131,13 @@ class WallWindow(QMainWindow):
         self.full_action.toggled.connect(self.set_full_screen)
         self.addAction(self.full_action)
         bar.addAction(self.full_action)
+
+    def _sync_grid_box(self) -> None:
+        """Show the grid on screen, whoever set it (settings, a saved layout, a tour); a
+        grid that is no preset (merged cells of a saved layout) shows as 自定义."""
+        grid = self.wall.wall_layout.grid
+        current = next((n for n, g in PRESETS.items() if g == grid), None)
+        self.grid_box.setCurrentIndex(self.grid_box.findText(current) if current else -1)
 
     # --- actions ------------------------------------------------------------------------------
 
