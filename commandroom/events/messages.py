@@ -308,6 +308,15 @@ def text(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
         return template
 
 
+def standalone(name: str) -> str:
+    """A name standing alone (a button, a table cell, a list entry) starts with a capital.
+
+    The English names are lower case because sentences use them in the middle ("Already
+    dispatched by ..."); Chinese has no case and passes through unchanged.
+    """
+    return name[:1].upper() + name[1:] if name[:1].isascii() else name
+
+
 def action_name(action: str, lang: str = DEFAULT_LANG) -> str:
     return _lookup(ACTION_NAMES, action, lang)
 

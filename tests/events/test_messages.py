@@ -44,3 +44,11 @@ def test_cli_reads_the_same_tables() -> None:
 def test_login_messages_speak_both_languages() -> None:
     assert messages.text("login_bad_credentials", "zh") == "用户名或密码错误"
     assert "10:47" in messages.text("login_locked", "en", until="10:47")
+
+
+def test_standalone_names_start_with_a_capital_in_english_only() -> None:
+    """Buttons and cells show "Dispatch", sentences keep "already dispatched by"."""
+    assert messages.standalone(messages.action_name("dispatch", "en")) == "Dispatch"
+    assert messages.standalone(messages.status_name("IN_PROGRESS", "en")) == "In progress"
+    assert messages.standalone(messages.action_name("dispatch", "zh")) == "派单"
+    assert messages.standalone("") == ""

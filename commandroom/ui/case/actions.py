@@ -171,9 +171,8 @@ class ActionFormWidget(QFrame):
         self.setObjectName("action_form")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         outer = QVBoxLayout(self)
-        self.title = QLabel(
-            f"<b>{messages.action_name(form.action.value, lang)}</b> · {event_code}", self
-        )
+        name = messages.standalone(messages.action_name(form.action.value, lang))
+        self.title = QLabel(f"<b>{name}</b> · {event_code}", self)
         outer.addWidget(self.title)
         self.banner = NoticeBar(self)
         self.banner.sig_action.connect(self.sig_reload.emit)
@@ -356,7 +355,9 @@ class ActionBar(QWidget):
             button.deleteLater()
         self.buttons.clear()
         for form in forms:
-            button = QPushButton(messages.action_name(form.action.value, self.lang), self)
+            button = QPushButton(
+                messages.standalone(messages.action_name(form.action.value, self.lang)), self
+            )
             button.setObjectName(f"action_{form.action.value}")
             button.clicked.connect(lambda _c=False, a=form.action: self.sig_chosen.emit(a))
             self._layout.addWidget(button)

@@ -280,7 +280,7 @@ class CasePanel(QWidget):
         level = f"L{case.level}"
         self.heading.setText(
             f"<b>{case.code}</b> · {case.title} · {level} · "
-            f"{messages.status_name(case.status.value, self.lang)}"
+            f"{messages.standalone(messages.status_name(case.status.value, self.lang))}"
         )
         self.body.setEnabled(True)
         self.fields.set_case(case)

@@ -3,7 +3,7 @@ and the nearby cameras. Each takes a ``CaseFile`` (or rows) and only displays it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
@@ -60,11 +60,11 @@ class FieldsView(QWidget):
         out = [
             ("code", self.tr("事件编号"), c.code),
             ("title", self.tr("标题"), c.title),
-            ("status", self.tr("状态"), messages.status_name(c.status.value, lang)),
+            ("status", self.tr("状态"), _word(messages.status_name, c.status.value, lang)),
             ("level", self.tr("等级"), f"{c.level}"),
-            ("urgency", self.tr("紧急程度"), messages.urgency_name(c.urgency.value, lang)),
+            ("urgency", self.tr("紧急程度"), _word(messages.urgency_name, c.urgency.value, lang)),
             ("category", self.tr("类别"), f"{c.category_l1 or ''} / {c.category or ''}"),
-            ("source", self.tr("来源"), messages.source_name(c.source.value, lang)),
+            ("source", self.tr("来源"), _word(messages.source_name, c.source.value, lang)),
             ("place", self.tr("地点"), place or "—"),
             ("reporter", self.tr("上报人"), reporter or "—"),
             ("owner", self.tr("承办单位"), " · ".join(x for x in (c.owner_org, c.owner_user) if x)),
@@ -202,3 +202,8 @@ class CamerasView(QWidget):
             button.clicked.connect(lambda _c=False, k=code: self.sig_show_camera.emit(k))
             self._layout.addWidget(button)
             self.buttons[code] = button
+
+
+def _word(lookup: Callable[[str, str], str], value: str, lang: str) -> str:
+    """A value standing alone in its row: English starts with a capital."""
+    return messages.standalone(lookup(value, lang))

@@ -80,11 +80,11 @@ class TimelineModel(QAbstractTableModel):
                 who = f"{who} ({e.actor_username})"
             return who
         if column == "role":
-            return messages.role_name(e.role.value, lang) if e.role else "—"
+            return messages.standalone(messages.role_name(e.role.value, lang)) if e.role else "—"
         if column == "org":
             return e.org or "—"
         if column == "action":
-            text = messages.action_name(e.action.value, lang)
+            text = messages.standalone(messages.action_name(e.action.value, lang))
             if e.to_org and e.to_org != e.from_org:
                 text += f" → {e.to_org}"
             if e.level_before and e.level_after and e.level_before != e.level_after:
@@ -93,8 +93,8 @@ class TimelineModel(QAbstractTableModel):
         if column == "change":
             if e.to_status is None or e.from_status == e.to_status:
                 return "—"
-            before = messages.status_name(e.from_status.value, lang) if e.from_status else ""
-            return f"{before} → {messages.status_name(e.to_status.value, lang)}".strip()
+            before = _status(e.from_status.value, lang) if e.from_status else ""
+            return f"{before} → {_status(e.to_status.value, lang)}".strip()
         note = " ".join((e.note or "").split())
         if e.reason_code:
             note = f"[{e.reason_code}] {note}".strip()
@@ -114,3 +114,7 @@ class TimelineView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.setMinimumHeight(140)
+
+
+def _status(status: str, lang: str) -> str:
+    return messages.standalone(messages.status_name(status, lang))

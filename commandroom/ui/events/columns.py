@@ -131,7 +131,7 @@ def place_text(row: EventRow, *, town_known: bool = False) -> str:
 
 
 def status_text(row: EventRow, lang: Lang = "zh") -> str:
-    return messages.status_name(row.status.value, lang)
+    return messages.standalone(messages.status_name(row.status.value, lang))
 
 
 def urgency_text(urgency: str) -> str:
@@ -196,7 +196,7 @@ def fitted_samples(column: Column, lang: Lang = "zh") -> tuple[str, ...]:
         case Column.TIME:
             return ("12-31 23:59",)
         case Column.STATUS:
-            return tuple(messages.status_name(s.value, lang) for s in Status)
+            return tuple(messages.standalone(messages.status_name(s.value, lang)) for s in Status)
         case Column.LEVEL:
             level = _tr("%1级").replace("%1", "4")
             return (f"{level} · {urgency_text(Urgency.CRITICAL.value)}",)

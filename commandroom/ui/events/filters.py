@@ -71,7 +71,7 @@ def _enum(kind: type[E], value: object) -> E | None:
 
 def source_text(source: Source, lang: str) -> str:
     """The same source words as the case panel and the CLI (events.messages), zh or en."""
-    return messages.source_name(source.value, lang)
+    return messages.standalone(messages.source_name(source.value, lang))
 
 
 class FilterBar(QWidget):
@@ -93,7 +93,9 @@ class FilterBar(QWidget):
         self.status_box = self._combo(self.tr("状态"))
         self.status_box.addItem(self.tr("全部状态"), None)
         for status in Status:
-            self.status_box.addItem(messages.status_name(status.value, lang), status)
+            self.status_box.addItem(
+                messages.standalone(messages.status_name(status.value, lang)), status
+            )
         self.level_box = self._combo(self.tr("等级"))
         self.level_box.addItem(self.tr("全部等级"), None)
         for level in (1, 2, 3, 4):
