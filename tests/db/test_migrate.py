@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from commandroom.db.engine import make_engine
 from commandroom.db.migrate import (
@@ -109,6 +109,53 @@ def test_0002_downgrades_and_upgrades_again(db_url: str) -> None:
         assert schema_status(engine).current == "0001"
         upgrade(engine)
         assert schema_status(engine).state is SchemaState.CURRENT
+        check_models_match(engine)
+    finally:
+        engine.dispose()
+
+
+TOWN_WALK = "ix_event_town_walk"
+WALK_REPLACED = {
+    "ix_event_town_reported",
+    "ix_event_town_status_reported",
+    "ix_event_town_cat1_reported",
+    "ix_event_town_cat_reported",
+    "ix_event_town_source_reported",
+    "ix_event_category_id",
+}
+
+
+def _event_indexes(engine: Engine) -> dict[str, list[str]]:
+    return {
+        str(index["name"]): [str(c) for c in index["column_names"]]
+        for index in inspect(engine).get_indexes("event")
+    }
+
+
+def test_0006_swaps_the_town_indexes_for_the_walk_and_back(db_url: str) -> None:
+    """Down to 0005 the five (town, …) indexes and (category_id) are back and the walk is gone;
+    up again the walk (newest first on both engines) replaces them."""
+    engine = make_engine(db_url)
+    try:
+        command.downgrade(alembic_config(engine), "0005")
+        before = _event_indexes(engine)
+        assert TOWN_WALK not in before
+        assert set(before) >= WALK_REPLACED
+        upgrade(engine)
+        after = _event_indexes(engine)
+        assert not WALK_REPLACED & set(after)
+        assert after[TOWN_WALK][:3] == ["town_id", "reported_at", "id"]
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                order = conn.exec_driver_sql(f"PRAGMA index_xinfo({TOWN_WALK})").all()
+                descending = [row[2] for row in order if row[3]]  # (seqno, cid, name, desc, …)
+            else:
+                sorting = inspect(conn).get_indexes("event")
+                walk = next(i for i in sorting if i["name"] == TOWN_WALK)
+                descending = [
+                    c for c, how in walk.get("column_sorting", {}).items() if "desc" in how
+                ]
+        assert descending == ["reported_at", "id"]
         check_models_match(engine)
     finally:
         engine.dispose()

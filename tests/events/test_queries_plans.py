@@ -1,0 +1,112 @@
+"""The page query's plan on SQLite: a town's filtered list stays inside ix_event_town_walk.
+
+With the statistics of a 2M-event database SQLite prefers a narrower index for a status,
+level, village or source filter, and then reads a table row per entry it walks: seconds
+when the OS cache is cold. ``page_query`` hides those columns from it; this pins that the
+walk is the one index used, covering and in list order (no sort), so a planner change or a
+new index that wins again shows up here rather than at a station at 8 am. A small seeded
+database gets that database's ``sqlite_stat1`` rows (its own would let SQLite pick the walk
+unaided). PostgreSQL is not pinned: it builds plans from its own sampled statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from commandroom.db.engine import Database, make_engine
+from commandroom.db.enums import Source, Status
+from commandroom.db.migrate import upgrade
+from commandroom.db.models import Category, Event
+from commandroom.events.demo.seed import seed_demo
+from commandroom.events.queries import EventFilter, page_query
+
+NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
+WALK = "SEARCH event USING COVERING INDEX ix_event_town_walk (town_id=?)"
+# ``sqlite_stat1`` of the event table at 2,000,000 events (bench/db_scale.py --keep, 0006).
+STAT_2M = {
+    "ix_event_cat1_reported": "2000200 166684 1",
+    "ix_event_cat_reported": "2000200 37740 1",
+    "ix_event_grid_id": "2000200 1018",
+    "ix_event_open_due": "2000200 1000100 350",
+    "ix_event_open_reported": "8148 1 1 1 1 1 1 1 1 1 1 1 1 1",
+    "ix_event_owner_org_id": "2000200 3961",
+    "ix_event_reported": "2000200 1",
+    "ix_event_status_reported": "2000200 222245 1",
+    "ix_event_town_status_level": "2000200 125013 13891 4247",
+    "ix_event_town_walk": "2001205 125076 1 1 1 1 1 1 1 1 1",
+    "ix_event_village_id": "2000200 5765",
+    "sqlite_autoindex_event_1": "2000200 1",
+}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    path: Path = tmp_path_factory.mktemp("plans") / "plans.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    db = Database.open(f"sqlite:///{path}")
+    seed_demo(db, seed=5, events=1200, days=90, towns=2, now=NOW)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE event")  # makes sqlite_stat1
+        conn.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl = 'event'")
+        for index, stat in STAT_2M.items():
+            conn.exec_driver_sql(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('event', ?, ?)", (index, stat)
+            )
+    db.dispose()  # connections read the statistics when they open
+    db = Database.open(f"sqlite:///{path}")
+    yield db
+    db.dispose()
+
+
+def _plan(db: Database, flt: EventFilter, is_l1: bool | None = None) -> list[str]:
+    query = page_query("sqlite", flt, NOW, 500, category_is_l1=is_l1)
+    with db.reading() as s:
+        sql = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
+        return [str(row[-1]) for row in s.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
+
+
+def _facts(db: Database) -> dict[str, Any]:
+    with db.reading() as s:
+        town, village, grid = s.execute(
+            select(Event.town_id, Event.village_id, Event.grid_id).where(
+                Event.village_id.is_not(None), Event.grid_id.is_not(None)
+            )
+        ).first() or (0, 0, 0)
+        big = s.scalar(select(Category.id).where(Category.parent_id.is_(None)))
+        small = s.scalar(select(Category.id).where(Category.parent_id.is_not(None)))
+    return {"town": town, "village": village, "grid": grid, "big": big, "small": small}
+
+
+def test_a_towns_filtered_list_walks_the_covering_index_in_order(seeded: Database) -> None:
+    f = _facts(seeded)
+    town = EventFilter(town_id=f["town"])
+    archived = EventFilter(town_id=f["town"], statuses=(Status.ARCHIVED,), levels=(2,))
+    cases: list[tuple[EventFilter, bool | None]] = [
+        (town, None),
+        (archived, None),
+        (EventFilter(town_id=f["town"], statuses=(Status.CLOSED,)), None),
+        (EventFilter(town_id=f["town"], levels=(3, 4)), None),
+        (EventFilter(town_id=f["town"], village_id=f["village"], levels=(2,)), None),
+        (EventFilter(town_id=f["town"], village_id=f["village"], grid_id=f["grid"]), None),
+        (EventFilter(town_id=f["town"], source=Source.HOTLINE_12345), None),
+        (EventFilter(town_id=f["town"], category_id=f["big"], source=Source.SENSOR), True),
+        (EventFilter(town_id=f["town"], category_id=f["small"]), False),
+        (EventFilter(town_id=f["town"], category_id=f["small"]), None),  # the OR form
+    ]
+    for flt, is_l1 in cases:
+        assert _plan(seeded, flt, is_l1) == [WALK], flt
+
+
+def test_free_text_in_a_town_walks_the_index_and_reads_rows_only_for_the_text(
+    seeded: Database,
+) -> None:
+    flt = EventFilter(town_id=_facts(seeded)["town"], statuses=(Status.ARCHIVED,), text="路灯")
+    assert _plan(seeded, flt) == ["SEARCH event USING INDEX ix_event_town_walk (town_id=?)"]
