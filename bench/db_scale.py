@@ -1,7 +1,7 @@
 """Database scale benchmark: seed N demo events, then time the queries a station runs.
 
     python bench/db_scale.py [--events 2000000] [--days 1095] [--engines sqlite,postgres]
-                             [--seed 7] [--keep DIR] [--pg-ctype C.UTF-8] [--json]
+                             [--seed 7] [--keep DIR] [--pg-ctype C.UTF-8] [--cold] [--json]
 
 Per engine: migrate an empty database (SQLite: a temporary file; PostgreSQL: a throwaway
 cluster started here from ``tests/pg.py`` and stopped by PID at the end), seed it with
@@ -17,14 +17,21 @@ cluster started here from ``tests/pg.py`` and stopped by PID at the end), seed i
   超期, 三级以上, 全部) in a town's or the district's scope, narrowed by status, level, 大类 or
   小类, village or grid, source — including combinations that match nothing, plus a fixed set
   of hard cases; ``text_*`` the same for free text (common and rare words, a code, a word
-  that is nowhere), reported apart because free text is the one filter no B-tree serves.
+  that is nowhere), reported apart because free text is the one filter no B-tree serves;
+* ``steps``: the window benchmark's filter clicks (bench/window_hooks.py), one on top of the
+  other in the dispatcher's town (漓渚镇), each its 500-row page as the panel loads it, after
+  the dispatcher's start page (我的待办, not counted); ``steps_max_ms`` is the slowest.
+
+``--cold`` (root only) empties the OS page cache (``sync; echo 3 > drop_caches``) and, on
+PostgreSQL, restarts the cluster (empty shared buffers) before the steps and again before
+the filter mix, which then has no warm-up: the station's first clicks after a night.
 
 ``--keep DIR`` keeps the databases in DIR (SQLite file, PostgreSQL cluster) and, when they are
 already seeded, reuses them: migrations are applied (``upgrade_s``, e.g. building new indexes
 over the loaded rows) and only the queries are timed, so an index can be tried in a minute
 instead of re-seeding for three to six.
 
-Targets: list p95 ≤ 50 ms, counts ≤ 100 ms, a panel filter ≤ 150 ms (issue 4), seeding
+Targets: list p95 ≤ 50 ms, counts ≤ 100 ms, a panel filter or step ≤ 150 ms (issue 4), seeding
 2,000,000 events ≤ 5 minutes. The PostgreSQL cluster is the test suite's (fsync off,
 synchronous_commit off): a benchmark of the application, not of disk flushes. Prints JSON
 (``--json``: JSON only).
@@ -48,6 +55,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +70,7 @@ from commandroom.db.enums import OrgKind, RegionLevel, Source, Status  # noqa: E
 from commandroom.db.feed import changes_since, latest_action_id  # noqa: E402
 from commandroom.db.migrate import upgrade  # noqa: E402
 from commandroom.db.models import Category, Event, Grid, Org, Region  # noqa: E402
+from commandroom.events.choices import load_choices  # noqa: E402
 from commandroom.events.demo.seed import seed_demo  # noqa: E402
 from commandroom.events.queries import (  # noqa: E402
     EventFilter,
@@ -75,6 +84,7 @@ LIST_QUERIES = 50
 WARM_UP = 5
 PANEL_FILTERS = 80  # random panel filters (plus the fixed hard cases)
 PANEL_PAGE = 500  # LiveEvents' page: the panel shows this many rows
+STEPS_TOWN = "漓渚镇"  # bench/window.py's dispatcher (disp_LZ) serves it
 # Free text an operator types: common words, rarer ones, a village-specific one, none.
 WORDS = ("垃圾", "电动车", "飞线充电", "讨薪", "消防通道", "噪音", "占道", "井盖", "不存在的词")
 OPEN = (
@@ -128,7 +138,9 @@ def _describe(flt: EventFilter) -> str:
     return " ".join(parts) or "all"
 
 
-def measure(db: Database, seed: int) -> dict[str, Any]:
+def measure(db: Database, seed: int, cold: Cold | None = None) -> dict[str, Any]:
+    """Lists, counts and the feed warm; then the window's steps and the filter mix, each
+    after emptying the caches when ``cold`` (which reopens ``db``: see ``run_engine``)."""
     with db.reading() as s:
         towns = list(s.scalars(select(Region.id).where(Region.abbr.is_not(None))))
     rng = random.Random(seed)
@@ -148,15 +160,20 @@ def measure(db: Database, seed: int) -> dict[str, Any]:
     counts = []
     for _ in range(7):
         with db.reading() as s:
-            counts.append(_ms(lambda s=s: queue_counts(s, town)))
+            counts.append(_ms(partial(queue_counts, s, town)))
     feed = []
     with db.reading() as s:
         latest = latest_action_id(s)
     for _ in range(20):
         with db.reading() as s:
-            feed.append(_ms(lambda s=s: changes_since(s, latest)))
+            feed.append(_ms(partial(changes_since, s, latest)))
     slowest = max(timings)
-    panel = measure_filters(db, seed)
+    if cold is not None:
+        db = cold(db)
+    steps = measure_steps(db)
+    if cold is not None:
+        db = cold(db)
+    panel = measure_filters(db, seed, warm_up=cold is None)
     return {
         "list_p50_ms": round(statistics.median(values), 2),
         "list_p95_ms": round(values[int(len(values) * 0.95) - 1], 2),
@@ -164,6 +181,7 @@ def measure(db: Database, seed: int) -> dict[str, Any]:
         "list_slowest_filter": slowest[1],
         "counts_ms": round(statistics.median(counts), 2),
         "feed_idle_ms": round(statistics.median(feed), 3),
+        **steps,
         **panel,
     }
 
@@ -287,6 +305,76 @@ def describe(flt: EventFilter) -> str:
     return " ".join(parts) or "all"
 
 
+def window_steps(db: Database) -> list[tuple[str, EventFilter]]:
+    """bench/window_hooks.py's clicks as the filters ``EventPanel`` then loads, each on top of
+    the last, in the dispatcher's town; the first entry is the window's start page (我的待办).
+    The pickers' first village and first 大类 are ``load_choices``' order, as in the bar."""
+    with db.reading() as s:
+        town = s.scalar(select(Region.id).where(Region.name == STEPS_TOWN))
+        choices = load_choices(s)
+        org = s.scalar(
+            select(Org.id).where(Org.region_id == town, Org.kind == OrgKind.TOWN_COMMAND)
+        )
+    if town is None:
+        raise SystemExit(f"no town {STEPS_TOWN}: the window steps need the demo district")
+    village = choices.villages_of(town)[0].id
+    big = next(c.id for c in choices.categories if c.parent_id is None)
+    clicks: list[tuple[str, str, Any]] = [
+        ("tab=待处理", "tab", "open"),
+        ("level=2", "level", 2),
+        ("tab=全部", "tab", "all"),
+        ("status=已归档", "status", Status.ARCHIVED),
+        ("village=first", "village", village),
+        ("source=12345", "source", Source.HOTLINE_12345),
+        ("village=all", "village", None),
+        ("category=first", "category", big),
+        ("status=all", "status", None),
+        ("level=all", "level", None),
+        ("text=路灯", "text", "路灯"),
+        ("clear text", "text", None),
+        ("category=all", "category", None),
+        ("source=all", "source", None),
+        ("status=待受理", "status", Status.PENDING),
+        ("status=all", "status", None),
+    ]
+    start = EventFilter(town_id=town, queue=Queue(org_id=org, pending_town_id=town))
+    out = [("start: 我的待办", start)]
+    bar: dict[str, Any] = dict.fromkeys(("tab", "level", "status", "village", "source"))
+    bar.update(category=None, text=None)
+    for name, field, value in clicks:
+        bar[field] = value
+        out.append(
+            (
+                name,
+                EventFilter(
+                    open_only=bar["tab"] == "open",
+                    town_id=town,
+                    statuses=(bar["status"],) if bar["status"] else (),
+                    levels=(bar["level"],) if bar["level"] else (),
+                    village_id=bar["village"],
+                    category_id=bar["category"],
+                    source=bar["source"],
+                    text=bar["text"],
+                ),
+            )
+        )
+    return out
+
+
+def measure_steps(db: Database) -> dict[str, Any]:
+    """The window's filter steps, each a fresh read session as the panel's lane job is."""
+    steps: list[dict[str, Any]] = []
+    for name, flt in window_steps(db):
+        rows: list[Any] = []
+
+        def page(flt: EventFilter = flt, rows: list[Any] = rows) -> None:
+            with db.reading() as s:
+                rows.extend(list_events(s, flt, NOW, limit=PANEL_PAGE))
+
+        steps.append({"step": name, "ms": round(_ms(page), 1), "rows": len(rows)})
+    return {"steps_max_ms": max(float(step["ms"]) for step in steps[1:]), "steps": steps}
+
+
 def _time_filters(db: Database, filters: list[EventFilter], prefix: str) -> dict[str, Any]:
     timings: list[tuple[float, str, int]] = []
     for flt in filters:
@@ -306,15 +394,18 @@ def _time_filters(db: Database, filters: list[EventFilter], prefix: str) -> dict
         f"{prefix}_slowest": [
             {"ms": round(t, 1), "filter": d, "rows": n} for t, d, n in sorted(timings)[-5:][::-1]
         ],
+        f"{prefix}_each_ms": [round(t, 1) for t, _, _ in timings],
     }
 
 
-def measure_filters(db: Database, seed: int) -> dict[str, Any]:
-    """The panel's filters, each a fresh read session as the panel's lane job is."""
+def measure_filters(db: Database, seed: int, warm_up: bool = True) -> dict[str, Any]:
+    """The panel's filters, each a fresh read session as the panel's lane job is. The same
+    filters with or without ``warm_up`` (its first five are then left out)."""
     world = load_world(db)
     rng = random.Random(seed + 1)
     filters = [_panel_filter(rng, world) for _ in range(WARM_UP + PANEL_FILTERS)]
-    _time_filters(db, filters[:WARM_UP], "warm")
+    if warm_up:
+        _time_filters(db, filters[:WARM_UP], "warm")
     out = _time_filters(db, filters[WARM_UP:] + _hard_filters(world), "filter")
     out.update(_time_filters(db, _text_filters(rng, world), "text"))
     return out
@@ -331,8 +422,25 @@ def _seeded(db: Database) -> bool:
         return s.scalar(select(Event.id).limit(1)) is not None
 
 
-def run_engine(url: str, args: argparse.Namespace, keep: Path | None = None) -> dict[str, Any]:
-    """Migrate, seed (unless ``keep`` holds a seeded database: then reuse it) and measure."""
+Cold = Callable[[Database], Database]
+
+
+def drop_os_cache() -> None:
+    """Write dirty pages out, then drop the clean ones: the next reads come from the disk
+    (or from whatever cache lies below this kernel: a virtual machine's host may keep one)."""
+    os.sync()
+    Path("/proc/sys/vm/drop_caches").write_text("3\n")
+
+
+def run_engine(
+    url: str,
+    args: argparse.Namespace,
+    keep: Path | None = None,
+    restart: Callable[[Callable[[], None]], str] | None = None,
+) -> dict[str, Any]:
+    """Migrate, seed (unless ``keep`` holds a seeded database: then reuse it) and measure.
+    ``args.cold``: empty the caches before the steps and the filter mix; ``restart`` stops
+    the PostgreSQL server, calls its argument and starts it again (the new URL)."""
     engine = make_engine(url)
     start = time.perf_counter()
     upgrade(engine)
@@ -350,7 +458,20 @@ def run_engine(url: str, args: argparse.Namespace, keep: Path | None = None) -> 
             out = seed(db, args)
             if record is not None:
                 record.write_text(json.dumps(out))
-        out.update(measure(db, args.seed))
+        cold: Cold | None = None
+        if args.cold:
+
+            def cold(old: Database) -> Database:
+                nonlocal db, url
+                old.dispose()
+                if restart is not None:
+                    url = restart(drop_os_cache)
+                else:
+                    drop_os_cache()
+                db = Database.open(url)
+                return db
+
+        out.update(measure(db, args.seed, cold))
         if db.dialect == "sqlite":
             with db.reading() as s:
                 pages = s.execute(text("PRAGMA page_count")).scalar() or 0
@@ -419,6 +540,32 @@ def postgres_server(keep: Path | None) -> Any:
     """The test suite's throwaway cluster, or (``keep``) one whose files outlive the run."""
     from tests.pg import PostgresServer, free_port
 
+    def options(server: PostgresServer) -> str:
+        return (
+            f"-c listen_addresses={server.host} -p {server.port} -k {server.sockdir} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200"
+        )
+
+    def restart(server: PostgresServer, between: Callable[[], None]) -> str:
+        """Stop the postmaster (its shared buffers go with it), ``between()``, start it again
+        on the same port; the cluster's files stay."""
+        server._check(
+            server._run("pg_ctl", "-D", str(server.datadir), "-m", "fast", "-w", "stop"),
+            "pg_ctl stop",
+        )
+        between()
+        server._check(
+            server._run(
+                "pg_ctl",
+                *("-D", str(server.datadir), "-l", str(server.logfile), "-o", options(server)),
+                *("-w", "-t", "120", "start"),
+            ),
+            "pg_ctl start",
+        )
+        server.pid = server._read_pid()
+        return server.url("bench")
+
     class KeptServer(PostgresServer):
         def __init__(self, base: Path) -> None:
             super().__init__()
@@ -435,20 +582,18 @@ def postgres_server(keep: Path | None) -> Any:
                 return
             # An existing cluster: start it as it is, on a fresh port.
             self.port = free_port()
-            options = (
-                f"-c listen_addresses={self.host} -p {self.port} -k {self.sockdir} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                "-c max_connections=200"
-            )
             self._check(
                 self._run(
                     "pg_ctl",
-                    *("-D", str(self.datadir), "-l", str(self.logfile), "-o", options),
+                    *("-D", str(self.datadir), "-l", str(self.logfile), "-o", options(self)),
                     *("-w", "-t", "120", "start"),
                 ),
                 "pg_ctl start",
             )
             self.pid = self._read_pid()
+
+        def restart(self, between: Callable[[], None]) -> str:
+            return restart(self, between)
 
         def stop(self) -> None:
             """Stop the postmaster cleanly and keep its files."""
@@ -465,6 +610,9 @@ def postgres_server(keep: Path | None) -> Any:
     class TempServer(PostgresServer):
         def has_database(self, name: str) -> bool:
             return False
+
+        def restart(self, between: Callable[[], None]) -> str:
+            return restart(self, between)
 
     if keep is None:
         return TempServer().start()
@@ -487,7 +635,15 @@ def main(argv: list[str] | None = None) -> int:
         help="the PostgreSQL bench database's LC_CTYPE (default C.UTF-8, as on a UTF-8 "
         "system; pg_trgm indexes Chinese only under a UTF-8 one)",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="empty the OS page cache (and restart PostgreSQL) before the window steps and "
+        "the filter mix (root only)",
+    )
     args = parser.parse_args(argv)
+    if args.cold and os.geteuid() != 0:
+        parser.error("--cold writes /proc/sys/vm/drop_caches: run it as root")
     keep: Path | None = args.keep.resolve() if args.keep else None
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
@@ -498,6 +654,13 @@ def main(argv: list[str] | None = None) -> int:
         "events": args.events,
         "days": args.days,
         "machine": machine(),
+        "cold": (
+            "OS page cache dropped (sync; echo 3 > /proc/sys/vm/drop_caches) and PostgreSQL "
+            "restarted before the steps and again before the filter mix (no warm-up); a "
+            "virtual machine's host cache, if any, stays"
+            if args.cold
+            else False
+        ),
     }
     for name in engines:
         _log(args.json, f"{name}:")
@@ -526,7 +689,7 @@ def main(argv: list[str] | None = None) -> int:
                 probe.dispose()
                 result["machine"]["postgres"] = version
                 result["machine"]["postgres_ctype"] = args.pg_ctype
-                result["engines"]["postgres"] = run_engine(url, args, keep)
+                result["engines"]["postgres"] = run_engine(url, args, keep, server.restart)
             finally:
                 server.stop()
         else:
