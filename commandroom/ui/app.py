@@ -6,6 +6,7 @@ Tests already have pytest-qt's application; ``make_app`` then configures that on
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -24,6 +25,27 @@ APPLICATION = "commandroom"
 # thread's back sooner: on a 16-camera wall the 99th percentile of its 10 ms timer's lateness
 # went from 10-23 ms to 6-12 ms (three alternating runs on the loaded 2-core machine).
 GIL_SWITCH_INTERVAL_S = 0.001
+
+_heap_frozen = False
+
+
+def freeze_startup_heap() -> None:
+    """Leave what the station built to start (modules, Qt wrappers, the window, the first
+    page) out of every later cyclic-GC pass; once per process, when its window is ready.
+
+    A full collection walks every tracked object while holding the GIL, in whichever thread's
+    allocation set it off — usually the lane or the feed reading rows. With the dispatcher's
+    ~150,000 objects that pass took 96-128 ms, and the GUI thread waited for the GIL the whole
+    time: it was the longest GUI stall of the 2M-event PostgreSQL bench (bench/window.py:
+    ``gc_in_worst_ms`` 97.6 of a 99.6 ms stall, 128.2 of 152.3). Frozen, those objects are
+    still freed by reference counting; only a cycle among them that dies later is never
+    reclaimed — a one-off leak bounded by the startup heap, against a ~100 ms stall at every
+    full pass. Objects made afterwards (pages of rows, cases) stay with the collector.
+    """
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.freeze()
 
 
 def make_app(

@@ -22,7 +22,7 @@ from commandroom.events.demo.database import NotDemoDatabase, ensure_demo_databa
 from commandroom.events.errors import CaseError
 from commandroom.events.layouts import load_cameras
 from commandroom.events.messages import action_name
-from commandroom.ui.app import make_app
+from commandroom.ui.app import freeze_startup_heap, make_app
 from commandroom.ui.main_window import MainWindow, ask
 from commandroom.ui.modes.common import (
     CAPTURE_MODULE,
@@ -213,6 +213,7 @@ def run_demo_window(
             if operator is None:
                 return 0
             window = open_demo(demo.db, operator, lang=picked, rtsp=rtsp, rate=rate, db_url=url)
+            window.sig_ready.connect(freeze_startup_heap)
             window.show()
             quit_after(app, quit_after_s)
             code = app.exec()

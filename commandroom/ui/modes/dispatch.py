@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from commandroom.db.engine import Database
 from commandroom.events.errors import CaseError
-from commandroom.ui.app import make_app
+from commandroom.ui.app import freeze_startup_heap, make_app
 from commandroom.ui.login import LoginDialog
 from commandroom.ui.main_window import MainWindow
 from commandroom.ui.modes.common import grid_name, grid_of, quit_after
@@ -156,6 +156,7 @@ def run_dispatch(
         if operator is None:
             return 0
         window = open_dispatch(cfg, db, operator, lang=picked)
+        window.sig_ready.connect(freeze_startup_heap)
         window.show()
         quit_after(app, quit_after_s)
         code = app.exec()

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 
 from commandroom.db.engine import Database
-from commandroom.ui.app import make_app
+from commandroom.ui.app import freeze_startup_heap, make_app
 from commandroom.ui.main_window import MainWindow
 from commandroom.ui.modes.common import (
     CAPTURE_MODULE,
@@ -160,6 +160,7 @@ def run_wall(
     db = Database.open(db_url)
     try:
         window = open_wall(cfg, db, lang=picked)
+        window.sig_ready.connect(freeze_startup_heap)
         quit_after(app, quit_after_s)
         code = app.exec()
         window.close()
