@@ -186,7 +186,11 @@ class Child:
         while True:
             left = deadline - time.monotonic()
             if left <= 0 or (self.proc.poll() is not None and self.lines.empty()):
-                raise RuntimeError(f"no {kind!r} from the window: " + "\n".join(self.tail[-15:]))
+                code = self.proc.poll()
+                ended = f" (it exited with code {code})" if code is not None else ""
+                raise RuntimeError(
+                    f"no {kind!r} from the window{ended}: " + "\n".join(self.tail[-15:])
+                )
             try:
                 msg = self.lines.get(timeout=min(left, 0.5))
             except queue.Empty:

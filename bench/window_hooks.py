@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import collections
+import faulthandler
+import gc
 import json
 import os
 import sys
@@ -42,26 +44,131 @@ def say(kind: str, **data: Any) -> None:
     print("@@ " + json.dumps({"kind": kind, **data}, ensure_ascii=False), flush=True)
 
 
+def sched_ms() -> tuple[float, float]:
+    """This thread's time on a CPU and time runnable but waiting for one (ms), from
+    ``/proc/thread-self/schedstat``; zeros where there is no such file."""
+    try:
+        with open("/proc/thread-self/schedstat", encoding="ascii") as f:
+            on_cpu, run_delay, _ = f.read().split()
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return int(on_cpu) / 1e6, int(run_delay) / 1e6
+
+
+def steal_ms() -> float:
+    """Time the host ran something else on this VM's CPUs (all CPUs summed; 10 ms ticks)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = f.readline().split()
+        return int(fields[8]) * 10.0
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+class GcTimes:
+    """Every cyclic-GC pass (``gc.callbacks``): its generation and when it ran. A collection
+    holds the GIL from start to end in whichever thread's allocation set it off, so a long
+    one stalls the GUI thread however little that thread itself has to do."""
+
+    def __init__(self) -> None:
+        self.passes: list[tuple[float, float, int]] = []  # (start, end, generation), monotonic
+        self._started = 0.0
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.monotonic()
+        else:
+            self.passes.append((self._started, time.monotonic(), info["generation"]))
+
+    def within(self, start: float, end: float) -> tuple[float, int]:
+        """ms of collection inside [start, end] and the highest generation among them."""
+        total, top = 0.0, -1
+        for a, b, gen in reversed(self.passes):
+            if b < start:
+                break
+            overlap = min(b, end) - max(a, start)
+            if overlap > 0:
+                total, top = total + overlap, max(top, gen)
+        return total * 1000, top
+
+    def slowest(self, since: float) -> dict[str, float]:
+        """The longest pass of each generation since ``since`` (ms), and how many there were."""
+        out: dict[str, float] = {}
+        for a, b, gen in self.passes:
+            if a >= since:
+                key = f"gen{gen}_max_ms"
+                out[key] = round(max(out.get(key, 0.0), (b - a) * 1000), 1)
+                out[f"gen{gen}_n"] = out.get(f"gen{gen}_n", 0) + 1
+        return out
+
+
 class CpuStallProbe(StallProbe):
-    """``StallProbe`` that also notes the GUI thread's own CPU time during the worst gap and
-    counts gaps over 50 ms: a long gap with little CPU of its own is the thread waiting
-    (for a core on a loaded machine, or for the GIL), not the window working."""
+    """``StallProbe`` that also notes, for the worst gap, the GUI thread's own CPU time, its
+    time runnable but without a core (the scheduler's run delay), the VM's stolen time, the
+    whole process's CPU time and the cyclic GC's time inside it, and counts gaps over 50 ms.
+    What is left of the gap after the thread's CPU and run delay is the thread asleep:
+    waiting for the GIL (held, say, by a collection), a lock or a socket — or for its timer,
+    if the loop had nothing to do. A large run delay with the process's CPU near twice the gap
+    is this process's own threads filling both cores; with little process CPU, others do."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.last_cpu = 0.0
-        self.worst_cpu = 0.0
+        self.mark: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
+        self.worst_parts: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
         self.over_50 = 0
+        self.worst_gc: tuple[float, int] = (0.0, -1)
+        self.gc = GcTimes()
+        self.dumps: GilFreeDumps | None = None
 
     def _tick(self) -> None:
-        now, cpu = time.monotonic(), time.thread_time()
+        now = time.monotonic()
+        mark = (*sched_ms(), steal_ms(), time.process_time() * 1000)
         if self.last:
             gap = now - self.last - 0.010
+            parts = tuple(b - a for a, b in zip(self.mark, mark, strict=True))
             if gap > 0.050:
                 self.over_50 += 1
             if gap > self.worst:
-                self.worst, self.worst_cpu = gap, cpu - self.last_cpu
-        self.last, self.last_cpu = now, cpu
+                self.worst, self.worst_parts = gap, parts
+                self.worst_gc = self.gc.within(self.last, now)
+            if self.dumps is not None:
+                self.dumps.ticked(gap, parts)
+        self.last, self.mark = now, mark
+
+
+class GilFreeDumps:
+    """A diagnosis, off unless ``COMMANDROOM_BENCH_DUMPS=FILE``: every tick of the GUI timer
+    re-arms ``faulthandler.dump_traceback_later(every_s, repeat=True)``, whose watchdog is a C
+    thread that needs no GIL: while the next tick is overdue it writes every Python thread's
+    stack each ``every_s`` — *during* the stall, unlike ``StallWatch``, which must itself wait
+    for the GIL and so only sees the moment the holder lets go. The tick that ends such a
+    stall appends a line (``=== end of gap``: its length, the GUI thread's CPU, run delay and
+    stolen time, the phase) after the dumps it belongs to; bench/stall_dumps.py reads them.
+
+    Reading other threads' frames without the GIL is racy: now and then the window crashes
+    (SIGSEGV) under it. Never on for figures, only to find where a stall comes from."""
+
+    def __init__(self, path: str, every_s: float = 0.020) -> None:
+        self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 (lives with the process)
+        self.every_s = every_s
+        self.phase = "startup"
+        self.gui = threading.get_ident()
+
+    def ticked(self, gap: float, parts: tuple[float, ...]) -> None:
+        if gap + 0.010 >= self.every_s:  # the watchdog may have written a dump
+            cpu, runq, steal, _process = parts
+            self.out.write(
+                f"=== end of gap {gap * 1000:.1f} ms (gui cpu {cpu:.1f} ms, runq {runq:.1f} ms, "
+                f"steal {steal:.0f} ms) phase={self.phase} gui=0x{self.gui:016x} "
+                f"t={time.time():.3f}\n"
+            )
+            self.out.flush()
+        faulthandler.dump_traceback_later(self.every_s, repeat=True, file=self.out)
+
+    def stop(self) -> None:
+        faulthandler.cancel_dump_traceback_later()
+        self.out.close()
 
 
 class StallWatch:
@@ -110,10 +217,14 @@ class Stalls:
         self.phases: dict[str, float] = {}
         self.details: dict[str, dict[str, float]] = {}
         self.current = "startup"
+        self.phase_started = 0.0
         self.watch: StallWatch | None = None
         self.stacks_file = os.environ.get("COMMANDROOM_BENCH_STACKS")
         if self.stacks_file:
             self.watch = StallWatch(self.probe)
+        dumps_file = os.environ.get("COMMANDROOM_BENCH_DUMPS")
+        if dumps_file:
+            self.probe.dumps = GilFreeDumps(dumps_file)
 
     def start(self) -> None:
         self.probe.start()
@@ -125,20 +236,37 @@ class Stalls:
         self.current = name
         if self.watch is not None:
             self.watch.phase = name
+        if self.probe.dumps is not None:
+            self.probe.dumps.phase = name
 
     def _close_phase(self) -> None:
         p = self.probe
         self.phases[self.current] = round(p.worst * 1000, 1)
         self.details[self.current] = {
             "worst_ms": round(p.worst * 1000, 1),
-            "gui_cpu_in_worst_ms": round(p.worst_cpu * 1000, 1),
+            "gui_cpu_in_worst_ms": round(p.worst_parts[0], 1),
+            "gui_runq_in_worst_ms": round(p.worst_parts[1], 1),
+            "steal_in_worst_ms": round(p.worst_parts[2], 1),
+            # all the window's threads (both cores: up to twice the gap)
+            "process_cpu_in_worst_ms": round(p.worst_parts[3], 1),
+            "gc_in_worst_ms": round(p.worst_gc[0], 1),
+            "gc_gen_in_worst": p.worst_gc[1],
             "gaps_over_50ms": p.over_50,
+            **p.gc.slowest(self.phase_started),
         }
-        p.worst, p.worst_cpu, p.over_50 = 0.0, 0.0, 0
+        p.worst, p.worst_parts, p.over_50 = 0.0, (0.0, 0.0, 0.0, 0.0), 0
+        p.worst_gc = (0.0, -1)
+        self.phase_started = time.monotonic()
 
     def stop(self) -> dict[str, float]:
         self._close_phase()
         self.probe.stop()
+        # after the last phase: listing every object takes the GUI thread a while
+        self.details[self.current]["gc_tracked_objects"] = len(gc.get_objects())
+        self.details[self.current]["gc_frozen_objects"] = gc.get_freeze_count()
+        if self.probe.dumps is not None:
+            self.probe.dumps.stop()
+            self.probe.dumps = None
         if self.watch is not None and self.stacks_file:
             with open(self.stacks_file, "a", encoding="utf-8") as out:
                 for where, count in self.watch.stop():
