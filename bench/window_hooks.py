@@ -120,6 +120,7 @@ class CpuStallProbe(StallProbe):
         self.worst_gc: tuple[float, int] = (0.0, -1)
         self.gc = GcTimes()
         self.dumps: GilFreeDumps | None = None
+        self.threads: ThreadCpu | None = None
 
     def _tick(self) -> None:
         now = time.monotonic()
@@ -134,7 +135,64 @@ class CpuStallProbe(StallProbe):
                 self.worst_gc = self.gc.within(self.last, now)
             if self.dumps is not None:
                 self.dumps.ticked(gap, parts)
+            if self.threads is not None:
+                self.threads.ticked(gap)
         self.last, self.mark = now, mark
+
+
+class ThreadCpu:
+    """A diagnosis, off unless ``COMMANDROOM_BENCH_THREADS=FILE`` (appended to): every GUI tick
+    reads each thread's CPU time and run delay (``/proc/self/task/*/schedstat``, ~25 small
+    reads), and for a gap over ``over_s`` writes which threads ran in it and which waited for
+    a core. Needs no GIL to be informative: a thread that burnt the gap's length in CPU while
+    the GUI thread slept held the GIL (or a core)."""
+
+    def __init__(self, path: str, over_s: float = 0.040) -> None:
+        self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 (lives with the process)
+        self.over_s = over_s
+        self.phase = "startup"
+        self.prev = self._read()
+
+    @staticmethod
+    def _read() -> dict[int, tuple[int, int]]:
+        out: dict[int, tuple[int, int]] = {}
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/schedstat", encoding="ascii") as f:
+                    on_cpu, run_delay, _ = f.read().split()
+            except (OSError, ValueError):
+                continue
+            out[int(tid)] = (int(on_cpu), int(run_delay))
+        return out
+
+    @staticmethod
+    def _name(tid: int) -> str:
+        for t in threading.enumerate():
+            if t.native_id == tid:
+                return t.name
+        try:
+            with open(f"/proc/self/task/{tid}/comm", encoding="utf-8") as f:
+                return "native:" + f.read().strip()
+        except OSError:
+            return f"tid {tid}"
+
+    def ticked(self, gap: float) -> None:
+        now = self._read()
+        if gap > self.over_s:
+            rows = []
+            for tid, (cpu, delay) in now.items():
+                cpu0, delay0 = self.prev.get(tid, (cpu, delay))
+                d_cpu, d_delay = (cpu - cpu0) / 1e6, (delay - delay0) / 1e6
+                if d_cpu >= 1 or d_delay >= 5:
+                    rows.append((d_cpu, d_delay, self._name(tid)))
+            rows.sort(reverse=True)
+            listed = "; ".join(f"{n} cpu {c:.0f} wait {d:.0f}" for c, d, n in rows[:12])
+            self.out.write(f"gap {gap * 1000:.1f} ms phase={self.phase}: {listed}\n")
+            self.out.flush()
+        self.prev = now
+
+    def stop(self) -> None:
+        self.out.close()
 
 
 class GilFreeDumps:
@@ -225,6 +283,9 @@ class Stalls:
         dumps_file = os.environ.get("COMMANDROOM_BENCH_DUMPS")
         if dumps_file:
             self.probe.dumps = GilFreeDumps(dumps_file)
+        threads_file = os.environ.get("COMMANDROOM_BENCH_THREADS")
+        if threads_file:
+            self.probe.threads = ThreadCpu(threads_file)
 
     def start(self) -> None:
         self.probe.start()
@@ -238,6 +299,8 @@ class Stalls:
             self.watch.phase = name
         if self.probe.dumps is not None:
             self.probe.dumps.phase = name
+        if self.probe.threads is not None:
+            self.probe.threads.phase = name
 
     def _close_phase(self) -> None:
         p = self.probe
@@ -267,6 +330,9 @@ class Stalls:
         if self.probe.dumps is not None:
             self.probe.dumps.stop()
             self.probe.dumps = None
+        if self.probe.threads is not None:
+            self.probe.threads.stop()
+            self.probe.threads = None
         if self.watch is not None and self.stacks_file:
             with open(self.stacks_file, "a", encoding="utf-8") as out:
                 for where, count in self.watch.stop():
