@@ -129,7 +129,6 @@ def apply_filter(
     category_is_l1: bool | None = None,
     text_index: bool = True,
     hidden: frozenset[str] = frozenset(),
-    dialect: str = "",
 ) -> Select[T]:
     """``flt`` as WHERE clauses. ``category_is_l1``: whether ``flt.category_id`` is a 大类,
     when the caller knows (``list_events`` looks it up), for an index-friendly condition.
@@ -137,10 +136,10 @@ def apply_filter(
     (``list_events`` asks ``_trigram_searchable``): compared under the "C" collation, which
     no index has but whose statistics still apply, so a common word keeps its date walk.
     ILIKE then folds ASCII case only, as SQLite's LIKE always does. ``hidden`` names columns
-    whose own indexes ``dialect``'s planner must not use (``page_query``'s town walk)."""
+    whose indexes SQLite's planner must not use (``page_query``'s town walk)."""
 
     def col(column: Any) -> ColumnElement[Any]:
-        return _hide(column, dialect) if column.key in hidden else column.expression
+        return _hide(column) if column.key in hidden else column.expression
 
     statuses = wanted_statuses(flt)
     if statuses is not None:
@@ -196,13 +195,10 @@ def _category_clause(
     return (big if is_l1 else small) == category_id
 
 
-def _hide(column: Any, dialect: str) -> ColumnElement[Any]:
-    """``column`` as an expression no index of it matches, still of its type (bind values
-    are converted as for the column). SQLite's documented way is unary +, a no-op on any
-    value; PostgreSQL has none for text, so only integer columns are hidden there (+ 0)."""
-    if dialect == "sqlite":
-        return type_coerce(literal_column(f"+event.{column.key}"), column.type)
-    return column.expression + 0
+def _hide(column: Any) -> ColumnElement[Any]:
+    """``column`` as an expression no SQLite index of it matches (unary +, the documented
+    way, a no-op on any value), still of its type so bind values convert as for it."""
+    return type_coerce(literal_column(f"+event.{column.key}"), column.type)
 
 
 def _queue_clause(queue: Queue) -> ColumnElement[bool]:
@@ -272,6 +268,8 @@ def list_events(
             select(Category.parent_id).where(Category.id == flt.category_id)
         ).first()
         is_l1 = parent is not None and parent[0] is None
+    if flt.town_id is None and (flt.village_id is not None or flt.grid_id is not None):
+        flt = replace(flt, town_id=_town_of(session, flt.village_id, flt.grid_id))
     dialect = session.get_bind().dialect.name
     text_index = dialect != "postgresql" or not flt.text or _trigram_searchable(session, flt.text)
     page = page_query(
@@ -284,6 +282,15 @@ def list_events(
         .order_by(Event.reported_at.desc(), Event.id.desc())
     )
     return _with_clocks(session, [_event_row(row, now) for row in session.execute(query)])
+
+
+def _town_of(session: Session, village_id: int | None, grid_id: int | None) -> int | None:
+    """The town a village (or else a grid) lies in: intake files every event under the
+    town of its village and the village of its grid, so naming it changes no answer and
+    gives the list the town's index to walk (villages and grids have none of their own)."""
+    if village_id is None:
+        village_id = session.scalar(select(Grid.village_id).where(Grid.id == grid_id))
+    return session.scalar(select(Region.parent_id).where(Region.id == village_id))
 
 
 def page_query(
@@ -311,15 +318,13 @@ def page_query(
         category_is_l1=category_is_l1,
         text_index=text_index,
         hidden=_town_walk_hides(dialect, flt),
-        dialect=dialect,
     )
     return query.order_by(newest.desc(), Event.id.desc()).limit(limit).offset(offset)
 
 
-SQLITE_WALK_HIDES = frozenset(
+WALK_HIDES = frozenset(
     ("status", "level", "source", "category_l1_id", "category_id", "village_id", "grid_id")
 )
-POSTGRES_WALK_HIDES = frozenset(("village_id", "grid_id"))
 
 
 def _town_walk_hides(dialect: str, flt: EventFilter) -> frozenset[str]:
@@ -328,20 +333,17 @@ def _town_walk_hides(dialect: str, flt: EventFilter) -> frozenset[str]:
     That index holds every column the filter bar narrows by, so its newest-first walk
     checks them all without reading a table row, and even a filter that matches nothing
     reads no more than the town's index entries, in order (~20 ms at 2M events, cold OS
-    cache included). The planners prefer an index that is more selective by their
-    statistics and then read a table row per entry, scattered over the whole table: 1-17 s
-    at 2M events when the OS cache is cold. SQLite picks (town, status, level) for any
-    status or level filter; PostgreSQL underrates a village's share of its own town and
-    picks a bitmap of the village and (town, status, level) indexes. PostgreSQL checks the
-    walk's other columns as index conditions inside the walk, so only the two columns
-    whose own indexes win are hidden there (checked on the index entry all the same, while
-    the visibility map holds; see ``apply_filter``'s ``hidden``). Open-only filters
-    keep their partial index (``ix_event_open_reported``, a few thousand entries), and
-    我的待办 (``queue``) its OR of owner and waiting events.
+    cache included). SQLite prefers an index that is more selective by its statistics,
+    (town, status, level) for any status or level filter, and then reads a table row per
+    entry, scattered over the whole table: 1-4 s at 2M events when the OS cache is cold.
+    PostgreSQL needs no hint: it checks the other columns as index conditions inside the
+    walk and, with (village_id) and (grid_id) gone (0007), has no narrower index to
+    combine. Open-only filters keep their partial index (``ix_event_open_reported``, a few
+    thousand entries), and 我的待办 (``queue``) its OR of owner and waiting events.
     """
-    if flt.town_id is None or flt.queue is not None or _only_open(flt):
+    if dialect != "sqlite" or flt.town_id is None or flt.queue is not None or _only_open(flt):
         return frozenset()
-    return SQLITE_WALK_HIDES if dialect == "sqlite" else POSTGRES_WALK_HIDES
+    return WALK_HIDES
 
 
 WORD_RUN = re.compile(r"[^\W_]{3,}")

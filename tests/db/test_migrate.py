@@ -122,6 +122,8 @@ WALK_REPLACED = {
     "ix_event_town_cat_reported",
     "ix_event_town_source_reported",
     "ix_event_category_id",
+    "ix_event_village_id",  # 0007
+    "ix_event_grid_id",
 }
 
 
@@ -132,9 +134,9 @@ def _event_indexes(engine: Engine) -> dict[str, list[str]]:
     }
 
 
-def test_0006_swaps_the_town_indexes_for_the_walk_and_back(db_url: str) -> None:
-    """Down to 0005 the five (town, …) indexes and (category_id) are back and the walk is gone;
-    up again the walk (newest first on both engines) replaces them."""
+def test_0006_0007_swap_the_town_indexes_for_the_walk_and_back(db_url: str) -> None:
+    """Down to 0005 the five (town, …) indexes, (category_id), (village_id) and (grid_id) are
+    back and the walk is gone; up again the walk (newest first on both engines) replaces them."""
     engine = make_engine(db_url)
     try:
         command.downgrade(alembic_config(engine), "0005")

@@ -127,8 +127,9 @@ class Event(Base):
     parties_masked: Mapped[str | None] = mapped_column(String(255))
     involved_count: Mapped[int | None]
     town_id: Mapped[int] = mapped_column(BigId, ForeignKey("region.id"))
-    village_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("region.id"), index=True)
-    grid_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("grid.id"), index=True)
+    # No index of their own: a village's or grid's list walks its town's (0007).
+    village_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("region.id"))
+    grid_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("grid.id"))
     address: Mapped[str | None] = mapped_column(String(255))
     lat: Mapped[float | None] = mapped_column(Float)
     lng: Mapped[float | None] = mapped_column(Float)
@@ -183,9 +184,9 @@ class Event(Base):
 # the bar filters on is in the index, so a walk checks them without reading a table
 # row, and the longest walk (a combination that matches nothing) is the town's index
 # entries in key order, which DESC lays out front to back for the OS to read ahead.
-# It replaced (town, reported_at) and the (town, status | 大类 | 小类 | source,
-# reported_at) indexes, whose walks read a table row per entry: 1-17 s with a cold
-# OS cache at 2M events (0006).
+# It replaced (town, reported_at), the (town, status | 大类 | 小类 | source, reported_at)
+# indexes (0006) and (village_id), (grid_id) (0007), whose walks and bitmaps read a table
+# row per entry: 1-17 s with a cold OS cache at 2M events.
 Index(
     "ix_event_town_walk",
     Event.town_id,
