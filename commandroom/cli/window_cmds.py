@@ -12,6 +12,7 @@ import importlib
 import os
 import socket
 import sys
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -161,10 +162,27 @@ def station_url(ctx: Ctx, cfg: Any) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def import_video_ahead() -> None:
+    """Import the capture module (PyAV and FFmpeg's libraries) on a thread now, while Qt and
+    the window's code load on this one. Started later, from the window, its long C-level
+    initialisation held the GIL while the window was already in use: GUI stalls of 50-180
+    ms right after the window was ready (bench/window.py). The window's own import of the
+    module then waits for this one or finds it done."""
+
+    def work() -> None:
+        try:
+            importlib.import_module("commandroom.video").preload()
+        except Exception:  # the window's own import reports it where it is handled
+            return
+
+    threading.Thread(target=work, name="import-video", daemon=True).start()
+
+
 def run_wall(ctx: Ctx) -> int:
     cfg = load_station_config(ctx)
     url = station_url(ctx, cfg)
     _require_display()
+    import_video_ahead()
     mode = _ui("commandroom.ui.modes.wall")
     return int(mode.run_wall(cfg, url, lang=_lang(ctx), quit_after_s=ctx.args.quit_after))
 
@@ -175,6 +193,7 @@ def run_dispatch(ctx: Ctx) -> int:
     ctx.database()  # refuse an unreachable or unmigrated database before the login
     ctx.close()
     _require_display()
+    import_video_ahead()
     as_user = getattr(ctx.args, "as_user", None)
     password = os.environ.pop(PASSWORD_ENV, None) if as_user else None
     started = start_login(url, as_user, password) if as_user and password else None
@@ -228,6 +247,7 @@ def open_demo_window(ctx: Ctx, url: URL) -> int:
             ).message(ctx.lang)
         )
         return 0
+    import_video_ahead()
     mode = _ui("commandroom.ui.modes.demo")
     a = ctx.args
     return int(

@@ -25,7 +25,15 @@ __all__ = [
     "FrameStamp",
     "mask_url",
     "open_camera",
+    "preload",
 ]
+
+
+def preload() -> None:
+    """Import the stream decoder (PyAV and FFmpeg's libraries) now. Its import takes a few
+    hundred ms, most of it C initialisation holding the GIL, so a window starts it on a
+    thread before its own code loads rather than while an operator already uses it."""
+    import commandroom.video.capture  # noqa: F401
 
 
 def open_camera(

@@ -305,3 +305,42 @@ def test_import_ahead_imports_on_another_thread_then_calls_back_on_the_gui_threa
     ahead.then("slow_to_import_probe", lambda: called_on.append("again"))  # imported: at once
     assert called_on[-1] == "again"
     monkeypatch.delitem(sys.modules, "slow_to_import_probe")
+
+
+def test_import_ahead_waits_for_an_import_still_running_on_another_thread(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI starts importing the decoder before Qt loads; a window asking for it while
+    that import still runs must get its callback after the import ends, not at once (the
+    module is already in sys.modules, half initialised)."""
+    import sys
+    import threading
+    import types
+
+    from commandroom.ui.modes.common import ImportAhead
+
+    gate = types.ModuleType("import_gate_probe")
+    gate.EVENT = threading.Event()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "import_gate_probe", gate)
+    (tmp_path / "half_imported_probe.py").write_text(
+        "import import_gate_probe\nimport_gate_probe.EVENT.wait(10)\nDONE = True\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "half_imported_probe", raising=False)
+    cli = threading.Thread(target=__import__, args=("half_imported_probe",))
+    cli.start()
+    qtbot.waitUntil(lambda: "half_imported_probe" in sys.modules)
+    ahead = ImportAhead()
+    done_when_called: list[bool] = []
+    ahead.then(
+        "half_imported_probe",
+        lambda: done_when_called.append(getattr(sys.modules["half_imported_probe"], "DONE", False)),
+    )
+    assert done_when_called == []  # not called while the module is half initialised
+    gate.EVENT.set()
+    qtbot.waitUntil(lambda: done_when_called != [])
+    assert done_when_called == [True]
+    ahead.close()
+    cli.join()
+    monkeypatch.delitem(sys.modules, "half_imported_probe")

@@ -133,8 +133,9 @@ class ImportAhead(QObject):
 
     def then(self, module: str, callback: Callable[[], None]) -> None:
         """``callback()`` once ``module`` is imported: at once if it already is."""
-        if module in sys.modules:
-            callback()
+        loaded = sys.modules.get(module)
+        if loaded is not None and not getattr(loaded.__spec__, "_initializing", False):
+            callback()  # imported already (not still importing on the CLI's thread)
             return
 
         def work() -> None:
