@@ -235,16 +235,39 @@ class EventTableModel(QAbstractTableModel):
 
     # --- moving -----------------------------------------------------------------------------
 
-    def reset(self, rows: Iterable[EventRow], now: datetime | None = None) -> None:
-        """Show a freshly loaded page (a new filter): the only full reset this model does."""
+    def reset(
+        self, rows: Iterable[EventRow], now: datetime | None = None, *, complete: bool | None = None
+    ) -> None:
+        """Show a freshly loaded page (a new filter): the only full reset this model does.
+
+        ``complete``: whether ``rows`` are every match (default: fewer than the cap came);
+        a first screenful followed by ``extend`` is not."""
         loaded = sorted(rows, key=sort_key)
         self.beginResetModel()
         self._rows = loaded[: self._cap]
-        self._complete = len(loaded) < self._cap
+        self._complete = len(loaded) < self._cap if complete is None else complete
         self._new &= {r.id for r in self._rows}
         self._reindex()
         self._now = now or self._clock()
         self.endResetModel()
+
+    def extend(self, rows: Iterable[EventRow], *, complete: bool) -> int:
+        """Append the rest of a page after its first screenful: the rows older than the last
+        one shown, in one insert at the end (no reset: selection and scrolling stay).
+        ``complete``: whether the list now holds every match. Returns how many came in."""
+        last = sort_key(self._rows[-1]) if self._rows else None
+        older = sorted(
+            (r for r in rows if r.id not in self._where and (last is None or sort_key(r) > last)),
+            key=sort_key,
+        )[: self._cap - len(self._rows)]
+        if older:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(older) - 1)
+            self._rows.extend(older)
+            self._reindex()
+            self.endInsertRows()
+        self._complete = complete and len(self._rows) < self._cap
+        return len(older)
 
     def apply(self, rows: Iterable[EventRow], flt: EventFilter, now: datetime) -> Applied:
         """Fold changed rows in: insert new matches in order, update, drop non-matches.

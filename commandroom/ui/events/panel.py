@@ -240,6 +240,7 @@ class EventPanel(QWidget):
         self.live.feed.sig_changes.connect(self.sig_changes)
         self.live.sig_announce.connect(self._announce)
         self.live.sig_loaded.connect(self._loaded)
+        self.live.sig_filled.connect(self._loaded)
         self.live.sig_load_failed.connect(self._load_failed)
         self._show_state(self.tr("连接中…"))
         self.lane.submit(self._read_choices, self._got_choices, self._load_failed)

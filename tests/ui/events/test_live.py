@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from commandroom.db.base import utcnow
 from commandroom.db.engine import Database
+from commandroom.db.enums import Status
 from commandroom.events.queries import EventFilter
+from commandroom.ui.events import live as live_module
 from commandroom.ui.events.live import OVERDUE, Announcement, LiveEvents
 from commandroom.ui.lane import DbLane
 from tests.ui.events.conftest import Report
-from tests.ui.events.test_model import Counter
+from tests.ui.events.test_model import Counter, ids
 from tests.world import World
 
 WAIT = 10_000
@@ -71,5 +74,41 @@ def test_an_overdue_list_gains_rows_by_the_clock_without_a_reset(
         live.tick()
         qtbot.waitUntil(lambda: live.model.rowCount() == 1, timeout=WAIT)
         assert counter.resets == 0 and counter.inserted == [(0, 0)]
+    finally:
+        live.close()
+
+
+def test_a_page_shows_its_first_screenful_then_fills_in_below_it(
+    qtbot: QtBot,
+    database: Database,
+    lane: DbLane,
+    world: World,
+    report: Report,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first rows come from a small read; the rest of the page is appended under them
+    by one insert (no reset: the operator's selection and scroll stay), in list order."""
+    monkeypatch.setattr(live_module, "FIRST_ROWS", 3)
+    filed = [report(f"第{i}件", auto_dispatch=False) for i in range(10)]
+    live = LiveEvents(database, lane, limit=8)
+    try:
+        with qtbot.waitSignal(live.sig_loaded, timeout=WAIT):
+            live.set_filter(EventFilter())
+        assert ids(live.model) == filed[::-1][:3]
+        counter = Counter(live.model)
+        with qtbot.waitSignal(live.sig_filled, timeout=WAIT) as filled:
+            pass
+        assert filled.args == [5]
+        assert ids(live.model) == filed[::-1][:8]
+        assert counter.resets == 0 and counter.inserted == [(3, 7)]
+
+        # Another filter before the rest of the first one is read: that rest never lands.
+        fills: list[int] = []
+        live.sig_filled.connect(fills.append)
+        with qtbot.waitSignal(live.sig_loaded, timeout=WAIT):
+            live.set_filter(EventFilter(statuses=(Status.PENDING,)))
+            live.set_filter(EventFilter(statuses=(Status.CLOSED,)))
+        qtbot.wait(300)
+        assert live.model.rowCount() == 0 and fills == []
     finally:
         live.close()
