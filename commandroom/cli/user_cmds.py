@@ -18,6 +18,7 @@ import os
 import socket
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -27,6 +28,7 @@ from commandroom.cli.context import CliError, Ctx
 from commandroom.cli.lang import header, role_name, t
 from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.cli.refs import enum_value, split_values
+from commandroom.db.engine import Database
 from commandroom.db.enums import Role
 from commandroom.events import accounts
 from commandroom.events.accounts import Account
@@ -98,29 +100,12 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
     p.add_argument("username")
     p.set_defaults(handler=_guarded(run_passwd))
 
-    p = sub.add_parser(
-        "disable",
-        parents=[common],
-        help=h("停用账号（保留历史，拒绝登录）", "disable (history kept, logins refused)"),
-        description=admin_note,
-    )
-    p.add_argument("username")
-    p.set_defaults(handler=_guarded(run_disable))
-
-    p = sub.add_parser(
-        "enable", parents=[common], help=h("重新启用账号", "enable again"), description=admin_note
-    )
-    p.add_argument("username")
-    p.set_defaults(handler=_guarded(run_enable))
-
-    p = sub.add_parser(
-        "unlock",
-        parents=[common],
-        help=h("解除连续登录失败造成的锁定", "clear a failed-login lockout"),
-        description=admin_note,
-    )
-    p.add_argument("username")
-    p.set_defaults(handler=_guarded(run_unlock))
+    for name, switch in SWITCHES.items():
+        p = sub.add_parser(
+            name, parents=[common], help=h(switch.help_zh, switch.help_en), description=admin_note
+        )
+        p.add_argument("username")
+        p.set_defaults(handler=_guarded(switch.handler()))
 
     p = sub.add_parser(
         "roles",
@@ -215,25 +200,49 @@ def run_passwd(ctx: Ctx) -> int:
     return 0
 
 
-def run_disable(ctx: Ctx) -> int:
-    changed = accounts.set_active(ctx.database(), ctx.args.username, False, by=_by())
-    key = "user_disabled" if changed else "user_already_disabled"
-    ctx.print(t(key, ctx.lang, username=ctx.args.username))
-    return 0
+@dataclass(frozen=True)
+class Switch:
+    """A command that flips one thing on an account, and what it says afterwards."""
+
+    help_zh: str
+    help_en: str
+    apply: Callable[[Database, str, str], bool]  # (db, username, by) -> whether it changed
+    done: str  # message key when it changed
+    unchanged: str  # message key when it already was so
+
+    def handler(self) -> Handler:
+        def run(ctx: Ctx) -> int:
+            changed = self.apply(ctx.database(), ctx.args.username, _by())
+            key = self.done if changed else self.unchanged
+            ctx.print(t(key, ctx.lang, username=ctx.args.username))
+            return 0
+
+        return run
 
 
-def run_enable(ctx: Ctx) -> int:
-    changed = accounts.set_active(ctx.database(), ctx.args.username, True, by=_by())
-    key = "user_enabled" if changed else "user_already_enabled"
-    ctx.print(t(key, ctx.lang, username=ctx.args.username))
-    return 0
-
-
-def run_unlock(ctx: Ctx) -> int:
-    was_locked = accounts.unlock(ctx.database(), ctx.args.username, by=_by())
-    key = "user_unlocked" if was_locked else "user_not_locked"
-    ctx.print(t(key, ctx.lang, username=ctx.args.username))
-    return 0
+SWITCHES = {
+    "disable": Switch(
+        "停用账号（保留历史，拒绝登录）",
+        "disable (history kept, logins refused)",
+        lambda db, user, by: accounts.set_active(db, user, False, by=by),
+        "user_disabled",
+        "user_already_disabled",
+    ),
+    "enable": Switch(
+        "重新启用账号",
+        "enable again",
+        lambda db, user, by: accounts.set_active(db, user, True, by=by),
+        "user_enabled",
+        "user_already_enabled",
+    ),
+    "unlock": Switch(
+        "解除连续登录失败造成的锁定",
+        "clear a failed-login lockout",
+        lambda db, user, by: accounts.unlock(db, user, by=by),
+        "user_unlocked",
+        "user_not_locked",
+    ),
+}
 
 
 def run_roles(ctx: Ctx) -> int:
