@@ -331,34 +331,26 @@ class RtspClient:
 
     def _take_packets(self) -> None:
         """Feed every complete interleaved packet at the head of the buffer to the
-        depacketizer in one pass, then drop them from the buffer at once.
+        depacketizer, then drop them from the buffer at once.
 
-        A frame of a substream is 5-10 RTP packets that arrive together; handling them in
-        one loop over a view of the buffer (no per-packet copy, no per-packet buffer shift)
-        halves the Python work per frame, which 16 cameras pay 240 times a second.
+        A frame of a substream is 5-10 RTP packets that arrive together: one pass over a view
+        of the buffer, no per-packet copy of the buffer and no per-packet shift of it.
         """
         buf = self.buf
         end = len(buf)
         if end < 4 or buf[0] != 0x24:
             return
-        assert self.depacketizer is not None
-        push, channel, pending = self.depacketizer.push, self.rtp_channel, self.pending
         pos = 0
         with memoryview(buf) as view:
             while pos + 4 <= end and buf[pos] == 0x24:
                 after = pos + 4 + ((buf[pos + 2] << 8) | buf[pos + 3])
                 if after > end:
                     break
-                if buf[pos + 1] == channel:  # else RTCP: skipped
-                    units, lost = push(view[pos + 4 : after])
-                    if lost:
-                        self.losses += 1
-                    if units:
-                        pending.extend(units)
+                self._push(buf[pos + 1], view[pos + 4 : after])
                 pos = after
         del buf[:pos]
 
-    def _push(self, channel: int, payload: bytes) -> None:
+    def _push(self, channel: int, payload: bytes | memoryview) -> None:
         if channel != self.rtp_channel or self.depacketizer is None:
             return  # RTCP
         units, lost = self.depacketizer.push(payload)

@@ -117,6 +117,10 @@ class LiveEvents(QObject):
         return self._flt
 
     @property
+    def _first_rows(self) -> int:
+        return min(FIRST_ROWS, self._limit)
+
+    @property
     def loading(self) -> bool:
         return self._token != 0
 
@@ -134,7 +138,7 @@ class LiveEvents(QObject):
         self._generation += 1
         token, generation = self._token, self._generation
         now = self._now()
-        first = min(FIRST_ROWS, self._limit)
+        first = self._first_rows
 
         def done(loaded: Loaded) -> None:
             self._on_loaded(token, loaded)
@@ -177,8 +181,7 @@ class LiveEvents(QObject):
         if self._closed or token != self._token:
             return  # a newer filter was asked for meanwhile: its page wins
         self._token = 0
-        first = min(FIRST_ROWS, self._limit)
-        self.model.reset(loaded.rows, self._now(), complete=len(loaded.rows) < first)
+        self.model.reset(loaded.rows, self._now(), complete=len(loaded.rows) < self._first_rows)
         for action_id, rows in list(self._recent):
             if action_id > loaded.action_id:
                 self.model.apply(rows, self._flt, self._now())
