@@ -204,6 +204,7 @@ def decode_scale_floor(url: str, frames: int = 150, rounds: int = 3) -> float | 
 
     from commandroom.video.capture import TileScaler
     from commandroom.video.rtsp import RtspClient
+    from commandroom.video.sources import new_decoder
 
     client = RtspClient(url, timeout=5.0)
     try:
@@ -217,9 +218,7 @@ def decode_scale_floor(url: str, frames: int = 150, rounds: int = 3) -> float | 
         client.close()
     best: float | None = None
     for _ in range(rounds):
-        decoder = av.CodecContext.create(info.codec, "r")
-        assert isinstance(decoder, av.VideoCodecContext)
-        decoder.thread_count = 1  # as the capture worker decodes
+        decoder = new_decoder(info.codec)  # as the capture worker decodes
         scaler, prefix, done = TileScaler(), info.parameter_sets, 0
         started = time.thread_time()
         for data in units:

@@ -50,7 +50,7 @@ class Source(Protocol):
     def close(self) -> None: ...
 
 
-def _new_decoder(codec: str) -> av.VideoCodecContext:
+def new_decoder(codec: str) -> av.VideoCodecContext:
     decoder = av.CodecContext.create(codec, "r")
     assert isinstance(decoder, av.VideoCodecContext)
     decoder.thread_count = 1
@@ -73,7 +73,7 @@ class RtpSource:
     def open(self) -> None:
         self.client = RtspClient(self.url, timeout=self.timeout)  # raises BAD_URL if need be
         info = self.client.open()
-        self.decoder = _new_decoder(info.codec)
+        self.decoder = new_decoder(info.codec)
         self.prefix = info.parameter_sets
 
     def read(self, wait: float) -> list[av.VideoFrame]:
