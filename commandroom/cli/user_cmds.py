@@ -1,4 +1,4 @@
-"""``commandroom user list|add|passwd|disable|enable|unlock|roles``: operator accounts.
+"""``commandroom user list|add|passwd|disable|enable|unlock|roles|prune-audit``: operator accounts.
 
 An administrator's command, run on (or next to) the database host: it acts directly on the
 database ``--db`` names, with that connection's rights, and asks for no login of its own (a
@@ -127,6 +127,39 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
     )
     p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
     p.set_defaults(handler=_guarded(run_roles))
+
+    p = sub.add_parser(
+        "prune-audit",
+        parents=[common],
+        help=h("清理过期的登录审计记录", "delete old login-audit rows"),
+        description=admin_note,
+        epilog=h(
+            f"默认保留 {accounts.AUDIT_KEEP_DAYS} 天（网络安全法：网络日志留存不少于六个月）。"
+            "仍在锁定中的账号的连续失败记录、每个账号最近一次成功登录的记录始终保留。"
+            "工作站启动时每天自动清理一次。",
+            f"Keeps {accounts.AUDIT_KEEP_DAYS} days by default (China's Cybersecurity Law: "
+            "network logs kept at least six months). The failure streak of an account locked "
+            "now and each account's latest successful login are always kept. Stations also "
+            "prune once a day when they start.",
+        ),
+    )
+    p.add_argument(
+        "--days",
+        type=int,
+        default=accounts.AUDIT_KEEP_DAYS,
+        metavar="N",
+        help=h(
+            f"保留最近 N 天（默认 {accounts.AUDIT_KEEP_DAYS}）",
+            f"keep the last N days (default {accounts.AUDIT_KEEP_DAYS})",
+        ),
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=h("只统计将删除多少条，不删除", "only count what would go; delete nothing"),
+    )
+    p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
+    p.set_defaults(handler=_guarded(run_prune_audit))
 
 
 # --- handlers --------------------------------------------------------------------------
@@ -268,6 +301,46 @@ def run_roles(ctx: Ctx) -> int:
     )
     rows = [[role_name(g.role.value, lang), g.role.value, g.scope_name] for g in account.grants]
     ctx.print(output.table([header(k, lang) for k in ("role", "role_value", "scope")], rows))
+    return 0
+
+
+PRUNE_TEXTS: dict[str, dict[str, str]] = {
+    "done": {
+        "zh": "已删除 {deleted} 条 {cutoff} 之前的登录审计记录",
+        "en": "Deleted {deleted} login-audit rows from before {cutoff}",
+    },
+    "dry": {
+        "zh": "将删除 {deleted} 条 {cutoff} 之前的登录审计记录（试运行，未删除）",
+        "en": "Would delete {deleted} login-audit rows from before {cutoff} (dry run: "
+        "nothing deleted)",
+    },
+    "kept": {
+        "zh": "保留其中 {lockout} 条（说明当前锁定）和 {last} 条（账号最近一次登录）",
+        "en": "Kept {lockout} of them that explain a current lockout and {last} that are an "
+        "account's latest login",
+    },
+}
+
+
+def _prune_text(key: str, lang: str, **params: object) -> str:
+    entry = PRUNE_TEXTS[key]
+    return (entry.get(lang) or entry["zh"]).format(**params)
+
+
+def run_prune_audit(ctx: Ctx) -> int:
+    a = ctx.args
+    report = accounts.prune_audit(ctx.database(), days=a.days, dry_run=a.dry_run)
+    if ctx.json:
+        output.print_json(report, ctx.out)
+        return 0
+    lang = ctx.lang
+    cutoff = output.local_time(report.cutoff)
+    key = "dry" if a.dry_run else "done"
+    ctx.print(_prune_text(key, lang, deleted=report.deleted, cutoff=cutoff))
+    if report.kept_lockout or report.kept_last_login:
+        ctx.print(
+            _prune_text("kept", lang, lockout=report.kept_lockout, last=report.kept_last_login)
+        )
     return 0
 
 
