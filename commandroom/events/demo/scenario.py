@@ -3,17 +3,24 @@
 A trainer shows a control room that is alive: reports keep coming in from grid workers, the
 12345 hotline, cameras and sensors, and cases move from 待派单 to 已办结 as the units work
 them. ``ScenarioGenerator.tick`` does a little of both each time it is called (the UI calls
-it every second from its database lane), at ``rate_per_min`` new events per minute on
-average and about ``MOVES_PER_EVENT`` handling steps per new event, so the status mix of
-the seeded demo stays roughly where DOMAIN.md "Demo data" puts it.
+it every second from its database lane): ``rate_per_min`` new events per minute on average
+(a few of them second reports of a recent event, or test reports, as in DOMAIN.md's demo
+texts #22–23), and on top of them about ``MOVES_PER_EVENT`` handling steps per new event.
+
+Which step a case takes next is ``live.choose``'s draw over the whole transition table, not
+only the plain path: returns and re-dispatch, escalation up to the district departments and
+back down, extension and hold requests with their approvals, resumption, urging and 督办,
+rework, merges and invalid reports, so every seat (the village room, the town dispatcher and
+supervisor, the units, the district desk) has its kind of work on screen.
 
 Everything goes through ``CaseService`` as the demo user who holds the right role — the
-town dispatcher dispatches and verifies, the owner unit's handler signs and resolves — with
-``expect_version``: a trainer acting on the same case at the same moment wins, and the
-scenario skips that case quietly. What an event says (text, category, level, urgency,
-source, reporter) is drawn by the history planner from the demo catalogue, so the live
-events read like the seeded ones. Deterministic for a given seed, clock and database.
-Pure Python (no Qt); it refuses to run on a database that is not a demo database.
+town dispatcher dispatches and verifies, the owner unit's handler signs and resolves, the
+town supervisor approves a hold — with ``expect_version``: a trainer acting on the same case
+at the same moment wins, and the scenario skips that case quietly (a locked case too). What
+an event says (text, category, level, urgency, source, reporter) is drawn by the history
+planner from the demo catalogue, so the live events read like the seeded ones.
+Deterministic for a given seed, clock and database. Pure Python (no Qt); it refuses to run
+on a database that is not a demo database.
 """
 
 from __future__ import annotations
@@ -24,9 +31,10 @@ import struct
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from commandroom.db.base import utcnow
@@ -36,14 +44,26 @@ from commandroom.db.enums import (
     AttachmentKind,
     AttachmentPhase,
     DeadlineUnit,
+    RequestKind,
+    RequestStatus,
     ResultType,
     Source,
     Status,
+    SupervisionKind,
 )
-from commandroom.db.models import Event, User
-from commandroom.events import deadlines
+from commandroom.db.models import (
+    Category,
+    Event,
+    EventAction,
+    EventOriginal,
+    ExtensionRequest,
+    Supervision,
+    User,
+)
+from commandroom.events import clocks, deadlines
 from commandroom.events.actors import load_actor
 from commandroom.events.demo import catalogue as cat
+from commandroom.events.demo import live
 from commandroom.events.demo.caserows import Context
 from commandroom.events.demo.database import ensure_demo_database
 from commandroom.events.demo.directory import Directory, Person, TownInfo, VillageInfo
@@ -51,27 +71,26 @@ from commandroom.events.demo.planner import Generator, Plan
 from commandroom.events.demo.timekit import WorkTime, local_day, to_ts
 from commandroom.events.errors import CaseError
 from commandroom.events.inputs import ActionResult, AttachmentInput, ReportInput, TicketInput
-from commandroom.events.rules import Actor, EventFacts
+from commandroom.events.rules import HIDDEN_STATES, OPEN_STATES, Actor, EventFacts
 from commandroom.events.service import CaseService
 
 __all__ = ["MOVES_PER_EVENT", "Move", "ScenarioGenerator", "ScenarioStep", "Skip"]
 
-MOVES_PER_EVENT = 3.0  # sign, resolve, verify: what a case needs after its report
+# What a case needs after its report (sign, resolve, verify) plus its share of the rest
+# (returns and re-dispatch, level changes, extension and hold requests with their approvals
+# and resumption, urging, rework, screening): about 3.8 steps, see ``live``'s odds.
+MOVES_PER_EVENT = 3.8
 MAX_GAP_S = 60.0  # a tick after a long gap (paused lane, laptop asleep) files no burst
 MAX_PER_TICK = 20  # and never more than this many of either kind in one tick
 MIN_IDLE_S = 120  # a case is left alone this long after its last change (the trainer sees it)
 MAX_CANDIDATES = 5000
 FOCUS_SHARE = 0.5  # with a focus town (the trainer's seat), half of what happens happens there
-P_REJECT = 0.06  # a verifier sends the result back now and then
 CLIENT_HOST = "demo-scenario"
 
-# The step each state waits for, as the scenario plays it.
-NEXT_ACTION = {
-    Status.PENDING: Action.DISPATCH,
-    Status.DISPATCHED: Action.SIGN,
-    Status.IN_PROGRESS: Action.RESOLVE,
-    Status.PENDING_VERIFY: Action.VERIFY,
-}
+# The states the scenario moves cases out of, and those in which a duplicate is still caught.
+MOVABLE = OPEN_STATES
+MAY_BE_DUPLICATE = frozenset({Status.PENDING, Status.DISPATCHED, Status.IN_PROGRESS})
+SECOND_REPORT_OF = "second_report_of"  # event_original.raw key of a duplicate report
 
 
 @dataclass(frozen=True)
@@ -135,6 +154,7 @@ class ScenarioGenerator:
         self._planner: Generator | None = None
         self._actors: dict[int, Actor] = {}
         self._groups: dict[int, str] = {}  # category id of a 大类 → its code (for results)
+        self._org_names: dict[int, str] = {}
         self.filed_total = 0
         self.moved_total = 0
 
@@ -189,6 +209,7 @@ class ScenarioGenerator:
             if not directory.towns:
                 raise CaseError("validation", details="演示场景所选镇街没有网格")
         self._groups = {c.group_id: c.group_code for c in directory.category.values()}
+        self._org_names = {oid: name for orgs in directory.orgs.values() for oid, name in orgs}
         day = local_day(now_ts)
         ctx = Context(directory, WorkTime(directory.calendar, day - 1, day + 1), now_ts, {})
         self._planner = Generator(
@@ -208,6 +229,11 @@ class ScenarioGenerator:
     def _file(self, planner: Generator, at: datetime) -> ActionResult:
         """One new report, drawn the way the seeded history draws its events."""
         rng = self.rng
+        roll = rng.random()
+        if roll < live.P_DUPLICATE:
+            again = self._duplicate(planner, at)
+            if again is not None:
+                return again
         plan = Plan(to_ts(at), Status.PENDING, "live")
         planner._place(plan, rng)
         focus = self._focus(planner)
@@ -215,7 +241,15 @@ class ScenarioGenerator:
             plan.town = focus
             plan.village = planner.pick_village[focus.id](rng)
             plan.grid = plan.village.grids[int(rng.random() * len(plan.village.grids))]
-        planner._content(plan, rng)
+        if live.P_DUPLICATE <= roll < live.P_DUPLICATE + live.P_TEST_REPORT:
+            item = planner.invalid_test  # DOMAIN #22: somebody tries the app out
+            plan.category = planner.dir.category[item.category]
+            plan.level = min(2, plan.category.default_level)
+            plan.text = (item.title, cat.INVALID_TEXTS[0][1])
+            plan.source = Source.GRID_APP
+            plan.reporter = planner._reporter(plan, rng)
+        else:
+            planner._content(plan, rng)
         town, village, grid = plan.town, plan.village, plan.grid
         assert town is not None and plan.category is not None and plan.reporter is not None
         values = {
@@ -288,6 +322,76 @@ class ScenarioGenerator:
         )
         return self.service.report(data, plan.reporter.id, ticket=ticket)
 
+    def _duplicate(self, planner: Generator, at: datetime) -> ActionResult | None:
+        """A second report of a recent event by another grid worker nearby (DOMAIN #23)."""
+        rng = self.rng
+        town_ids = [t.id for t in planner.dir.towns]
+        focus = self._focus(planner)
+        if focus is not None and rng.random() < FOCUS_SHARE:
+            town_ids = [focus.id]
+        with self.db.reading() as s:
+            recent = list(
+                s.scalars(
+                    select(Event)
+                    .where(
+                        Event.town_id.in_(town_ids),
+                        Event.grid_id.is_not(None),
+                        Event.source == Source.GRID_APP,
+                        Event.reported_at >= at - live.DUPLICATE_WINDOW,
+                        Event.status.not_in(list(HIDDEN_STATES)),
+                    )
+                    .order_by(Event.id.desc())
+                    .limit(30)
+                )
+            )
+            if not recent:
+                return None
+            first = recent[int(rng.random() * len(recent))]
+            original = s.get(EventOriginal, first.id)
+            level = original.level if original is not None else None
+            category = s.get(Category, first.category_id)
+            grid = planner.dir.grid_by_id.get(first.grid_id or -1)
+            village = planner.dir.village_by_id.get(first.village_id or -1)
+            if category is None or grid is None or village is None:
+                return None
+            others = [
+                p
+                for g in [grid, *village.grids]
+                for p in g.workers
+                if p.id != first.reporter_user_id
+            ]
+            reporter = others[0] if others else village.chief
+            if reporter is None or reporter.id == first.reporter_user_id:
+                return None
+            lat = None if first.lat is None else round(first.lat + (rng.random() - 0.5) * 6e-4, 6)
+            lng = None if first.lng is None else round(first.lng + (rng.random() - 0.5) * 6e-4, 6)
+            data = ReportInput(
+                title=first.title,
+                description=first.description,
+                category_code=category.code,
+                source=Source.GRID_APP,
+                level=level or first.level,
+                grid_code=grid.code,
+                address=first.address,
+                lat=lat,
+                lng=lng,
+                occurred_at=first.occurred_at,
+                urgency=first.urgency,
+                raw={"scenario": self.seed, SECOND_REPORT_OF: first.code},
+                photos=(
+                    AttachmentInput(
+                        filename="scene.png",
+                        content=_photo(rng),
+                        phase=AttachmentPhase.BEFORE,
+                        mime_type="image/png",
+                        taken_at=at,
+                        lat=lat,
+                        lng=lng,
+                    ),
+                ),
+            )
+        return self.service.report(data, reporter.id)
+
     # --- moving cases on -----------------------------------------------------------------
 
     def _move(self, planner: Generator, at: datetime) -> Move | Skip | None:
@@ -303,9 +407,12 @@ class ScenarioGenerator:
                 s.scalars(
                     select(Event.id)
                     .where(
-                        Event.status.in_(list(NEXT_ACTION)),
+                        Event.status.in_(list(MOVABLE)),
                         Event.town_id.in_(town_ids),
                         Event.updated_at <= cutoff,
+                        or_(
+                            Event.status != Status.ON_HOLD, Event.updated_at <= at - live.HOLD_IDLE
+                        ),
                     )
                     .order_by(Event.id)
                     .limit(MAX_CANDIDATES)
@@ -315,6 +422,12 @@ class ScenarioGenerator:
                 return None
             event = s.get(Event, rng.choice(ids))
             assert event is not None
+            view = self._view(s, planner, event, at)
+            if view is None:
+                return None
+            step = live.choose(view, rng, at, at.astimezone(deadlines.LOCAL_TZ).date())
+            if step is None:
+                return None
             facts = EventFacts(
                 event.status,
                 event.level,
@@ -323,70 +436,188 @@ class ScenarioGenerator:
                 event.owner_org_id,
                 event.owner_user_id,
             )
-            action = NEXT_ACTION[event.status]
-            if action is Action.VERIFY and rng.random() < P_REJECT:
-                action = Action.REJECT
             code, version, source = event.code, event.version, event.source
             group = self._groups.get(event.category_l1_id)
-            if action is Action.DISPATCH and event.village_id is None:
-                action = Action.CLASSIFY  # a town-level ticket is placed in a grid first
-            actor = self._who(s, planner, action, facts, event.grid_id)
+            actor = self._who(s, planner, step, facts, event.grid_id, event.needs_arbitration)
         if actor is None:
-            return Skip(code, action, "no_actor")
+            return Skip(code, step.action, "no_actor")
         try:
-            self._act(planner, action, code, actor.username, version, source, group, facts)
+            done = self._act(planner, step, code, actor.username, version, source, group, facts)
         except CaseError as exc:  # a trainer got there first, or the rules said no
-            return Skip(code, action, exc.key)
-        return Move(code, action, actor.username)
+            return Skip(code, step.action, exc.key)
+        return Move(code, done.action, actor.username)
+
+    def _view(
+        self, s: Session, planner: Generator, event: Event, at: datetime
+    ) -> live.CaseView | None:
+        """The facts ``live.choose`` weighs, read in the tick's one short transaction."""
+        d = planner.dir
+        status = event.status
+        pending = {
+            kind: requested
+            for kind, requested in s.execute(
+                select(ExtensionRequest.kind, ExtensionRequest.requested_at).where(
+                    ExtensionRequest.event_id == event.id,
+                    ExtensionRequest.status == RequestStatus.PENDING,
+                )
+            )
+        }
+        if any(at - requested < timedelta(seconds=MIN_IDLE_S) for requested in pending.values()):
+            return None  # the approver has not seen the request yet
+        working = status in (Status.DISPATCHED, Status.IN_PROGRESS)
+        returnable = (
+            working
+            and event.dispatched_at is not None
+            and at <= clocks.compute_due(event.dispatched_at, 1, DeadlineUnit.WORK_DAY, d.calendar)
+        )
+        town = d.town_by_id.get(event.town_id)
+        returned_from = None
+        returners: set[int] = set()
+        if status is Status.PENDING and event.return_count:
+            rows = s.execute(
+                select(EventAction.from_org_id)
+                .where(EventAction.event_id == event.id, EventAction.action == Action.RETURN)
+                .order_by(EventAction.id.desc())
+            ).all()
+            returners = {r[0] for r in rows if r[0] is not None}
+            returned_from = rows[0][0] if rows else None
+        alternatives: tuple[int, ...] = ()
+        base = returned_from if status is Status.PENDING else event.owner_org_id
+        if event.level >= 3 and town is not None and base in d.org_kind:
+            alternatives = tuple(
+                o for o in d.alternatives(base, town) if o not in returners and o != base
+            )
+        duplicate_of = None
+        if status in MAY_BE_DUPLICATE:
+            # The simulated world knows which reports repeat an earlier one: ``_duplicate``
+            # says so in what the reporter's app sent (not shown to operators).
+            original = s.get(EventOriginal, event.id)
+            first = (original.raw or {}).get(SECOND_REPORT_OF) if original is not None else None
+            if isinstance(first, str):
+                duplicate_of = s.scalar(
+                    select(Event.code).where(
+                        Event.code == first, Event.status.not_in(list(HIDDEN_STATES))
+                    )
+                )
+        is_ticket = event.village_id is None
+        ticket_match = None
+        if status is Status.PENDING and is_ticket:
+            ticket_match = s.scalar(
+                select(Event.code)
+                .where(
+                    Event.id != event.id,
+                    Event.town_id == event.town_id,
+                    Event.village_id.is_not(None),
+                    Event.category_id == event.category_id,
+                    Event.reported_at >= at - live.MERGE_WINDOW,
+                    Event.status.not_in(list(HIDDEN_STATES)),
+                )
+                .order_by(Event.reported_at.desc(), Event.id.desc())
+                .limit(1)
+            )
+        may_extend, max_days = False, 1
+        if status is Status.IN_PROGRESS and event.due_at is not None and at < event.due_at:
+            policy = d.policy(event.level, event.category_id, event.source)
+            granted = s.scalar(
+                select(func.count(ExtensionRequest.id)).where(
+                    ExtensionRequest.event_id == event.id,
+                    ExtensionRequest.kind == RequestKind.EXTENSION,
+                    ExtensionRequest.status == RequestStatus.APPROVED,
+                )
+            )
+            may_extend = int(granted or 0) < policy.max_extensions
+            max_days = max(1, policy.handle_limit)
+        supervised_at = s.scalar(
+            select(func.max(Supervision.created_at)).where(Supervision.event_id == event.id)
+        )
+        return live.CaseView(
+            code=event.code,
+            status=status,
+            level=event.level,
+            is_ticket=is_ticket,
+            is_overdue=event.due_at is not None and at > event.due_at,
+            due_at=event.due_at,
+            updated_at=event.updated_at,
+            returnable=returnable,
+            alternatives=alternatives,
+            returned_from=returned_from,
+            duplicate_of=duplicate_of,
+            is_test=event.description == cat.INVALID_TEXTS[0][1],
+            ticket_match=ticket_match,
+            pending=pending,
+            may_extend=may_extend,
+            max_days=max_days,
+            supervised_at=supervised_at,
+        )
 
     def _who(
         self,
         s: Session,
         planner: Generator,
-        action: Action,
+        step: live.Step,
         facts: EventFacts,
         grid_id: int | None,
+        arbitration: bool,
     ) -> Actor | None:
-        """The first demo user who may take ``action`` on this case now (by the rules)."""
+        """The first demo user who may take the step on this case now (by the rules)."""
         town = planner.dir.town_by_id.get(facts.town_id)
         village = planner.dir.village_by_id.get(facts.village_id or -1)
+        chief = village.chief if village else None
+        operator = village.operator if village else None
+        dispatcher = town.dispatcher if town else None
+        supervisor = town.supervisor if town else None
+        center = planner.ctx.center
+        level = min(facts.level + 1, 4) if arbitration else facts.level
         people: list[Person | None] = []
-        if action in (Action.SIGN, Action.RESOLVE):
-            owners = s.scalars(
-                select(User.id)
-                .where(
-                    User.active.is_(True),
-                    or_(User.id == facts.owner_user_id, User.org_id == facts.owner_org_id),
-                )
-                # the assigned person, then the unit's people of that grid, then the rest
-                .order_by(
-                    case(
-                        (User.id == facts.owner_user_id, 0), (User.grid_id == grid_id, 1), else_=2
-                    ),
-                    User.id,
-                )
-                .limit(20)
+        owners = step.side in ("owner", "escalator")
+        if step.side == "command":  # the seat for the level: chief, village, town, district
+            people = {
+                1: [chief, operator, dispatcher, supervisor, center],
+                2: [operator, chief, dispatcher, supervisor, center],
+                3: [dispatcher, supervisor, center],
+            }.get(level, [center, dispatcher, supervisor])
+        elif step.side == "approver":
+            people = [supervisor, center]
+        elif step.side == "supervisor":
+            people = (
+                [center, dispatcher, supervisor] if level >= 4 else [dispatcher, supervisor, center]
             )
-            candidates = list(owners)
-        else:
-            if town is not None:
-                people += [town.dispatcher, town.supervisor]
-            if village is not None:
-                people += [village.operator, village.chief]
-            people.append(planner.ctx.center)
-            candidates = [p.id for p in people if p is not None]
+        elif step.side == "escalator":
+            people = [chief, operator] if facts.level <= 2 else [dispatcher, supervisor]
+        candidates: list[int] = []
+        if owners:
+            candidates = list(
+                s.scalars(
+                    select(User.id)
+                    .where(
+                        User.active.is_(True),
+                        or_(User.id == facts.owner_user_id, User.org_id == facts.owner_org_id),
+                    )
+                    # the assigned person, then the unit's people of that grid, then the rest
+                    .order_by(
+                        case(
+                            (User.id == facts.owner_user_id, 0),
+                            (User.grid_id == grid_id, 1),
+                            else_=2,
+                        ),
+                        User.id,
+                    )
+                    .limit(20)
+                )
+            )
+        candidates += [p.id for p in people if p is not None and p.id not in candidates]
         for user_id in candidates:
             actor = self._actors.get(user_id)
             if actor is None:
                 actor = self._actors[user_id] = load_actor(s, user_id)
-            if actor.best_role(action, facts) is not None:
+            if actor.best_role(step.action, facts) is not None:
                 return actor
         return None
 
     def _act(
         self,
         planner: Generator,
-        action: Action,
+        step: live.Step,
         code: str,
         username: str,
         version: int,
@@ -394,18 +625,23 @@ class ScenarioGenerator:
         group: str | None,
         facts: EventFacts,
     ) -> ActionResult:
-        rng, service = self.rng, self.service
+        rng, service, action, args = self.rng, self.service, step.action, step.args
+        v = version
+        note = cast("str | None", args.get("note"))
         if action is Action.CLASSIFY:
             town = planner.dir.town_by_id[facts.town_id]
             village = town.villages[int(rng.random() * len(town.villages))]
             grid = village.grids[int(rng.random() * len(village.grids))]
             return service.classify(
-                code, username, grid_code=grid.code, note="已核实地点", expect_version=version
+                code, username, grid_code=grid.code, note="已核实地点", expect_version=v
             )
         if action is Action.DISPATCH:
-            return service.dispatch(code, username, expect_version=version)
+            target = cast("int | None", args.get("target_org"))
+            if target is not None:
+                note = live.REDISPATCH_NOTE.format(org=self._org_names.get(target, ""))
+            return service.dispatch(code, username, target_org=target, note=note, expect_version=v)
         if action is Action.SIGN:
-            return service.sign(code, username, note="已签收", expect_version=version)
+            return service.sign(code, username, note=note, expect_version=v)
         if action is Action.RESOLVE:
             options = cat.RESULTS.get(group or "", cat.RESULTS["OTHER"])
             result_type, text = rng.choice(options)
@@ -422,19 +658,50 @@ class ScenarioGenerator:
                 result_type=ResultType(result_type).value,
                 result_text=text,
                 photos=(after,),
-                expect_version=version,
+                expect_version=v,
             )
         if action is Action.REJECT:
-            note = rng.choice(cat.REJECT_NOTES)
-            return service.reject(code, username, note=note, expect_version=version)
-        satisfaction = rng.choice(cat.SATISFACTION) if source is Source.HOTLINE_12345 else None
-        return service.verify(
-            code,
-            username,
-            note=rng.choice(cat.VERIFY_NOTES),
-            satisfaction=satisfaction,
-            expect_version=version,
-        )
+            return service.reject(code, username, note=note, expect_version=v)
+        if action is Action.VERIFY:
+            satisfaction = rng.choice(cat.SATISFACTION) if source is Source.HOTLINE_12345 else None
+            return service.verify(
+                code,
+                username,
+                note=rng.choice(cat.VERIFY_NOTES),
+                satisfaction=satisfaction,
+                expect_version=v,
+            )
+        if action is Action.RETURN:
+            reason = cast("str", args["reason_code"])
+            return service.return_case(
+                code, username, reason_code=reason, note=note, expect_version=v
+            )
+        if action is Action.ESCALATE:
+            return service.escalate(code, username, note=note, expect_version=v)
+        if action is Action.DEESCALATE:
+            return service.deescalate(code, username, note=note, expect_version=v)
+        if action in (Action.REQUEST_EXTENSION, Action.EXTEND):  # an approver grants the request
+            days = cast("int | None", args.get("days"))
+            return service.extend(code, username, days=days, note=note, expect_version=v)
+        if action in (Action.REQUEST_HOLD, Action.HOLD):
+            review = cast("date | None", args.get("review_date"))
+            return service.hold(code, username, review_date=review, note=note, expect_version=v)
+        if action is Action.RESUME:
+            return service.resume(code, username, note=note, expect_version=v)
+        if action is Action.INVALIDATE:
+            reason = cast("str", args["reason_code"])
+            return service.invalidate(
+                code, username, reason_code=reason, note=note, expect_version=v
+            )
+        if action is Action.MERGE:
+            target_code = cast("str", args["duplicate_of"])
+            return service.merge(
+                code, username, duplicate_of=target_code, note=note, expect_version=v
+            )
+        if action is Action.SUPERVISE:
+            kind = cast("SupervisionKind", args["kind"])
+            return service.supervise(code, username, note=note, kind=kind, expect_version=v)
+        raise AssertionError(f"the scenario does not play {action}")
 
 
 # --- helpers ---------------------------------------------------------------------------
