@@ -45,6 +45,9 @@ P_REJECT = 0.08  # a verifier sends the result back (返工)
 P_TICKET_INVALID = 0.08  # a 12345 ticket the town screens out (no event, not ours, no contact)
 P_TICKET_MERGE = 0.08  # a 12345 ticket about something a grid worker has already reported
 P_RETURNED_INVALID = 0.1  # a returned case the command finds unfounded
+# A hold ends at its review date (as the SLA sweep resumes it); before that, the approver
+# now and then lifts it early (the missing document arrived), so a trainer sees it resume.
+P_EARLY_RESUME = 0.15
 
 HOLD_IDLE = timedelta(minutes=10)  # a held case stays held at least this long on screen
 SUPERVISE_AGAIN = timedelta(hours=2)  # not more often than this per case
@@ -71,6 +74,7 @@ DEESCALATE_NOTES = {
 URGE_NOTES = ("请加快处置进度，按期办结", "事件临近办理时限，请抓紧处置并及时反馈")
 SUPERVISE_NOTES = ("事件已超期，请说明原因并限期办结", "请单位负责人牵头督办，尽快办结")
 RESUME_NOTE = "问题已明确，恢复办理"
+REVIEWED = "复核日期已到，恢复办理"
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class CaseView:
     may_extend: bool = False  # before the due date and below the extension limit
     max_days: int = 1  # the longest extension the policy allows
     supervised_at: datetime | None = None
+    review_date: date | None = None  # of the hold in force
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,10 @@ def choose(view: CaseView, rng: random.Random, at: datetime, today: date) -> Ste
     if view.status is S.IN_PROGRESS:
         return _in_progress(view, rng, at, today)
     if view.status is S.ON_HOLD:
-        return Step(Action.RESUME, "approver", {"note": RESUME_NOTE})
+        due = view.review_date is None or today >= view.review_date
+        if due or rng.random() < P_EARLY_RESUME:
+            return Step(Action.RESUME, "approver", {"note": RESUME_NOTE if not due else REVIEWED})
+        return None
     if view.status is S.PENDING_VERIFY:
         if rng.random() < P_REJECT:
             return Step(Action.REJECT, "command", {"note": rng.choice(cat.REJECT_NOTES)})

@@ -527,6 +527,18 @@ class ScenarioGenerator:
             )
             may_extend = int(granted or 0) < policy.max_extensions
             max_days = max(1, policy.handle_limit)
+        review_date = None
+        if status is Status.ON_HOLD:
+            review_date = s.scalar(
+                select(ExtensionRequest.review_date)
+                .where(
+                    ExtensionRequest.event_id == event.id,
+                    ExtensionRequest.kind == RequestKind.HOLD,
+                    ExtensionRequest.status == RequestStatus.APPROVED,
+                )
+                .order_by(ExtensionRequest.decided_at.desc(), ExtensionRequest.id.desc())
+                .limit(1)
+            )
         supervised_at = s.scalar(
             select(func.max(Supervision.created_at)).where(Supervision.event_id == event.id)
         )
@@ -548,6 +560,7 @@ class ScenarioGenerator:
             may_extend=may_extend,
             max_days=max_days,
             supervised_at=supervised_at,
+            review_date=review_date,
         )
 
     def _who(
