@@ -161,3 +161,58 @@ def test_0006_0007_swap_the_town_indexes_for_the_walk_and_back(db_url: str) -> N
         check_models_match(engine)
     finally:
         engine.dispose()
+
+
+def _search_objects(engine: Engine) -> set[str]:
+    """0008's objects: SQLite's FTS5 table, its position table and triggers; PostgreSQL's
+    gram function and index."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE name LIKE 'event_text%'"
+            )
+        else:
+            rows = conn.exec_driver_sql(
+                "SELECT proname FROM pg_proc WHERE proname = 'event_text_grams' UNION ALL"
+                " SELECT indexname FROM pg_indexes WHERE indexname = 'ix_event_text_grams'"
+            )
+        return {str(r[0]) for r in rows}
+
+
+def test_0008_indexes_the_events_already_there_and_goes_away_again(db_url: str) -> None:
+    """Down to 0007 nothing of the gram index is left; up again over the seeded events,
+    every search finds what it found before."""
+    from datetime import UTC, datetime
+
+    from commandroom.db.engine import Database
+    from commandroom.events.demo.seed import seed_demo
+    from commandroom.events.queries import EventFilter, list_events
+
+    now = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
+    engine = make_engine(db_url)
+    db = Database.open(db_url)
+    try:
+        seed_demo(db, seed=3, events=300, days=20, towns=1, now=now)
+        with db.reading() as s:
+            title = s.execute(text("SELECT title FROM event ORDER BY id LIMIT 1")).scalar_one()
+        words = [title[:1], title[1:3], title[:4]]
+
+        def found() -> list[list[int]]:
+            with db.reading() as s:
+                return [
+                    [r.id for r in list_events(s, EventFilter(text=w), now, limit=1000)]
+                    for w in words
+                ]
+
+        at_head = found()
+        assert all(at_head)
+        assert len(_search_objects(engine)) >= 2
+        db.dispose()
+        command.downgrade(alembic_config(engine), "0007")
+        assert _search_objects(engine) == set()
+        upgrade(engine)
+        assert found() == at_head
+        check_models_match(engine)
+    finally:
+        db.dispose()
+        engine.dispose()

@@ -24,7 +24,12 @@ from commandroom.db.enums import Source, Status
 from commandroom.db.migrate import upgrade
 from commandroom.db.models import Category, Event
 from commandroom.events.demo.seed import seed_demo
-from commandroom.events.queries import EventFilter, page_query
+from commandroom.events.queries import (
+    EventFilter,
+    TextPlan,
+    page_query,
+    text_grams_clause,
+)
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
 WALK = "SEARCH event USING COVERING INDEX ix_event_town_walk (town_id=?)"
@@ -108,3 +113,44 @@ def test_free_text_in_a_town_walks_the_index_and_reads_rows_only_for_the_text(
 ) -> None:
     flt = EventFilter(town_id=_facts(seeded)["town"], statuses=(Status.ARCHIVED,), text="路灯")
     assert _plan(seeded, flt) == ["SEARCH event USING INDEX ix_event_town_walk (town_id=?)"]
+
+
+def _text_plan(db: Database, flt: EventFilter, plan: TextPlan) -> list[str]:
+    word = flt.text or ""
+    grams = text_grams_clause(
+        "sqlite", word, hide_id=plan is TextPlan.WALK, ids=(1, 2, 3) if plan is CANDIDATES else None
+    )
+    query = page_query("sqlite", flt, NOW, 60, text_grams=grams, text_plan=plan)
+    with db.reading() as s:
+        sql = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
+        return [str(row[-1]) for row in s.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
+
+
+CANDIDATES = TextPlan.CANDIDATES
+FTS = "SCAN event_text VIRTUAL TABLE INDEX 0:M1"
+
+
+def test_free_text_checks_the_gram_matches_inside_the_newest_first_walk(seeded: Database) -> None:
+    """WALK: the town's walk, or the district's date index, checks each entry's id against
+    the FTS5 matches (built once) and reads a table row only for a match."""
+    town = _facts(seeded)["town"]
+    in_town = _text_plan(seeded, EventFilter(town_id=town, text="垃圾"), TextPlan.WALK)
+    assert in_town == [
+        "SEARCH event USING INDEX ix_event_town_walk (town_id=?)",
+        "LIST SUBQUERY 1",
+        FTS,
+    ]
+    district = _text_plan(seeded, EventFilter(text="垃圾"), TextPlan.WALK)
+    assert district == ["SCAN event USING INDEX ix_event_reported", "LIST SUBQUERY 1", FTS]
+
+
+def test_a_rare_words_few_matches_are_fetched_by_id(seeded: Database) -> None:
+    """CANDIDATES: no walk at all, in the district or a town, whatever else is filtered."""
+    town = _facts(seeded)["town"]
+    by_id = ["SEARCH event USING INTEGER PRIMARY KEY (rowid=?)", "USE TEMP B-TREE FOR ORDER BY"]
+    for flt in (
+        EventFilter(text="噪音"),
+        EventFilter(text="噪音", town_id=town, statuses=(Status.ARCHIVED,), levels=(2,)),
+        EventFilter(text="噪音", source=Source.HOTLINE_12345, category_id=_facts(seeded)["big"]),
+    ):
+        assert _text_plan(seeded, flt, CANDIDATES) == by_id, flt

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 import commandroom.db.models  # noqa: F401 - registers every table on the metadata
 from commandroom.db.base import Base
+from commandroom.db.models.search import GRAMS_INDEX, is_search_table
 
 config = context.config
 engine: Engine = config.attributes["engine"]
@@ -14,9 +15,14 @@ engine: Engine = config.attributes["engine"]
 
 def include_object(obj: object, name: str | None, type_: str, *_: object) -> bool:
     """Leave out of the model/database comparison an index the model keeps for another
-    engine (``info["dialect"]``, e.g. PostgreSQL's trigram indexes on SQLite)."""
+    engine (``info["dialect"]``, e.g. PostgreSQL's trigram indexes on SQLite) and the free
+    text structures no model maps (SQLite's FTS5 tables, PostgreSQL's gram index: 0008)."""
+    if type_ == "table":
+        return not is_search_table(name)
     if type_ != "index":
         return True
+    if name == GRAMS_INDEX:
+        return False
     only = getattr(obj, "info", {}).get("dialect")
     return only is None or only == engine.dialect.name
 

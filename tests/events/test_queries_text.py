@@ -1,0 +1,216 @@
+"""Free text through the gram index (0008) finds exactly the rows a plain LIKE finds.
+
+``list_events`` answers a search from SQLite's FTS5 gram table or PostgreSQL's gram index
+and keeps LIKE (ILIKE) beside it; the index only narrows. A gram that a trigger forgot, or a
+query that cuts a word into the wrong grams, would drop rows silently. So every search here
+is compared with the definition, a LIKE over every event with no index in play, on both
+engines, for words of one, two and more characters, Chinese and Latin, in any case, with
+LIKE's wildcards typed literally; and on SQLite under each of the three plans the page can
+take (fetch the few matches, walk and check the set of matches, walk and check LIKE).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Table, select, text
+
+from commandroom.db.engine import Database
+from commandroom.db.models import Event
+from commandroom.events import queries
+from commandroom.events.demo.seed import seed_demo
+from commandroom.events.queries import EventFilter, TextPlan, fts_query, list_events
+
+NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
+EVENT: Table = Event.__table__  # type: ignore[assignment]
+# Titles, descriptions and codes given to a few seeded events, so that rare words, case and
+# LIKE's wildcards are there to find; the rest is the demo's own text.
+PLANTED = {
+    "title": ["噪音扰民 Noise", "路面漏水", "Street LIGHT out", "100%_done 鼠"],
+    "description": ["占道经营；NOISE at night", "漏", "a_b%c", "夜间噪音"],
+}
+WORDS = (
+    "漏",  # one character
+    "鼠",
+    "n",
+    "%",
+    "_",
+    "漏水",  # two
+    "噪音",
+    "占道",
+    "no",
+    "Ab",
+    "垃圾",
+    "电动车",  # three and more
+    "飞线充电",
+    "noise",
+    "NOISE",
+    "light",
+    "100%_",
+    "a_b%c",
+    "kq-",
+    "不存在的词",
+    "zzz",
+)
+PLANS = {
+    # The few matches fetched by id (a small database has only few).
+    "candidates": {},
+    # Walks that check ids against the set of matches.
+    "walk": {"FEW_MATCHES": 1, "COMMON_SHARE": 0, "SET_MAX": 10**9},
+    # Walks that check LIKE only.
+    "like": {"FEW_MATCHES": 1, "COMMON_SHARE": 10**9, "SET_MAX": 1},
+}
+
+
+@pytest.fixture
+def seeded(database: Database) -> Iterator[Database]:
+    seed_demo(database, seed=5, events=1200, days=90, towns=2, now=NOW)
+    with database.engine.begin() as conn:
+        ids = list(conn.scalars(select(Event.id).order_by(Event.id).limit(8)))
+        for column, values in PLANTED.items():
+            for n, value in enumerate(values):
+                event = ids[n if column == "title" else n + 4]
+                conn.execute(EVENT.update().where(Event.id == event), {column: value})
+    yield database
+
+
+def _like(db: Database, flt: EventFilter) -> list[int]:
+    """The definition: LIKE (PostgreSQL: ILIKE) over every event, wildcards escaped."""
+    word = flt.text or ""
+    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    op = "ILIKE" if db.dialect == "postgresql" else "LIKE"
+    where = " OR ".join(f"{c} {op} :p ESCAPE '\\'" for c in ("title", "description", "code"))
+    if flt.town_id is not None:
+        where = f"({where}) AND town_id = :town"
+    with db.reading() as s:
+        rows = s.execute(
+            text(f"SELECT id FROM event WHERE {where} ORDER BY reported_at DESC, id DESC"),
+            {"p": pattern, "town": flt.town_id},
+        )
+        return [r[0] for r in rows]
+
+
+def _towns(db: Database) -> list[int]:
+    with db.reading() as s:
+        return sorted(set(s.scalars(select(Event.town_id))))
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_a_search_finds_the_rows_like_finds(
+    seeded: Database, plan: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if plan != "candidates" and seeded.dialect != "sqlite":
+        pytest.skip("PostgreSQL's planner picks its own plan")
+    for name, value in PLANS[plan].items():
+        monkeypatch.setattr(queries, name, value)
+    towns = _towns(seeded)
+    found = 0
+    for word in WORDS:
+        for town in (None, *towns):
+            flt = EventFilter(text=word, town_id=town)
+            wanted = _like(seeded, flt)
+            with seeded.reading() as s:
+                got = [r.id for r in list_events(s, flt, NOW, limit=5000)]
+            assert got == wanted, (word, town)
+            found += bool(wanted)
+    assert found >= 30  # most words are there to be found
+
+
+def test_each_plan_is_taken_on_sqlite(seeded: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plans above are the ones ``list_events`` takes (else a test proves nothing)."""
+    if seeded.dialect != "sqlite":
+        pytest.skip("SQLite's plans")
+    for plan, settings in PLANS.items():
+        with monkeypatch.context() as patch:
+            for name, value in settings.items():
+                patch.setattr(queries, name, value)
+            with seeded.reading() as s:
+                taken = {
+                    queries.sqlite_text_plan(s, "垃圾", in_town=in_town).plan
+                    for in_town in (False, True)
+                }
+        assert taken == {TextPlan(plan)}
+    with seeded.reading() as s:
+        one = queries.sqlite_text_plan(s, "噪音", in_town=False)
+    assert one.plan is TextPlan.CANDIDATES and len(one.ids) == 2
+
+
+def _sqlite_matches(db: Database, word: str) -> set[int]:
+    with db.reading() as s:
+        found = s.execute(
+            text("SELECT rowid FROM event_text WHERE event_text MATCH :q"), {"q": fts_query(word)}
+        )
+        return {r[0] for r in found}
+
+
+def _found(db: Database, word: str) -> set[int]:
+    with db.reading() as s:
+        return {r.id for r in list_events(s, EventFilter(text=word), NOW, limit=5000)}
+
+
+def test_the_index_follows_reports_edits_and_deletes(seeded: Database) -> None:
+    """Triggers (SQLite) or the index (PostgreSQL) keep up with every write: a new event
+    is found at once, an edited one by its new words only, a deleted one not at all."""
+    with seeded.engine.begin() as conn:
+        source = conn.execute(select(Event).order_by(Event.id.desc()).limit(1)).mappings().one()
+        row: dict[str, Any] = dict(source)
+        row.update(id=source["id"] + 1, code="KQ-ZZ-1", title="井喷式蛙鸣", description="蛙")
+        conn.execute(EVENT.insert(), row)
+    new = row["id"]
+    assert _found(seeded, "蛙鸣") == {new}
+    assert _found(seeded, "蛙") == {new}
+    assert _found(seeded, "kq-zz") == {new}
+    with seeded.engine.begin() as conn:
+        conn.execute(
+            EVENT.update().where(Event.id == new),
+            {"title": "蝉声", "code": "KQ-YY-1"},
+        )
+    assert _found(seeded, "蛙鸣") == set()
+    assert _found(seeded, "蛙") == {new}  # still in the description
+    assert _found(seeded, "蝉声") == {new}
+    assert _found(seeded, "kq-zz") == set()
+    assert _found(seeded, "kq-yy") == {new}
+    if seeded.dialect == "sqlite":
+        assert _sqlite_matches(seeded, "蛙鸣") == set()  # the old grams left the index
+    with seeded.engine.begin() as conn:
+        conn.execute(EVENT.delete().where(Event.id == new))
+    assert _found(seeded, "蝉声") == set()
+    assert _found(seeded, "蛙") == set()
+    if seeded.dialect == "sqlite":
+        assert _sqlite_matches(seeded, "蝉声") == set()
+        assert _sqlite_matches(seeded, "蛙") == set()
+
+
+@pytest.mark.slow
+def test_a_text_too_long_to_cut_is_still_found(seeded: Database) -> None:
+    """Past the million characters the SQLite triggers cut, the event carries the overflow
+    token and every search checks it by LIKE (the trigger takes ~10 s for that text)."""
+    if seeded.dialect != "sqlite":
+        pytest.skip("SQLite's triggers")
+    with seeded.engine.begin() as conn:
+        event = conn.scalar(select(Event.id).order_by(Event.id).limit(1))
+        conn.execute(
+            EVENT.update().where(Event.id == event),
+            {"description": "甲" * 1_000_000 + "乙丙"},
+        )
+    assert event in _sqlite_matches(seeded, "乙丙")
+    assert _found(seeded, "乙丙") == {event}
+
+
+def test_postgresql_finds_a_rare_two_character_word_by_its_gram_index(seeded: Database) -> None:
+    """A two-character word gives pg_trgm no trigram; the gram index answers it instead of
+    a read of every event (pinned: without ``ix_event_text_grams`` this plan cannot be)."""
+    if seeded.dialect != "postgresql":
+        pytest.skip("PostgreSQL's plan")
+    with seeded.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE event")
+    flt = EventFilter(text="噪音")
+    with seeded.reading() as s:
+        grams = queries.text_grams_clause("postgresql", "噪音")
+        query = queries.page_query("postgresql", flt, NOW, 60, text_grams=grams)
+        sql = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
+        plan = "\n".join(r[0] for r in s.execute(text(f"EXPLAIN {sql}")))
+    assert "ix_event_text_grams" in plan, plan
