@@ -61,9 +61,11 @@ WALL_SIZE = (1920, 1080)
 # --- process figures from /proc ----------------------------------------------------------
 
 
-def _stat(pid: int) -> list[str] | None:
+def _stat(pid: int, task: int | None = None) -> list[str] | None:
+    """Fields of /proc/PID/stat, or of one thread's /proc/PID/task/TID/stat."""
+    where = f"/proc/{pid}" if task is None else f"/proc/{pid}/task/{task}"
     try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
+        raw = Path(f"{where}/stat").read_text()
     except OSError:
         return None
     return raw[raw.rindex(")") + 2 :].split()  # fields from the state on (comm may have spaces)
@@ -95,6 +97,32 @@ def cpu_s(pids: Iterable[int]) -> float:
         if fields is not None:
             total += int(fields[11]) + int(fields[12])  # utime + stime
     return total / CLK_TCK
+
+
+def thread_cpu_s() -> dict[str, float]:
+    """CPU seconds of this process's live threads, by kind: the GUI thread, the capture
+    workers, other Python threads by name, and native threads (Qt's, libraries') by comm."""
+    import threading
+
+    names = {t.native_id: t.name for t in threading.enumerate() if t.native_id is not None}
+    main = threading.main_thread().native_id
+    out: dict[str, float] = {}
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        tid = int(task.name)
+        fields = _stat(os.getpid(), tid)
+        if fields is None:
+            continue
+        if tid == main:
+            kind = "gui"
+        elif tid in names:
+            kind = "capture" if names[tid].startswith("capture:") else names[tid]
+        else:
+            try:
+                kind = "native:" + (task / "comm").read_text().strip()
+            except OSError:
+                continue
+        out[kind] = out.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return out
 
 
 def rss_mb(pids: Iterable[int]) -> float:
@@ -313,6 +341,7 @@ def wall_run(
     pids = descendants(me, exclude)
     rss_start, cpu0 = rss_mb(pids), cpu_s(pids)
     gui0 = time.thread_time()  # this is the GUI thread
+    threads0 = thread_cpu_s()
     rec.start()
     probe.start()
     started = time.monotonic()
@@ -323,6 +352,7 @@ def wall_run(
     pids = descendants(me, exclude)
     cpu1, rss_end = cpu_s(pids), rss_mb(pids)
     gui_s = time.thread_time() - gui0 - rec.hook_cpu_s
+    threads1 = thread_cpu_s()
     hook_s = rec.hook_cpu_s
     taken = sum(rec.taken.values())
     produced = sum(hi - lo + 1 for lo, hi in rec.seqs.values())
@@ -347,6 +377,14 @@ def wall_run(
             "gui_stall_max_ms": rounded(stall * 1000, 1),
             "rss_start_mb": rounded(rss_start, 1),
             "rss_end_mb": rounded(rss_end, 1),
+        }
+        | {
+            # where the process's CPU went (threads alive at both ends; gui includes the hook)
+            f"thread_ms_per_frame:{kind}": rounded(
+                1000 * (spent - threads0.get(kind, 0)) / taken, 3
+            )
+            for kind, spent in sorted(threads1.items())
+            if taken and spent > threads0.get(kind, 0)
         },
     )
 
