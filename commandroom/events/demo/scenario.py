@@ -44,6 +44,7 @@ from commandroom.db.enums import (
     AttachmentKind,
     AttachmentPhase,
     DeadlineUnit,
+    OrgKind,
     RequestKind,
     RequestStatus,
     ResultType,
@@ -90,6 +91,7 @@ CLIENT_HOST = "demo-scenario"
 # The states the scenario moves cases out of, and those in which a duplicate is still caught.
 MOVABLE = OPEN_STATES
 MAY_BE_DUPLICATE = frozenset({Status.PENDING, Status.DISPATCHED, Status.IN_PROGRESS})
+COMMAND_KINDS = frozenset({OrgKind.TOWN_COMMAND, OrgKind.DISTRICT_CENTER})
 SECOND_REPORT_OF = "second_report_of"  # event_original.raw key of a duplicate report
 
 
@@ -483,7 +485,9 @@ class ScenarioGenerator:
             returned_from = rows[0][0] if rows else None
         alternatives: tuple[int, ...] = ()
         base = returned_from if status is Status.PENDING else event.owner_org_id
-        if event.level >= 3 and town is not None and base in d.org_kind:
+        # A command seat holding a case itself (no unit for it) has nobody to return it to.
+        handler = base is not None and d.org_kind.get(base) not in (None, *COMMAND_KINDS)
+        if event.level >= 3 and town is not None and base is not None and handler:
             alternatives = tuple(
                 o for o in d.alternatives(base, town) if o not in returners and o != base
             )
