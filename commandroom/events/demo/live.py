@@ -34,6 +34,7 @@ S = Status
 
 P_DUPLICATE = 0.03  # a new report is a second report of a recent event (DOMAIN #23)
 P_TEST_REPORT = 0.01  # a new report is a test report (DOMAIN #22)
+P_SELF_HANDLED = 0.2  # an L1–2 grid report of a matter its worker settled on the spot (#18)
 P_RETURN = 0.03  # an L3/L4 unit sends the case back, mostly "not our duty" (history: 3 %)
 P_ESCALATE = {1: 0.03, 2: 0.03, 3: 0.05}  # level → share going up (L3 → district departments)
 P_DEESCALATE = {3: 0.01, 4: 0.06}  # the district center hands an L4 case back to the town

@@ -4,8 +4,9 @@ A trainer shows a control room that is alive: reports keep coming in from grid w
 12345 hotline, cameras and sensors, and cases move from 待派单 to 已办结 as the units work
 them. ``ScenarioGenerator.tick`` does a little of both each time it is called (the UI calls
 it every second from its database lane): ``rate_per_min`` new events per minute on average
-(a few of them second reports of a recent event, or test reports, as in DOMAIN.md's demo
-texts #22–23), and on top of them about ``MOVES_PER_EVENT`` handling steps per new event.
+(some reported as already handled on the spot, 就地处置; a few second reports of a recent
+event or test reports, as in DOMAIN.md's demo texts #18 and #22–23), and on top of them
+about ``MOVES_PER_EVENT`` handling steps per new event.
 
 Which step a case takes next is ``live.choose``'s draw over the whole transition table, not
 only the plain path: returns and re-dispatch, escalation up to the district departments and
@@ -30,7 +31,7 @@ import random
 import struct
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import cast
 
@@ -48,6 +49,7 @@ from commandroom.db.enums import (
     RequestKind,
     RequestStatus,
     ResultType,
+    Role,
     Source,
     Status,
     SupervisionKind,
@@ -303,6 +305,21 @@ class ScenarioGenerator:
                 raw={"scenario": self.seed},
             )
         occurred = at - timedelta(minutes=5 + int(rng.random() * 90))
+        # 就地处置: a grid worker who fixed a small matter on the spot reports it as handled.
+        handled = (
+            plan.level <= 2
+            and plan.source is Source.GRID_APP
+            and grid is not None
+            and plan.reporter.role in (Role.GRID_WORKER, Role.GRID_CHIEF)
+            and plan.text[1] != cat.INVALID_TEXTS[0][1]
+            and rng.random() < live.P_SELF_HANDLED
+        )
+        result_text = None
+        after: tuple[AttachmentInput, ...] = ()
+        if handled:
+            group = plan.category.group_code
+            result_text = rng.choice(cat.RESULTS.get(group, cat.RESULTS["OTHER"]))[1]
+            after = (replace(photos[0], content=_photo(rng), phase=AttachmentPhase.AFTER),)
         data = ReportInput(
             title=title[:255],
             description=description,
@@ -321,8 +338,10 @@ class ScenarioGenerator:
             reporter_phone_masked=phone,
             camera_id=camera,
             photos=photos,
+            after_photos=after,
+            result_text=result_text,
         )
-        return self.service.report(data, plan.reporter.id, ticket=ticket)
+        return self.service.report(data, plan.reporter.id, ticket=ticket, handled=handled)
 
     def _duplicate(self, planner: Generator, at: datetime) -> ActionResult | None:
         """A second report of a recent event by another grid worker nearby (DOMAIN #23)."""

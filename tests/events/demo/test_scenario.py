@@ -110,7 +110,7 @@ def test_generator_files_realistic_events_and_moves_cases_by_the_rules(
         # every step the scenario took is a row of the transition table, by an entitled role
         rows = s.scalars(
             select(EventAction).where(
-                EventAction.client_host == HOST, EventAction.action != Action.REPORT
+                EventAction.client_host == HOST, EventAction.from_status.is_not(None)
             )
         ).all()
         by_user = {uid: name for uid, name in s.execute(select(User.id, User.username))}
