@@ -8,6 +8,7 @@ template that was migrated once, which costs milliseconds instead of a full migr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,12 @@ from commandroom.db.engine import Database, make_engine
 from commandroom.db.migrate import upgrade
 from tests.pg import PostgresServer
 from tests.qt_look import same_look
+
+# Windows decode in a capture host process (commandroom.video.host). The UI tests count
+# capture workers as threads of this process and check that none outlives a test, so they run
+# the workers here; tests/video/test_host.py and tests/ui/test_wall_hosted.py run the host,
+# and the screenshot script (a real process of every mode) runs with it too.
+os.environ.setdefault("COMMANDROOM_CAPTURE", "thread")
 
 ENGINES = ["sqlite", "postgres"]
 TEMPLATE_DB = "commandroom_template"

@@ -163,11 +163,10 @@ def station_url(ctx: Ctx, cfg: Any) -> str:
 
 
 def import_video_ahead() -> None:
-    """Import the capture module (PyAV and FFmpeg's libraries) on a thread now, while Qt and
-    the window's code load on this one. Started later, from the window, its long C-level
-    initialisation held the GIL while the window was already in use: GUI stalls of 50-180
-    ms right after the window was ready (bench/window.py). The window's own import of the
-    module then waits for this one or finds it done."""
+    """``video.preload()`` on a thread now, while Qt and the window's code load on this one:
+    the capture host process starts (or, decoding in this process, PyAV and FFmpeg's
+    libraries load, whose C-level initialisation held the GIL for 50-180 ms when started
+    from the window already in use, bench/window.py)."""
 
     def work() -> None:
         try:

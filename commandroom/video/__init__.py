@@ -30,10 +30,16 @@ __all__ = [
 
 
 def preload() -> None:
-    """Import the stream decoder (PyAV and FFmpeg's libraries) now. Its import takes a few
-    hundred ms, most of it C initialisation holding the GIL, so a window starts it on a
-    thread before its own code loads rather than while an operator already uses it."""
-    import commandroom.video.capture  # noqa: F401
+    """Get the decoding ready before a window needs it: start the capture host process
+    (``commandroom.video.host``), or where captures decode in this process, import the
+    decoder (PyAV and FFmpeg's libraries: a few hundred ms, most of it C initialisation
+    holding the GIL). A window calls this on a thread before its own code loads."""
+    from commandroom.video.host import hosting_enabled, shared_host
+
+    if hosting_enabled():
+        shared_host().ensure_started()
+    else:
+        import commandroom.video.capture  # noqa: F401
 
 
 def open_camera(

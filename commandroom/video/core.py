@@ -124,6 +124,9 @@ class CaptureCore:
         self._worker: threading.Thread | None = None
         self._worker_lock = threading.Lock()  # start vs close; never taken by readers
         self._worker_state = "none"  # → "pending" → "started" | "cancelled"
+        # Called by the worker with each frame it publishes (the capture host copies it to
+        # the window's process); set before the first frame can come, never changed after.
+        self.on_publish: Callable[[Frame], None] | None = None
 
     # -- the worker's start and end --------------------------------------------------------
     def _start_worker(self, target: Callable[[], None]) -> None:
@@ -291,6 +294,8 @@ class CaptureCore:
             self._attempt = 0
             self._failure = None
             self._message = ""
+        if self.on_publish is not None:
+            self.on_publish(frame)
         return frame
 
     def wait_closing(self, seconds: float) -> bool:

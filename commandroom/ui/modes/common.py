@@ -27,9 +27,16 @@ from commandroom.ui.wall.store import to_spec
 from commandroom.video.api import CameraSpec
 
 DEFAULT_GRID = "4×4"
-# The stream capture worker's module: importing it loads PyAV and FFmpeg's libraries (a few
-# hundred ms), which the first camera opened would otherwise do on the GUI thread.
-CAPTURE_MODULE = "commandroom.video.capture"
+
+
+def capture_module() -> str:
+    """The module the first camera opened needs: the capture host's client (light), or where
+    captures decode in this process, the worker's module, whose import loads PyAV and
+    FFmpeg's libraries (a few hundred ms) that would otherwise load on the GUI thread."""
+    from commandroom.video.host import hosting_enabled
+
+    return "commandroom.video.host" if hosting_enabled() else "commandroom.video.capture"
+
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from commandroom.events.messages import action_name
 from commandroom.ui.app import freeze_startup_heap, make_app
 from commandroom.ui.main_window import MainWindow, ask
 from commandroom.ui.modes.common import (
-    CAPTURE_MODULE,
     ImportAhead,
+    capture_module,
     operator_scope,
     pick_cameras,
     quit_after,
@@ -109,7 +109,7 @@ def scope_to(
                 window.wall_window.set_cameras(cameras)
 
         if urls and ahead is not None:
-            ahead.then(CAPTURE_MODULE, cameras_on)
+            ahead.then(capture_module(), cameras_on)
         else:
             cameras_on()
         controls = getattr(window, "demo_controls", None)

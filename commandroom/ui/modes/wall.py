@@ -16,8 +16,8 @@ from commandroom.db.engine import Database
 from commandroom.ui.app import freeze_startup_heap, make_app
 from commandroom.ui.main_window import MainWindow
 from commandroom.ui.modes.common import (
-    CAPTURE_MODULE,
     ImportAhead,
+    capture_module,
     chosen_screens,
     grid_name,
     grid_of,
@@ -78,7 +78,7 @@ class StationLoader(QObject):
             if store is not None:
                 store.load()  # the saved layouts too, now that the database answers
 
-        self._ahead.then(CAPTURE_MODULE, cameras_on)  # PyAV loads off the GUI thread
+        self._ahead.then(capture_module(), cameras_on)  # PyAV loads off the GUI thread
 
     def _on_failed(self, exc: Exception) -> None:
         message = getattr(exc, "message", None)

@@ -27,9 +27,11 @@ class OpenCapture(Protocol):
 
 
 def default_opener() -> OpenCapture:
-    from commandroom.video import open_camera
+    """Captures in the capture host process (``commandroom.video.host``): decoding there
+    leaves the GUI thread its own process, GIL and scheduling share."""
+    from commandroom.video.host import open_hosted
 
-    return open_camera
+    return open_hosted
 
 
 class Closer:

@@ -1,0 +1,201 @@
+"""One capture's frames and figures in shared memory, between the capture host and the GUI.
+
+Layout of a block (little-endian, all offsets fixed)::
+
+    0     control: newest seq (u64), newest slot (i64), stats generation (u64, odd while
+          written), state code, attempt, reconnects, stalls, decode errors (i32 each),
+          fps (f64), monotonic time of the newest frame (f64, NaN before the first),
+          message length (u32) and up to 1 KiB of UTF-8 message
+    4096  SLOTS slots, each a 64-byte header (generation u64, odd while written; seq u64;
+          width, height, row bytes, source width, source height (i32); wall time, monotonic
+          time (f64)) followed by the BGRA pixels
+
+The writer (one capture worker in the host) fills the slot after the newest, then publishes
+it as the newest: it never writes the slot a reader was just told about. A reader wraps the
+newest slot's pixels without copying; a slot is written again only after ``SLOTS - 1`` newer
+frames, by which time the wall (polling at display rate) has long moved on to one of them.
+Generations make a reader that races a writer keep the frame it had rather than take a
+half-written one. ``time.monotonic`` is the system's CLOCK_MONOTONIC, the same in both
+processes, so a frame's age is computed by the reader.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import mmap
+import os
+import secrets
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from commandroom.video.api import CameraState, CameraStats, Frame
+
+SLOTS = 4
+CONTROL_BYTES = 4096
+SLOT_HEADER_BYTES = 64
+MESSAGE_BYTES = 1024
+# Room for a 4K main stream's BGRA frame; pages are only used as frames touch them.
+MAX_FRAME_BYTES = 3840 * 2160 * 4
+
+_NEWEST = struct.Struct("<Qq")  # seq, slot
+_STATS_GEN = struct.Struct("<Q")
+_STATS = struct.Struct("<6i2dI")  # state, attempt, reconnects, stalls, errors, pad, fps, mono, len
+_STATS_AT = 24
+_MESSAGE_AT = _STATS_AT + _STATS.size
+_SLOT = struct.Struct("<QQ5i4x2d")  # gen, seq, w, h, row bytes, source w, source h, wall, mono
+
+STATE_CODES = {state: i for i, state in enumerate(CameraState)}
+STATES = list(CameraState)
+
+
+def block_bytes(frame_bytes: int = MAX_FRAME_BYTES) -> int:
+    return CONTROL_BYTES + SLOTS * (SLOT_HEADER_BYTES + frame_bytes)
+
+
+def _shm_dir() -> Path:
+    """tmpfs where there is one (Linux), else the temporary directory."""
+    shm = Path("/dev/shm")
+    return shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
+
+
+@dataclass
+class FrameBlock:
+    """A mapped block; the host creates it, the GUI attaches to it by name.
+
+    A file in /dev/shm mapped by both, not ``multiprocessing.shared_memory``: on Python 3.11
+    that registers every block with a resource-tracker process of its own, which would unlink
+    the host's blocks under the GUI and warn about "leaks" at exit.
+    """
+
+    mm: mmap.mmap
+    path: Path
+    frame_bytes: int
+
+    @classmethod
+    def create(cls, frame_bytes: int = MAX_FRAME_BYTES) -> FrameBlock:
+        path = _shm_dir() / f"commandroom-{os.getpid()}-{secrets.token_hex(6)}"
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+        try:
+            os.ftruncate(fd, block_bytes(frame_bytes))  # sparse: pages come with frames
+            mm = mmap.mmap(fd, block_bytes(frame_bytes))
+        finally:
+            os.close(fd)
+        block = cls(mm, path, frame_bytes)
+        _STATS.pack_into(mm, _STATS_AT, 0, 0, 0, 0, 0, 0, 0.0, math.nan, 0)
+        return block
+
+    @classmethod
+    def attach(cls, name: str, frame_bytes: int = MAX_FRAME_BYTES) -> FrameBlock:
+        path = _shm_dir() / name
+        if path.name != name or not name.startswith("commandroom-"):
+            raise ValueError(f"not a frame block: {name!r}")
+        fd = os.open(path, os.O_RDWR)
+        try:
+            mm = mmap.mmap(fd, block_bytes(frame_bytes))
+        finally:
+            os.close(fd)
+        return cls(mm, path, frame_bytes)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def _slot_at(self, slot: int) -> int:
+        return CONTROL_BYTES + slot * (SLOT_HEADER_BYTES + self.frame_bytes)
+
+    # -- writer (the capture host) ---------------------------------------------------------
+    def write_frame(self, frame: Frame) -> bool:
+        """Copy ``frame`` into the slot after the newest and publish it; False if too big."""
+        image = frame.image
+        if image.nbytes > self.frame_bytes or image.ndim != 3 or image.shape[2] != 4:
+            return False
+        buf = self.mm
+        _, newest = _NEWEST.unpack_from(buf, 0)
+        slot = (newest + 1) % SLOTS
+        at = self._slot_at(slot)
+        gen = _STATS_GEN.unpack_from(buf, at)[0]
+        _STATS_GEN.pack_into(buf, at, gen + 1)  # odd: being written
+        height, width = image.shape[:2]
+        pixels = np.ndarray(image.shape, np.uint8, buffer=buf, offset=at + SLOT_HEADER_BYTES)
+        np.copyto(pixels, image)
+        _SLOT.pack_into(
+            buf, at, gen + 2, frame.seq, width, height, width * 4,
+            frame.source_size[0], frame.source_size[1], frame.wall_time, frame.mono_time,
+        )  # fmt: skip
+        _NEWEST.pack_into(buf, 0, frame.seq, slot)
+        return True
+
+    def write_stats(self, stats: CameraStats, last_frame_mono: float | None) -> None:
+        buf = self.mm
+        gen = _STATS_GEN.unpack_from(buf, 16)[0]
+        _STATS_GEN.pack_into(buf, 16, gen + 1)
+        message = stats.message.encode("utf-8")[:MESSAGE_BYTES]
+        _STATS.pack_into(
+            buf, _STATS_AT, STATE_CODES[stats.state], stats.attempt, stats.reconnects,
+            stats.stalls, stats.decode_errors, 0, stats.fps,
+            math.nan if last_frame_mono is None else last_frame_mono, len(message),
+        )  # fmt: skip
+        buf[_MESSAGE_AT : _MESSAGE_AT + len(message)] = message
+        _STATS_GEN.pack_into(buf, 16, gen + 2)
+
+    # -- reader (the GUI process) ------------------------------------------------------------
+    def newest_seq(self) -> int:
+        return int(_NEWEST.unpack_from(self.mm, 0)[0])
+
+    def read_frame(self) -> Frame | None:
+        """The newest frame, its pixels a view into the block; None if none or racing."""
+        buf = self.mm
+        seq, slot = _NEWEST.unpack_from(buf, 0)
+        if seq == 0:
+            return None
+        at = self._slot_at(slot)
+        gen, slot_seq, width, height, row, src_w, src_h, wall, mono = _SLOT.unpack_from(buf, at)
+        if gen % 2:
+            return None
+        image: npt.NDArray[np.uint8] = np.ndarray(
+            (height, width, 4), np.uint8, buffer=buf, offset=at + SLOT_HEADER_BYTES,
+            strides=(row, 4, 1),
+        )  # fmt: skip
+        if _STATS_GEN.unpack_from(buf, at)[0] != gen:
+            return None
+        return Frame(slot_seq, image, wall, mono, (src_w, src_h))
+
+    def read_stats(self, now: float) -> CameraStats | None:
+        buf = self.mm
+        for _ in range(3):
+            gen = _STATS_GEN.unpack_from(buf, 16)[0]
+            if gen % 2:
+                continue
+            state, attempt, reconnects, stalls, errors, _, fps, mono, length = _STATS.unpack_from(
+                buf, _STATS_AT
+            )
+            message = bytes(buf[_MESSAGE_AT : _MESSAGE_AT + min(length, MESSAGE_BYTES)])
+            if _STATS_GEN.unpack_from(buf, 16)[0] != gen:
+                continue
+            return CameraStats(
+                state=STATES[state],
+                fps=fps,
+                frame_age_s=None if math.isnan(mono) else max(0.0, now - mono),
+                reconnects=reconnects,
+                stalls=stalls,
+                decode_errors=errors,
+                attempt=attempt,
+                message=message.decode("utf-8", "replace"),
+            )
+        return None
+
+    def close(self) -> None:
+        """Unmap when no frame view is left (views keep the mapping alive until then)."""
+        with contextlib.suppress(BufferError):
+            self.mm.close()  # frames still shown hold views: the mapping goes with the last
+
+    def unlink(self) -> None:
+        """Remove the name; both mappings stay valid until closed."""
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()

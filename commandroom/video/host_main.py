@@ -1,0 +1,163 @@
+"""The capture host process: runs the capture workers of a window's wall, away from its GUI.
+
+Started by ``commandroom.video.host`` as ``python -m commandroom.video.host_main FD`` in a
+session of its own; FD is its end of a socket pair. Why a process (measured on the 2-core
+machine, bench/window.py and bench/wall.py): in the window's process the 16 capture threads
+shared the GIL and the scheduler's share with the GUI thread, which waited 20-50 ms for a
+core while cameras connected; as a separate session the kernel's autogroup scheduling gives
+the GUI process its own share, and no capture thread can hold the GUI's GIL. A crash inside
+a decoder now ends this process, not the window: the host is started again and the cameras
+reconnect.
+
+Requests (tuples) from the window: ``("open", cid, url, size, name, policy)``,
+``("size", cid, size)``, ``("close", cid)``, ``("snapshot", req, cid, fmt)``,
+``("count", req)``. Answers: ``("opened", cid, block name)``, ``("closed", cid)``,
+``("snapshot", req, bytes | None)``, ``("count", req, workers alive)``. Frames and figures
+travel through each capture's ``FrameBlock``, not through the socket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import threading
+from multiprocessing.connection import Connection
+from typing import Any
+
+from commandroom.video import open_camera
+from commandroom.video.api import Capture, Frame
+from commandroom.video.frame_block import FrameBlock
+
+log = logging.getLogger(__name__)
+
+STATS_EVERY_S = 0.1  # how fresh the state on a tile is (stalled/offline appear on time)
+
+
+class _Hosted:
+    """One capture and its block; frames are copied into the block by the worker thread."""
+
+    def __init__(self, capture: Capture, block: FrameBlock) -> None:
+        self.capture = capture
+        self.block = block
+        self.last_mono: float | None = None
+        self.lock = threading.Lock()  # the worker's frame copy vs the block's closing
+        self.closed = False
+
+    def on_frame(self, frame: Frame) -> None:
+        with self.lock:
+            if not self.closed and self.block.write_frame(frame):
+                self.last_mono = frame.mono_time
+
+    def write_stats(self) -> None:
+        with self.lock:
+            if not self.closed:
+                self.block.write_stats(self.capture.stats(), self.last_mono)
+
+    def close(self) -> None:
+        self.capture.close()
+        with self.lock:
+            self.closed = True
+            self.write_final()
+            self.block.unlink()
+            self.block.close()
+
+    def write_final(self) -> None:
+        self.block.write_stats(self.capture.stats(), self.last_mono)
+
+
+class Host:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.send_lock = threading.Lock()
+        self.hosted: dict[int, _Hosted] = {}
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        with self.send_lock, contextlib.suppress(OSError):
+            self.conn.send(message)
+
+    def serve(self) -> None:
+        threading.Thread(target=self._stats_loop, name="host-stats", daemon=True).start()
+        try:
+            while True:
+                try:
+                    message = self.conn.recv()
+                except (EOFError, OSError):
+                    break  # the window is gone: so are we
+                self.handle(message)
+        finally:
+            self.done.set()
+            with self.lock:
+                hosted = list(self.hosted.values())
+                self.hosted.clear()
+            for item in hosted:
+                with contextlib.suppress(Exception):
+                    item.close()
+
+    def handle(self, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        item: _Hosted | None
+        if kind == "open":
+            _, cid, url, size, name, policy = message
+            block = FrameBlock.create()
+            capture = open_camera(url, size=size, name=name, policy=policy)
+            hosted = _Hosted(capture, block)
+            capture.on_publish = hosted.on_frame  # type: ignore[attr-defined]  # CaptureCore's
+            with self.lock:
+                self.hosted[cid] = hosted
+            hosted.write_stats()
+            self.send(("opened", cid, block.name))
+        elif kind == "size":
+            _, cid, size = message
+            item = self.hosted.get(cid)
+            if item is not None:
+                item.capture.set_size(size)
+        elif kind == "close":
+            cid = message[1]
+            with self.lock:
+                item = self.hosted.pop(cid, None)
+            threading.Thread(target=self._close, args=(cid, item), daemon=True).start()
+        elif kind == "snapshot":
+            _, req, cid, fmt = message
+            item = self.hosted.get(cid)
+            threading.Thread(target=self._snapshot, args=(req, item, fmt), daemon=True).start()
+        elif kind == "count":
+            with self.lock:
+                alive = len(self.hosted)
+            self.send(("count", message[1], alive))
+
+    def _close(self, cid: int, item: _Hosted | None) -> None:
+        if item is not None:
+            try:
+                item.close()
+            except Exception:  # one capture's failure must not stop the host
+                log.exception("closing a hosted capture failed")
+        self.send(("closed", cid))
+
+    def _snapshot(self, req: int, item: _Hosted | None, fmt: str) -> None:
+        data: bytes | None = None
+        if item is not None:
+            try:
+                data = item.capture.snapshot(fmt)
+            except Exception:
+                log.exception("snapshot failed")
+        self.send(("snapshot", req, data))
+
+    def _stats_loop(self) -> None:
+        while not self.done.wait(STATS_EVERY_S):
+            with self.lock:
+                hosted = list(self.hosted.values())
+            for item in hosted:
+                item.write_stats()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    Host(Connection(int(args[0]))).serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Captures in the capture host process, through the real RTSP server.
+
+Each test has a host of its own (stopped at the end, by the test), so a test that kills the
+host cannot disturb another. What matters here: frames and figures arrive through shared
+memory, sizes and snapshots reach the worker, closing ends the worker in the host, a dead
+host is replaced and its cameras come back live, and a closed window leaves no process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from commandroom.video import CameraState, FrameStamp
+from commandroom.video.host import HOST_LOST, CaptureHost, open_hosted
+from tests.rtsp_server import RtspServer
+from tests.video.conftest import wait_for, wait_until
+from tests.video.test_units import _decode_png
+
+
+@pytest.fixture
+def host() -> Iterator[CaptureHost]:
+    capture_host = CaptureHost()
+    try:
+        yield capture_host
+    finally:
+        capture_host.shutdown()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is gone for our purpose
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_frames_and_figures_come_through_shared_memory(
+    rtsp_server: RtspServer, host: CaptureHost
+) -> None:
+    captures = [host.open(rtsp_server.url(f"cam{i}"), size=(480, 270)) for i in (1, 2)]
+    try:
+        for capture in captures:
+            wait_for(capture, CameraState.LIVE)
+            wait_until(lambda c=capture: c.latest().seq >= 10, "10 frames")  # type: ignore[misc]
+            frame = capture.latest()
+            assert frame is not None
+            assert frame.image.shape == (270, 480, 4) and frame.source_size == (640, 360)
+            assert FrameStamp.decode(frame.image) is not None, "pixels intact across processes"
+            assert capture.latest() is frame or capture.latest().seq > frame.seq  # type: ignore[union-attr]
+            stats = capture.stats()
+            assert stats.fps > 0 and stats.frame_age_s is not None and stats.frame_age_s < 5
+        assert host.pid is not None and host.pid != os.getpid()
+        assert host.worker_count() == 2
+    finally:
+        for capture in captures:
+            capture.close()
+    assert all(c.stats().state is CameraState.CLOSED for c in captures)
+    assert host.worker_count() == 0
+
+
+def test_size_and_snapshot_reach_the_worker(rtsp_server: RtspServer, host: CaptureHost) -> None:
+    capture = host.open(rtsp_server.url("cam3"), size=(320, 180))
+    try:
+        wait_for(capture, CameraState.LIVE)
+        wait_until(lambda: capture.latest() is not None, "a frame")
+        assert capture.latest().image.shape == (180, 320, 4)  # type: ignore[union-attr]
+        capture.set_size((200, 150))
+        wait_until(lambda: capture.latest().image.shape == (150, 200, 4), "200x150")  # type: ignore[union-attr]
+        png = capture.snapshot("png")
+        assert png is not None and _decode_png(png).shape == (360, 640, 3)  # full resolution
+    finally:
+        capture.close()
+
+
+def test_unauthorised_state_crosses_the_process(rtsp_server: RtspServer, host: CaptureHost) -> None:
+    capture = host.open(rtsp_server.url("secure"))
+    try:
+        wait_for(capture, CameraState.UNAUTHORISED)
+        assert capture.latest() is None
+        assert "password" in capture.stats().message
+    finally:
+        capture.close()
+
+
+def test_a_killed_host_is_replaced_and_cameras_come_back(
+    rtsp_server: RtspServer, host: CaptureHost
+) -> None:
+    capture = host.open(rtsp_server.url("cam4"), size=(160, 90))
+    try:
+        wait_for(capture, CameraState.LIVE)
+        first_pid = host.pid
+        assert first_pid is not None
+        os.kill(first_pid, signal.SIGKILL)  # as a decoder crash would end it
+        wait_until(lambda: capture.stats().message == HOST_LOST, "the loss reported")
+        assert capture.stats().state is CameraState.RECONNECTING
+        wait_for(capture, CameraState.LIVE)
+        assert host.pid not in (None, first_pid) and host.starts == 2
+        assert not _alive(first_pid)
+        wait_until(lambda: capture.latest() is not None, "frames again")
+    finally:
+        capture.close()
+
+
+def test_shutdown_leaves_no_process(rtsp_server: RtspServer) -> None:
+    host = CaptureHost()
+    capture = host.open(rtsp_server.url("cam1"))
+    wait_for(capture, CameraState.LIVE)
+    pid = host.pid
+    assert pid is not None and _alive(pid)
+    host.shutdown()
+    assert not _alive(pid)
+    assert capture.stats().state is CameraState.CLOSED or capture.latest() is not None
+    capture.close()  # after the host: returns at once, idempotent
+
+
+def test_thread_mode_switch(monkeypatch: pytest.MonkeyPatch, rtsp_server: RtspServer) -> None:
+    monkeypatch.setenv("COMMANDROOM_CAPTURE", "thread")
+    capture = open_hosted(rtsp_server.url("cam2"), size=(160, 90))
+    try:
+        assert not hasattr(capture, "cid"), "decoded in this process"
+        wait_for(capture, CameraState.LIVE)
+        assert isinstance(capture.latest().image, np.ndarray)  # type: ignore[union-attr]
+    finally:
+        capture.close()
