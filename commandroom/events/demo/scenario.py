@@ -12,7 +12,10 @@ Which step a case takes next is ``live.choose``'s draw over the whole transition
 only the plain path: returns and re-dispatch, escalation up to the district departments and
 back down, extension and hold requests with their approvals, resumption, urging and 督办,
 rework, merges and invalid reports, so every seat (the village room, the town dispatcher and
-supervisor, the units, the district desk) has its kind of work on screen.
+supervisor, the units, the district desk) has its kind of work on screen. Once a minute the
+tick also runs the SLA sweep (``events.sla``), which no other station runs on a demo
+database: reminders at 80 %, overdue marks, 督办 a day late, holds resumed at their review
+date, closed cases archived after a week.
 
 Everything goes through ``CaseService`` as the demo user who holds the right role — the
 town dispatcher dispatches and verifies, the owner unit's handler signs and resolves, the
@@ -63,7 +66,7 @@ from commandroom.db.models import (
     Supervision,
     User,
 )
-from commandroom.events import clocks, deadlines
+from commandroom.events import clocks, deadlines, sla
 from commandroom.events.actors import load_actor
 from commandroom.events.demo import catalogue as cat
 from commandroom.events.demo import live
@@ -89,6 +92,8 @@ MIN_IDLE_S = 120  # a case is left alone this long after its last change (the tr
 MAX_CANDIDATES = 5000
 FOCUS_SHARE = 0.5  # with a focus town (the trainer's seat), half of what happens happens there
 CLIENT_HOST = "demo-scenario"
+SWEEP_EVERY = timedelta(minutes=1)
+SWEEP_LIMIT = 200  # of each kind per sweep: a tick stays short after a long pause
 
 # The states the scenario moves cases out of, and those in which a duplicate is still caught.
 MOVABLE = OPEN_STATES
@@ -121,6 +126,7 @@ class ScenarioStep:
     filed: tuple[str, ...] = ()  # codes of the new events
     moved: tuple[Move, ...] = ()
     skipped: tuple[Skip, ...] = ()
+    swept: int = 0  # SLA notices, resumptions and archivings the sweep applied (system user)
 
     @property
     def codes(self) -> list[str]:
@@ -155,6 +161,7 @@ class ScenarioGenerator:
         self._rate = 0.0
         self.rate_per_min = rate_per_min
         self._last: datetime | None = None
+        self._swept_at: datetime | None = None
         self._planner: Generator | None = None
         self._actors: dict[int, Actor] = {}
         self._groups: dict[int, str] = {}  # category id of a 大类 → its code (for results)
@@ -196,9 +203,16 @@ class ScenarioGenerator:
                 moved.append(done)
             elif isinstance(done, Skip):
                 skipped.append(done)
+        swept = 0
+        if self._swept_at is None or at - self._swept_at >= SWEEP_EVERY:
+            # No other station runs the SLA sweep on a demo database: without it no reminder,
+            # overdue mark, automatic 督办, review-date resumption or archiving would appear.
+            self._swept_at = at
+            report = sla.sweep(self.service, limit=SWEEP_LIMIT)
+            swept = report.applied + report.resumed + report.archived
         self.filed_total += len(filed)
         self.moved_total += len(moved)
-        return ScenarioStep(at, tuple(filed), tuple(moved), tuple(skipped))
+        return ScenarioStep(at, tuple(filed), tuple(moved), tuple(skipped), swept)
 
     def _load(self) -> Generator:
         """Check the database and read the demo world once (on the lane, not in __init__)."""
@@ -562,8 +576,12 @@ class ScenarioGenerator:
                 .order_by(ExtensionRequest.decided_at.desc(), ExtensionRequest.id.desc())
                 .limit(1)
             )
+        # The command room's own last word: the sweep's automatic reminders do not count.
+        system_id = d.system.id if d.system is not None else -1
         supervised_at = s.scalar(
-            select(func.max(Supervision.created_at)).where(Supervision.event_id == event.id)
+            select(func.max(Supervision.created_at)).where(
+                Supervision.event_id == event.id, Supervision.by_user_id != system_id
+            )
         )
         return live.CaseView(
             code=event.code,

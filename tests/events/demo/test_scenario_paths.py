@@ -17,7 +17,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from commandroom.db.engine import Database, make_engine
 from commandroom.db.enums import (
@@ -26,6 +26,7 @@ from commandroom.db.enums import (
     OrgKind,
     RequestKind,
     RequestStatus,
+    Role,
     Source,
     Status,
     SupervisionKind,
@@ -137,6 +138,18 @@ def test_every_path_happens_and_every_log_replays_through_the_rules(
             )
         )
     assert intake[Action.REPORT_HANDLED] > 0  # 就地处置, reported as handled
+    # The SLA sweep ran with it (nobody else does on a demo database): the night's overdue
+    # cases got their notices from the system user.
+    assert sum(step.swept for step in steps) > 0
+    with database.reading() as s:
+        notices = s.scalar(
+            select(func.count(EventAction.id)).where(
+                EventAction.client_host == CLIENT_HOST,
+                EventAction.action == Action.SLA_NOTIFY,
+                EventAction.actor_role == Role.SYSTEM,
+            )
+        )
+    assert notices
     assert intake[Action.REPORT] + intake[Action.REPORT_HANDLED] == len(filed)
 
     with database.reading() as s:
