@@ -93,7 +93,8 @@ MAX_CANDIDATES = 5000
 FOCUS_SHARE = 0.5  # with a focus town (the trainer's seat), half of what happens happens there
 CLIENT_HOST = "demo-scenario"
 SWEEP_EVERY = timedelta(minutes=1)
-SWEEP_LIMIT = 200  # of each kind per sweep: a tick stays short after a long pause
+SWEEP_LIMIT = 50  # clocks (and holds, closures) per sweep: a tick on the lane stays short when a
+# demo database reopened days later has much to catch up; the next minutes take the rest
 
 # The states the scenario moves cases out of, and those in which a duplicate is still caught.
 MOVABLE = OPEN_STATES
