@@ -4,10 +4,15 @@ A reload (new filter) is the only reset. Feed batches insert, update and remove 
 with ``beginInsertRows`` / ranged ``dataChanged`` / ``beginRemoveRows``, so the operator's
 selection, scroll position and current index survive every change another station makes
 (STYLE.md §8, Anki's browser table). The deadline column changes with the clock, not the
-data, so a timer repaints that one column with a single ``dataChanged``.
+data, so a timer repaints that one column with ``dataChanged`` (in ``UPDATE_CELLS`` pieces).
 
 The list is a window on the newest ``cap`` matching events: with two million events the
 model stays a few hundred rows, and an insert at the top drops the oldest row at the bottom.
+
+A repaint asks each visible cell (about 580 on a dispatcher's screen) for seven roles, on the
+GUI thread that also shows the video wall. What a cell shows is therefore worked out once per
+row (``_Cells``, when the row is first painted after it came in or changed) and the countdown
+once per clock tick, not on each of those calls.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from commandroom.db.base import utcnow
 from commandroom.events.queries import EventFilter, EventRow, matches
@@ -54,8 +59,48 @@ _ANSWERED_ROLES = frozenset(
     }
 )
 _COLUMNS = tuple(Column)
+_DEADLINE = int(Column.DEADLINE)
+_LEVEL = int(Column.LEVEL)
+_LAST = len(Column) - 1
+_DEADLINE_ROLES = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole,
+    LIGHT_ROLE,
+]
+
+# A view repaints the visible part of a ``dataChanged`` range, but a range of more than 200
+# cells makes it repaint its whole viewport (QAbstractItemView, Qt 6.11): the countdown
+# column of 500 rows repainted all 580 visible cells every tick instead of the 58 countdowns.
+# Ranges are therefore sent in pieces of at most this many cells.
+UPDATE_CELLS = 200
 
 DEFAULT_CAP = 500
+
+
+class _Cells:
+    """What one row shows, for the row object it was built from: display texts, colours and
+    fonts per column; tooltips when first asked for (on hover only); the countdown column for
+    the clock tick ``tick`` (``_fill_deadline`` redoes it when the model's clock moves)."""
+
+    __slots__ = ("background", "display", "font", "foreground", "light", "row", "tick", "tooltip")
+
+    def __init__(
+        self,
+        row: EventRow,
+        display: list[str],
+        foreground: list[QColor | None],
+        background: list[QColor | None],
+        font: list[QFont | None],
+    ) -> None:
+        self.row = row
+        self.display = display
+        self.foreground = foreground
+        self.background = background
+        self.font = font
+        self.tooltip: tuple[str, ...] | None = None
+        self.light: str | None = None
+        self.tick = -1
 
 
 def sort_key(row: EventRow) -> tuple[float, int]:
@@ -93,6 +138,9 @@ class EventTableModel(QAbstractTableModel):
         self._now = now()
         self._complete = True  # the last load returned fewer rows than the cap
         self._town_known = False  # the list is one town's: places drop the town's name
+        self._cells: dict[int, _Cells] = {}  # by event id, for the rows painted so far
+        self._tick = 0  # bumped whenever ``_now`` moves: the countdowns must be redone
+        self._bold: QFont | None = None
 
     # --- Qt's API -------------------------------------------------------------------------
 
@@ -112,52 +160,81 @@ class EventTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role not in _ANSWERED_ROLES or not index.isValid():
+        if role not in _ANSWERED_ROLES:
             return None
-        at = index.row()
+        at = index.row()  # -1 for an invalid index
         if not 0 <= at < len(self._rows):
             return None
-        row = self._rows[at]
-        column = _COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            light = self._light(row, column)
-            if light is not None:
-                return cols.LIGHT_BACKGROUND[light]
-            return cols.NEW_BACKGROUND if row.id in self._new else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            light = self._light(row, column)
-            if light is not None:
-                return cols.LIGHT_FOREGROUND[light]
-            if column == Column.LEVEL and cols.is_serious(row):
-                return cols.SERIOUS_FOREGROUND
-            return None
+            return self._cells_at(at).display[index.column()]
         if role == Qt.ItemDataRole.FontRole:
-            if row.id in self._new or (column == Column.LEVEL and cols.is_serious(row)):
-                font = QFont()
-                font.setBold(True)
-                return font
-            return None
+            return self._cells_at(at).font[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._cells_at(at).foreground[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._cells_at(at).background[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            cells = self._cells_at(at)
+            if cells.tooltip is None:
+                cells.tooltip = tuple(self._tooltip(cells.row, c) for c in _COLUMNS)
+            return cells.tooltip[index.column()]
+        row = self._rows[at]
         if role == EVENT_ID_ROLE:
             return row.id
         if role == ROW_ROLE:
             return row
         if role == LIGHT_ROLE:
-            view = cols.deadline_view(row, self._now, self._lang)
-            return None if view.light is None else view.light.value
+            return self._cells_at(at).light
         if role == NEW_ROLE:
             return row.id in self._new
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    # ``flags`` is QAbstractTableModel's (enabled, selectable, no children): a view asks it for
+    # every cell it paints, and an override in Python cost a call into Python each time.
 
     # --- what a cell shows ----------------------------------------------------------------
+
+    def _cells_at(self, at: int) -> _Cells:
+        """Row ``at``'s cells: built when the row object is new to the cache, the countdown
+        redone when the clock moved since it was last painted."""
+        row = self._rows[at]
+        cells = self._cells.get(row.id)
+        if cells is None or cells.row is not row:
+            cells = self._cells[row.id] = self._build(row)
+        if cells.tick != self._tick:
+            self._fill_deadline(cells)
+        return cells
+
+    def _build(self, row: EventRow) -> _Cells:
+        new = row.id in self._new
+        serious = cols.is_serious(row)
+        display = [self._display(row, column) for column in _COLUMNS]
+        foreground: list[QColor | None] = [None] * len(_COLUMNS)
+        background: list[QColor | None] = [cols.NEW_BACKGROUND if new else None] * len(_COLUMNS)
+        font: list[QFont | None] = [self._bold_font() if new else None] * len(_COLUMNS)
+        if serious:
+            foreground[_LEVEL] = cols.SERIOUS_FOREGROUND
+            font[_LEVEL] = self._bold_font()
+        return _Cells(row, display, foreground, background, font)
+
+    def _fill_deadline(self, cells: _Cells) -> None:
+        view = cols.deadline_view(cells.row, self._now, self._lang)
+        cells.display[_DEADLINE] = view.text
+        if view.light is None:
+            cells.light = None
+            cells.foreground[_DEADLINE] = None
+            cells.background[_DEADLINE] = cols.NEW_BACKGROUND if cells.row.id in self._new else None
+        else:
+            cells.light = view.light.value
+            cells.foreground[_DEADLINE] = cols.LIGHT_FOREGROUND[view.light]
+            cells.background[_DEADLINE] = cols.LIGHT_BACKGROUND[view.light]
+        cells.tick = self._tick
+
+    def _bold_font(self) -> QFont:
+        if self._bold is None:
+            self._bold = QFont()
+            self._bold.setBold(True)
+        return self._bold
 
     def _display(self, row: EventRow, column: Column) -> str:
         match column:
@@ -178,7 +255,7 @@ class EventTableModel(QAbstractTableModel):
             case Column.OWNER:
                 return row.owner_org or ""
             case Column.DEADLINE:
-                return cols.deadline_view(row, self._now, self._lang).text
+                return ""  # the clock's: ``_fill_deadline``
             case Column.TITLE:
                 return row.title
 
@@ -191,22 +268,29 @@ class EventTableModel(QAbstractTableModel):
             return " ".join(p for p in (row.town, row.village, row.grid) if p)
         return f"{row.code} {row.title}"
 
-    def _light(self, row: EventRow, column: Column) -> cols.Light | None:
-        if column != Column.DEADLINE:
-            return None
-        return cols.deadline_view(row, self._now, self._lang).light
+    def _set_now(self, now: datetime) -> None:
+        if now != self._now:
+            self._now = now
+            self._tick += 1
 
     def set_town_known(self, known: bool) -> None:
         """A station serving one town need not read its name in every row."""
         if known == self._town_known:
             return
         self._town_known = known
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, Column.PLACE),
-                self.index(len(self._rows) - 1, Column.PLACE),
-                [Qt.ItemDataRole.DisplayRole],
-            )
+        self._cells.clear()
+        self._emit_range(0, len(self._rows) - 1, Column.PLACE, Column.PLACE)
+
+    @property
+    def lang(self) -> Lang:
+        return self._lang
+
+    def set_lang(self, lang: Lang) -> None:
+        """Show statuses and countdowns in ``lang``; also what to call after a new translator
+        is installed (the texts the model caches were translated when they were built)."""
+        self._lang = lang
+        self._cells.clear()
+        self._emit_range(0, len(self._rows) - 1, 0, _LAST)
 
     # --- lookups --------------------------------------------------------------------------
 
@@ -250,9 +334,10 @@ class EventTableModel(QAbstractTableModel):
         return event_id in self._new
 
     def _row_changed(self, event_id: int) -> None:
+        self._cells.pop(event_id, None)
         at = self._where.get(event_id)
         if at is not None:
-            self.dataChanged.emit(self.index(at, 0), self.index(at, len(Column) - 1))
+            self.dataChanged.emit(self.index(at, 0), self.index(at, _LAST))
 
     # --- moving -----------------------------------------------------------------------------
 
@@ -269,7 +354,8 @@ class EventTableModel(QAbstractTableModel):
         self._complete = len(loaded) < self._cap if complete is None else complete
         self._new &= {r.id for r in self._rows}
         self._reindex()
-        self._now = now or self._clock()
+        self._cells.clear()
+        self._set_now(now or self._clock())
         self.endResetModel()
 
     def extend(self, rows: Iterable[EventRow], *, complete: bool) -> int:
@@ -298,7 +384,7 @@ class EventTableModel(QAbstractTableModel):
         holds every match (the last load returned fewer than ``cap`` rows): otherwise its
         place lies beyond the window and showing it would leave a gap.
         """
-        self._now = now
+        self._set_now(now)
         latest: dict[int, EventRow] = {}
         for row in rows:
             latest[row.id] = row
@@ -323,6 +409,7 @@ class EventTableModel(QAbstractTableModel):
                 done.changed.append((before, row))
             elif before != row:
                 self._rows[at] = row
+                self._cells.pop(row.id, None)
                 updates.append(at)
                 done.changed.append((before, row))
         self._emit_changed(updates)
@@ -337,34 +424,34 @@ class EventTableModel(QAbstractTableModel):
     def refresh_deadlines(self, now: datetime | None = None) -> list[EventRow]:
         """Repaint the countdown column for ``now``; returns the rows that went overdue since.
 
-        One ``dataChanged`` over the whole column: the views repaint only what is visible.
+        ``dataChanged`` over the column (in ``UPDATE_CELLS`` pieces): the views repaint only
+        the visible countdowns, and only those are worked out again (when painted).
         """
         before = self._now
-        self._now = now or self._clock()
+        self._set_now(now or self._clock())
         crossed = [
-            r
-            for r in self._rows
-            if cols.deadline_view(r, before, self._lang).light is not cols.Light.RED
-            and cols.deadline_view(r, self._now, self._lang).light is cols.Light.RED
+            r for r in self._rows if not cols.is_red(r, before) and cols.is_red(r, self._now)
         ]
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, Column.DEADLINE),
-                self.index(len(self._rows) - 1, Column.DEADLINE),
-                [
-                    Qt.ItemDataRole.DisplayRole,
-                    Qt.ItemDataRole.BackgroundRole,
-                    Qt.ItemDataRole.ForegroundRole,
-                    LIGHT_ROLE,
-                ],
-            )
+        self._emit_range(0, len(self._rows) - 1, Column.DEADLINE, Column.DEADLINE, _DEADLINE_ROLES)
         return crossed
 
     def _emit_changed(self, rows: list[int]) -> None:
         """One ``dataChanged`` per contiguous run of updated rows."""
-        last = len(Column) - 1
         for start, end in _runs(sorted(set(rows))):
-            self.dataChanged.emit(self.index(start, 0), self.index(end, last))
+            self._emit_range(start, end, 0, _LAST)
+
+    def _emit_range(
+        self, top: int, bottom: int, left: int, right: int, roles: list[int] | None = None
+    ) -> None:
+        """``dataChanged`` for rows ``top``..``bottom`` × columns ``left``..``right``, in
+        pieces of at most ``UPDATE_CELLS`` cells (see there)."""
+        step = max(1, UPDATE_CELLS // (right - left + 1))
+        for first in range(top, bottom + 1, step):
+            last = min(bottom, first + step - 1)
+            if roles is None:
+                self.dataChanged.emit(self.index(first, left), self.index(last, right))
+            else:
+                self.dataChanged.emit(self.index(first, left), self.index(last, right), roles)
 
     def _remove_rows(self, rows: list[int]) -> None:
         """Bottom-up, one ``beginRemoveRows`` per contiguous run, so indexes stay valid."""
@@ -372,6 +459,7 @@ class EventTableModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), start, end)
             for row in self._rows[start : end + 1]:
                 self._new.discard(row.id)
+                self._cells.pop(row.id, None)
             del self._rows[start : end + 1]
             self._reindex()
             self.endRemoveRows()

@@ -9,9 +9,10 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from commandroom.db.enums import Source, Status
+from commandroom.events.deadlines import Light
 from commandroom.events.queries import EventFilter, EventRow
-from commandroom.ui.events.columns import Column
-from commandroom.ui.events.model import LIGHT_ROLE, NEW_ROLE, EventTableModel
+from commandroom.ui.events.columns import Column, deadline_view, is_red
+from commandroom.ui.events.model import LIGHT_ROLE, NEW_ROLE, UPDATE_CELLS, EventTableModel
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
 
@@ -191,3 +192,114 @@ def test_new_rows_stay_marked_until_cleared() -> None:
     assert model.index(0, 0).data(NEW_ROLE) is False
     model.clear_new(2)
     assert model.index(1, 0).data(NEW_ROLE) is False
+
+
+def shown(model: EventTableModel, at: int) -> list[object]:
+    """Every role a view paints, for every cell of row ``at`` (fills the model's caches)."""
+    roles = (0, 6, 8, 9)  # Display, Font, Background, Foreground
+    return [model.index(at, c).data(r) for c in range(model.columnCount()) for r in roles]
+
+
+def test_a_row_changed_by_the_feed_shows_its_new_texts_and_colours(
+    qtmodeltester: ModelTester,
+) -> None:
+    model = EventTableModel(now=lambda: NOW)
+    model.reset([row(1), row(2)], NOW)
+    before = shown(model, 1)
+    assert model.index(1, Column.STATUS).data() == "已派单·待签收"
+    assert model.index(1, Column.LEVEL).data(9) is None  # ForegroundRole: not serious
+
+    model.apply(
+        [row(2, status=Status.IN_PROGRESS, level=3, title="改过的标题")], EventFilter(), NOW
+    )
+    assert shown(model, 1) != before
+    assert model.index(1, Column.STATUS).data() == "处置中"
+    assert model.index(1, Column.LEVEL).data() == "3级"
+    assert model.index(1, Column.LEVEL).data(9) is not None  # serious: coloured
+    assert model.index(1, Column.LEVEL).data(6).bold()  # FontRole
+    assert model.index(1, Column.TITLE).data() == "改过的标题"
+    assert model.index(1, Column.TITLE).data(3) == f"{row(2).code} 改过的标题"  # ToolTipRole
+    qtmodeltester.check(model)
+
+
+def test_the_clock_moves_the_countdown_text_and_light() -> None:
+    due = NOW + timedelta(minutes=10)
+    model = EventTableModel(now=lambda: NOW)
+    model.reset([row(1, due_at=due, clock_started_at=NOW - timedelta(days=1))], NOW)
+    cell = model.index(0, Column.DEADLINE)
+    assert (cell.data(), cell.data(LIGHT_ROLE)) == ("剩余 10分钟", "yellow")
+    model.refresh_deadlines(NOW + timedelta(minutes=4))
+    assert cell.data() == "剩余 6分钟"
+    model.refresh_deadlines(NOW + timedelta(minutes=15))
+    assert (cell.data(), cell.data(LIGHT_ROLE)) == ("超期 5分钟", "red")
+    # A feed batch carries the clock too, for the rows it does not change as well.
+    model.apply([row(2)], EventFilter(), NOW + timedelta(minutes=20))
+    assert model.row_of(2) == 1
+    assert cell.data() == "超期 10分钟"
+
+
+def test_marks_places_and_language_repaint_cached_rows() -> None:
+    model = EventTableModel(now=lambda: NOW)
+    model.reset([row(1), row(2)], NOW)
+    shown(model, 0)
+    assert model.index(0, Column.PLACE).data() == "漓渚镇 兰香村(示例)"
+    assert model.index(0, Column.CODE).data(8) is None  # BackgroundRole
+
+    model.mark_new(1)
+    assert model.index(0, Column.CODE).data(8) is not None
+    assert model.index(0, Column.CODE).data(6).bold()
+    model.clear_new(1)
+    assert model.index(0, Column.CODE).data(8) is None
+    assert model.index(0, Column.CODE).data(6) is None
+
+    model.set_town_known(True)
+    assert model.index(0, Column.PLACE).data() == "兰香村(示例)"
+
+    counter = Counter(model)
+    model.set_lang("en")
+    assert model.index(0, Column.STATUS).data() == "Dispatched"
+    assert counter.changed == [(0, 1, 0, len(Column) - 1)]
+
+
+def test_changes_reach_the_views_in_ranges_they_repaint_in_part() -> None:
+    """More than ``UPDATE_CELLS`` cells in one ``dataChanged`` and a table repaints all it
+    shows; the countdown column of a full list goes out in pieces, covering every row."""
+    model = EventTableModel(now=lambda: NOW)
+    model.reset([row(n) for n in range(1, 451)], NOW)
+    counter = Counter(model)
+    model.refresh_deadlines(NOW + timedelta(seconds=30))
+    pieces = counter.changed
+    assert all((b - a + 1) * (r - c + 1) <= UPDATE_CELLS for a, b, c, r in pieces)
+    assert all(c == r == Column.DEADLINE for _a, _b, c, r in pieces)
+    covered = [n for a, b, _c, _r in pieces for n in range(a, b + 1)]
+    assert covered == list(range(450))
+
+    counter.changed.clear()
+    model.apply([row(n, status=Status.IN_PROGRESS) for n in range(1, 51)], EventFilter(), NOW)
+    assert all((b - a + 1) * (r - c + 1) <= UPDATE_CELLS for a, b, c, r in counter.changed)
+    assert [n for a, b, _c, _r in counter.changed for n in range(a, b + 1)] == list(range(50))
+    assert {model.index(r, Column.STATUS).data() for r in range(50)} == {"处置中"}
+
+
+def test_is_red_agrees_with_the_deadline_light() -> None:
+    """The tick finds breaches with ``is_red``, the column paints ``deadline_view``."""
+    started = NOW - timedelta(days=2)
+    rows = [
+        row(1, due_at=NOW + timedelta(hours=1), clock_started_at=started),
+        row(2, due_at=NOW - timedelta(hours=1), clock_started_at=started),
+        row(3, due_at=NOW - timedelta(hours=1)),  # no clock start known
+        row(4, due_at=NOW + timedelta(hours=1)),
+        row(5, due_at=NOW - timedelta(hours=1), status=Status.CLOSED),
+        row(6, due_at=NOW, clock_started_at=started),  # exactly due: not yet late
+        row(
+            7,
+            status=Status.ON_HOLD,
+            due_at=NOW - timedelta(hours=1),
+            clock_started_at=started,
+            clock_paused_at=NOW - timedelta(hours=3),  # held before it was due
+        ),
+        row(8),
+    ]
+    for r in rows:
+        for at in (NOW, NOW + timedelta(hours=2)):
+            assert is_red(r, at) == (deadline_view(r, at).light is Light.RED), (r.id, at)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from PySide6.QtCore import QEvent, QObject
 from pytestqt.qtbot import QtBot
 
 from commandroom.db.engine import Database
@@ -142,5 +143,39 @@ def test_short_of_room_the_grid_goes_first_then_the_category_but_not_the_village
         assert "电动车违规停放充电/飞线充电 · 莲坂村" in firsts  # the grid went first
         cut = [f for f in firsts if f.endswith("… · 莲坂村")]
         assert cut and all(f.startswith("电动车") for f in cut)  # then the category was cut
+    finally:
+        ticker.close_ticker()
+
+
+class PaintCount(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def test_the_cards_repaint_their_countdowns_at_each_tick(qtbot: QtBot) -> None:
+    """A card paints its countdown from the row and the clock; the tick's ``dataChanged`` on
+    the countdown column (which a list does not show) must still repaint it."""
+    due = replace(row(1), due_at=NOW + timedelta(hours=3), clock_started_at=NOW)
+    model = EventTableModel(now=lambda: NOW)
+    model.reset([due, row(2)], NOW)
+    ticker = EventTicker(model, point_size=20)
+    qtbot.addWidget(ticker)
+    try:
+        ticker.resize(500, 400)
+        ticker.show()
+        qtbot.waitExposed(ticker)
+        counter = PaintCount()
+        ticker.view.viewport().installEventFilter(counter)
+        qtbot.wait(100)
+        counter.paints = 0
+        model.refresh_deadlines(NOW + timedelta(hours=1))
+        qtbot.waitUntil(lambda: counter.paints > 0, timeout=WAIT)
+        assert ticker.card(0).countdown == "剩余 2小时"
     finally:
         ticker.close_ticker()
