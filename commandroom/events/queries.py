@@ -475,7 +475,8 @@ WALK_HIDES = frozenset(
 
 
 def _town_walk_hides(dialect: str, flt: EventFilter) -> frozenset[str]:
-    """The columns to hide so that a town's list walks ``ix_event_town_walk``.
+    """The columns to hide so that a town's list walks ``ix_event_town_walk`` (and the
+    district's one of its walks: ``DISTRICT_HIDES``).
 
     That index holds every column the filter bar narrows by, so its newest-first walk
     checks them all without reading a table row, and even a filter that matches nothing
@@ -488,9 +489,15 @@ def _town_walk_hides(dialect: str, flt: EventFilter) -> frozenset[str]:
     combine. Open-only filters keep their partial index (``ix_event_open_reported``, a few
     thousand entries), and 我的待办 (``queue``) its OR of owner and waiting events.
     """
-    if dialect != "sqlite" or flt.town_id is None or flt.queue is not None or _only_open(flt):
+    if dialect != "sqlite" or flt.queue is not None or _only_open(flt):
         return frozenset()
-    return WALK_HIDES
+    return WALK_HIDES if flt.town_id is not None else DISTRICT_HIDES
+
+
+# Without a town the walks are the district's (0009): all events, or one status, 大类 or
+# 小类, each covering. Hidden: the columns of (town, status, level), which SQLite would
+# skip-scan town by town for a status and level and then read a row per entry.
+DISTRICT_HIDES = frozenset(("level", "source", "village_id", "grid_id"))
 
 
 WORD_RUN = re.compile(r"[^\W_]{3,}")

@@ -216,3 +216,35 @@ def test_0008_indexes_the_events_already_there_and_goes_away_again(db_url: str) 
     finally:
         db.dispose()
         engine.dispose()
+
+
+DISTRICT_WALKS = {
+    "ix_event_walk": ["reported_at", "id", "status"],
+    "ix_event_status_walk": ["status", "reported_at", "id"],
+    "ix_event_cat1_walk": ["category_l1_id", "reported_at", "id"],
+    "ix_event_cat_walk": ["category_id", "reported_at", "id"],
+}
+DISTRICT_REPLACED = {
+    "ix_event_reported",
+    "ix_event_status_reported",
+    "ix_event_cat1_reported",
+    "ix_event_cat_reported",
+}
+
+
+def test_0009_swaps_the_district_indexes_for_covering_walks_and_back(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        command.downgrade(alembic_config(engine), "0008")
+        before = _event_indexes(engine)
+        assert not set(DISTRICT_WALKS) & set(before)
+        assert set(before) >= DISTRICT_REPLACED
+        upgrade(engine)
+        after = _event_indexes(engine)
+        assert not DISTRICT_REPLACED & set(after)
+        for name, front in DISTRICT_WALKS.items():
+            assert after[name][: len(front)] == front, name
+            assert {"status", "level", "source", "town_id", "grid_id"} <= set(after[name])
+        check_models_match(engine)
+    finally:
+        engine.dispose()

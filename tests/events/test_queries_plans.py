@@ -33,17 +33,17 @@ from commandroom.events.queries import (
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
 WALK = "SEARCH event USING COVERING INDEX ix_event_town_walk (town_id=?)"
-# ``sqlite_stat1`` of the event table at 2,000,000 events (bench/db_scale.py --keep, 0007).
+# ``sqlite_stat1`` of the event table at 2,000,000 events (bench/db_scale.py --keep, 0009).
 STAT_2M = {
-    "ix_event_cat1_reported": "2000200 166684 1",
-    "ix_event_cat_reported": "2000200 37740 1",
+    "ix_event_cat1_walk": "2003600 166967 1 1 1 1 1 1 1 1 1",
+    "ix_event_cat_walk": "2003600 37804 1 1 1 1 1 1 1 1 1",
     "ix_event_open_due": "2000200 1000100 350",
     "ix_event_open_reported": "8148 1 1 1 1 1 1 1 1 1 1 1 1 1",
     "ix_event_owner_org_id": "2000200 3961",
-    "ix_event_reported": "2000200 1",
-    "ix_event_status_reported": "2000200 222245 1",
+    "ix_event_status_walk": "2003600 222623 1 1 1 1 1 1 1 1 1",
     "ix_event_town_status_level": "2000200 125013 13891 4247",
     "ix_event_town_walk": "2001205 125076 1 1 1 1 1 1 1 1 1",
+    "ix_event_walk": "2003600 1 1 1 1 1 1 1 1 1 1",
     "sqlite_autoindex_event_1": "2000200 1",
 }
 
@@ -115,6 +115,42 @@ def test_free_text_in_a_town_walks_the_index_and_reads_rows_only_for_the_text(
     assert _plan(seeded, flt) == ["SEARCH event USING INDEX ix_event_town_walk (town_id=?)"]
 
 
+def test_a_district_list_walks_a_covering_index_in_order(seeded: Database) -> None:
+    """Without a town: all events, or one status, 大类 or 小类, newest first, the rest of the
+    filter checked inside the index (0009), no table row and no sort."""
+    f = _facts(seeded)
+    walk = "SCAN event USING COVERING INDEX ix_event_walk"
+    by_status = "SEARCH event USING COVERING INDEX ix_event_status_walk (status=?)"
+    cases: list[tuple[EventFilter, bool | None, str]] = [
+        (EventFilter(), None, walk),
+        (EventFilter(levels=(3, 4)), None, walk),
+        (EventFilter(levels=(3, 4), source=Source.LEADER_ASSIGNED), None, walk),
+        (EventFilter(statuses=(Status.ARCHIVED,)), None, by_status),
+        (
+            EventFilter(statuses=(Status.CLOSED,), levels=(4,), source=Source.SENSOR),
+            None,
+            by_status,
+        ),
+        (
+            EventFilter(category_id=f["big"], levels=(1,)),
+            True,
+            "SEARCH event USING COVERING INDEX ix_event_cat1_walk (category_l1_id=?)",
+        ),
+        (
+            EventFilter(category_id=f["small"], source=Source.WALK_IN, levels=(1,)),
+            False,
+            "SEARCH event USING COVERING INDEX ix_event_cat_walk (category_id=?)",
+        ),
+        (
+            EventFilter(village_id=f["village"], grid_id=f["grid"]),
+            None,
+            walk,
+        ),
+    ]
+    for flt, is_l1, plan in cases:
+        assert _plan(seeded, flt, is_l1) == [plan], flt
+
+
 def _text_plan(db: Database, flt: EventFilter, plan: TextPlan) -> list[str]:
     word = flt.text or ""
     grams = text_grams_clause(
@@ -141,7 +177,7 @@ def test_free_text_checks_the_gram_matches_inside_the_newest_first_walk(seeded: 
         FTS,
     ]
     district = _text_plan(seeded, EventFilter(text="垃圾"), TextPlan.WALK)
-    assert district == ["SCAN event USING INDEX ix_event_reported", "LIST SUBQUERY 1", FTS]
+    assert district == ["SCAN event USING INDEX ix_event_walk", "LIST SUBQUERY 1", FTS]
 
 
 def test_a_rare_words_few_matches_are_fetched_by_id(seeded: Database) -> None:

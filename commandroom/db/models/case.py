@@ -79,12 +79,7 @@ class Event(Base):
     __tablename__ = "event"
     __table_args__ = (
         Index("ix_event_town_status_level", "town_id", "status", "level"),
-        Index("ix_event_reported", "reported_at"),
-        Index("ix_event_status_reported", "status", "reported_at"),
         Index("ix_event_open_due", "is_open", "due_at"),
-        # The district's category filters (no town) walk only their own rows in date order.
-        Index("ix_event_cat1_reported", "category_l1_id", "reported_at"),
-        Index("ix_event_cat_reported", "category_id", "reported_at"),
         # The open tabs (我的待办, 待处理, 超期): open events are few (~8k of 2M) but spread over
         # the whole table; this partial index holds every column the panel filters on, so
         # any open filter is a walk of a few thousand index entries, no table rows (0004).
@@ -194,6 +189,27 @@ Index(
     Event.id.desc(),
     *(getattr(Event, name) for name in TOWN_WALK_FILTERED),
 )
+
+# The district's lists (no town), newest first: all events, or one status, 大类 or 小类,
+# each walk holding every other column the bar filters on (0009), as the town's does. They
+# replaced (reported_at), (status, reported_at), (category_l1_id, reported_at) and
+# (category_id, reported_at), which read a table row per entry to check the rest of the
+# filter: 0.75-1.8 s with a cold OS cache at 2M events.
+DISTRICT_WALK_FILTERED = (*TOWN_WALK_FILTERED, "town_id")
+DISTRICT_WALKS = {
+    "ix_event_walk": None,
+    "ix_event_status_walk": "status",
+    "ix_event_cat1_walk": "category_l1_id",
+    "ix_event_cat_walk": "category_id",
+}
+for _name, _lead in DISTRICT_WALKS.items():
+    Index(
+        _name,
+        *([getattr(Event, _lead)] if _lead else []),
+        Event.reported_at.desc(),
+        Event.id.desc(),
+        *(getattr(Event, c) for c in DISTRICT_WALK_FILTERED if c != _lead),
+    )
 
 
 class EventAction(Base):
