@@ -58,10 +58,24 @@ def block_bytes(frame_bytes: int = MAX_FRAME_BYTES) -> int:
     return CONTROL_BYTES + SLOTS * (SLOT_HEADER_BYTES + frame_bytes)
 
 
+# Blocks are sparse, but frames written past a tmpfs's size end the writer with SIGBUS; a
+# container's /dev/shm is often 64 MB, less than a wall with a maximised 1080p stream touches.
+MIN_SHM_FREE_BYTES = 1 << 30
+
+
 def _shm_dir() -> Path:
-    """tmpfs where there is one (Linux), else the temporary directory."""
+    """tmpfs where there is a roomy one (Linux), else the temporary directory."""
     shm = Path("/dev/shm")
-    return shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
+    try:
+        usable = os.access(shm, os.W_OK) and _free_bytes(shm) >= MIN_SHM_FREE_BYTES
+    except OSError:
+        usable = False
+    return shm if usable else Path(tempfile.gettempdir())
+
+
+def _free_bytes(path: Path) -> int:
+    stat = os.statvfs(path)
+    return stat.f_bavail * stat.f_frsize
 
 
 @dataclass
@@ -91,10 +105,12 @@ class FrameBlock:
         return block
 
     @classmethod
-    def attach(cls, name: str, frame_bytes: int = MAX_FRAME_BYTES) -> FrameBlock:
-        path = _shm_dir() / name
-        if path.name != name or not name.startswith("commandroom-"):
-            raise ValueError(f"not a frame block: {name!r}")
+    def attach(cls, where: str, frame_bytes: int = MAX_FRAME_BYTES) -> FrameBlock:
+        """Map the block the host created at ``where`` (its ``location``)."""
+        path = Path(where)
+        places = {Path("/dev/shm"), Path(tempfile.gettempdir())}
+        if path.parent not in places or not path.name.startswith("commandroom-"):
+            raise ValueError(f"not a frame block: {where!r}")
         fd = os.open(path, os.O_RDWR)
         try:
             mm = mmap.mmap(fd, block_bytes(frame_bytes))
@@ -103,8 +119,8 @@ class FrameBlock:
         return cls(mm, path, frame_bytes)
 
     @property
-    def name(self) -> str:
-        return self.path.name
+    def location(self) -> str:
+        return str(self.path)
 
     def _slot_at(self, slot: int) -> int:
         return CONTROL_BYTES + slot * (SLOT_HEADER_BYTES + self.frame_bytes)

@@ -274,11 +274,11 @@ class CaptureHost:
     def _dispatch(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "opened":
-            _, cid, name = message
+            _, cid, where = message
             with self._lock:
                 capture = self._captures.get(cid)
             try:
-                block = FrameBlock.attach(name)
+                block = FrameBlock.attach(where)
             except (OSError, ValueError):
                 log.exception("capture %s: no frame block", cid)
                 return

@@ -11,7 +11,7 @@ reconnect.
 
 Requests (tuples) from the window: ``("open", cid, url, size, name, policy)``,
 ``("size", cid, size)``, ``("close", cid)``, ``("snapshot", req, cid, fmt)``,
-``("count", req)``. Answers: ``("opened", cid, block name)``, ``("closed", cid)``,
+``("count", req)``. Answers: ``("opened", cid, block location)``, ``("closed", cid)``,
 ``("snapshot", req, bytes | None)``, ``("count", req, workers alive)``. Frames and figures
 travel through each capture's ``FrameBlock``, not through the socket.
 """
@@ -108,7 +108,7 @@ class Host:
             with self.lock:
                 self.hosted[cid] = hosted
             hosted.write_stats()
-            self.send(("opened", cid, block.name))
+            self.send(("opened", cid, block.location))
         elif kind == "size":
             _, cid, size = message
             item = self.hosted.get(cid)

@@ -1,0 +1,79 @@
+"""The shared-memory frame block: what the capture host writes is what the window reads."""
+
+from __future__ import annotations
+
+import struct
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from commandroom.video import frame_block as fb
+from commandroom.video.api import CameraState, CameraStats, Frame
+
+
+def _frame(seq: int, value: int, size: tuple[int, int] = (32, 18)) -> Frame:
+    image = np.full((size[1], size[0], 4), value, np.uint8)
+    return Frame(seq, image, 1000.0 + seq, 50.0 + seq, (640, 360))
+
+
+@pytest.fixture
+def pair() -> tuple[fb.FrameBlock, fb.FrameBlock]:
+    writer = fb.FrameBlock.create(frame_bytes=64 * 36 * 4)
+    reader = fb.FrameBlock.attach(writer.location, frame_bytes=64 * 36 * 4)
+    writer.unlink()  # as the window does once attached: the mappings stay
+    return writer, reader
+
+
+def test_frames_round_trip_in_a_ring(pair: tuple[fb.FrameBlock, fb.FrameBlock]) -> None:
+    writer, reader = pair
+    assert reader.read_frame() is None and reader.newest_seq() == 0
+    views = []
+    for seq in range(1, 7):
+        assert writer.write_frame(_frame(seq, seq * 10))
+        got = reader.read_frame()
+        assert got is not None and got.seq == seq and reader.newest_seq() == seq
+        assert got.image.shape == (18, 32, 4) and int(got.image[5, 5, 0]) == seq * 10
+        assert (got.wall_time, got.mono_time, got.source_size) == (
+            1000.0 + seq,
+            50.0 + seq,
+            (640, 360),
+        )
+        views.append(got)
+    # a frame read stays intact until SLOTS - 1 newer ones were written (seq 4 of 6 here)
+    assert int(views[-(fb.SLOTS - 1)].image[0, 0, 0]) == 40
+    assert not writer.write_frame(_frame(7, 1, size=(128, 72))), "larger than a slot"
+
+
+def test_a_slot_being_written_is_not_read(pair: tuple[fb.FrameBlock, fb.FrameBlock]) -> None:
+    writer, reader = pair
+    writer.write_frame(_frame(1, 10))
+    at = fb.CONTROL_BYTES + 1 * (fb.SLOT_HEADER_BYTES + writer.frame_bytes)  # slot of seq 1
+    gen = struct.unpack_from("<Q", writer.mm, at)[0]
+    struct.pack_into("<Q", writer.mm, at, gen + 1)  # odd: a writer is in the middle
+    assert reader.read_frame() is None
+    struct.pack_into("<Q", writer.mm, at, gen)
+    assert reader.read_frame() is not None
+
+
+def test_stats_round_trip_with_words(pair: tuple[fb.FrameBlock, fb.FrameBlock]) -> None:
+    writer, reader = pair
+    first = reader.read_stats(now=10.0)
+    assert first is not None and first.state is CameraState.CONNECTING and first.frame_age_s is None
+    stats = CameraStats(CameraState.UNAUTHORISED, 0.0, None, 3, 1, 2, 4, "rtsp://***@x: 401 未授权")
+    writer.write_stats(stats, last_frame_mono=7.5)
+    got = reader.read_stats(now=10.0)
+    assert got == CameraStats(CameraState.UNAUTHORISED, 0.0, 2.5, 3, 1, 2, 4, stats.message)
+
+
+def test_a_small_dev_shm_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fb, "_free_bytes", lambda path: 64 << 20)  # a container's default
+    block = fb.FrameBlock.create(frame_bytes=1024)
+    try:
+        assert Path(block.location).parent == Path(tempfile.gettempdir())
+        assert fb.FrameBlock.attach(block.location, frame_bytes=1024).newest_seq() == 0
+    finally:
+        block.unlink()
+    with pytest.raises(ValueError):
+        fb.FrameBlock.attach("/etc/passwd")
