@@ -17,6 +17,7 @@ import pytest
 
 from commandroom.video import CameraState, FrameStamp
 from commandroom.video.host import HOST_LOST, CaptureHost, open_hosted
+from commandroom.video.host_main import HOST_GROUP_NICE
 from tests.rtsp_server import RtspServer
 from tests.video.conftest import wait_for, wait_until
 from tests.video.test_units import _decode_png
@@ -60,6 +61,11 @@ def test_frames_and_figures_come_through_shared_memory(
             assert stats.fps > 0 and stats.frame_age_s is not None and stats.frame_age_s < 5
         assert host.pid is not None and host.pid != os.getpid()
         assert host.worker_count() == 2
+        # its own session, a scheduling group that yields to the window's when cores are busy
+        assert os.getsid(host.pid) == host.pid != os.getsid(0)
+        if os.path.exists("/proc/self/autogroup"):  # a kernel with autogroup scheduling
+            with open(f"/proc/{host.pid}/autogroup") as group:
+                assert group.read().split()[-1] == str(HOST_GROUP_NICE)
     finally:
         for capture in captures:
             capture.close()
