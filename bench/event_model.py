@@ -56,7 +56,7 @@ from commandroom.ui.app import make_app
 from commandroom.ui.events.columns import Column, default_widths
 from commandroom.ui.events.live import FIRST_ROWS
 from commandroom.ui.events.model import EventTableModel
-from commandroom.ui.events.panel import MiddleElide
+from commandroom.ui.events.panel import CellDelegate
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 PAGE = 500
@@ -152,7 +152,7 @@ class Bench:
         view.setAlternatingRowColors(True)
         view.setWordWrap(False)
         view.verticalHeader().setVisible(False)
-        view.setItemDelegateForColumn(Column.CODE, MiddleElide(view))
+        view.setItemDelegate(CellDelegate(self.model, view))
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

@@ -194,6 +194,21 @@ class EventTableModel(QAbstractTableModel):
 
     # --- what a cell shows ----------------------------------------------------------------
 
+    def paint_values(
+        self, at: int, column: int
+    ) -> tuple[str, QFont | None, QColor | None, QColor | None] | None:
+        """Display text, font, foreground and background of a cell in one call: what
+        ``panel.CellDelegate`` paints (``data`` answers the same, one role at a time)."""
+        if not 0 <= at < len(self._rows):
+            return None
+        cells = self._cells_at(at)
+        return (
+            cells.display[column],
+            cells.font[column],
+            cells.foreground[column],
+            cells.background[column],
+        )
+
     def _cells_at(self, at: int) -> _Cells:
         """Row ``at``'s cells: built when the row object is new to the cache, the countdown
         redone when the clock moved since it was last painted."""

@@ -5,26 +5,36 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from commandroom.db.engine import Database
 from commandroom.db.enums import Role, Source, Status, Urgency
 from commandroom.events import messages
+from commandroom.events.deadlines import Light
 from commandroom.events.service import CaseService
-from commandroom.ui.events.columns import Column, fit_widths
+from commandroom.ui.events.columns import LIGHT_BACKGROUND, Column, fit_widths
 from commandroom.ui.events.filters import BarFields
 from commandroom.ui.events.model import NEW_ROLE, EventTableModel
-from commandroom.ui.events.panel import ALL, MINE, OPEN, OVERDUE, SERIOUS, EventPanel
+from commandroom.ui.events.panel import (
+    ALL,
+    MINE,
+    OPEN,
+    OVERDUE,
+    SERIOUS,
+    CellDelegate,
+    EventPanel,
+)
 from commandroom.ui.lane import DbLane
 from tests.ui.events.conftest import Report
 from tests.ui.events.test_feed import write_from_another_process
-from tests.ui.events.test_model import Counter
+from tests.ui.events.test_model import NOW, Counter, row
 from tests.world import World
 
 WAIT = 10_000
@@ -343,3 +353,45 @@ def test_stale_or_broken_filter_state_is_skipped(qtbot: QtBot, panel: EventPanel
     assert panel.bar.fields() == BarFields()
     assert panel.current_tab == OPEN
     assert [panel.view.horizontalHeader().sectionSize(c) for c in Column] == widths
+
+
+def test_the_cell_delegate_fills_what_the_styled_delegate_would(qtbot: QtBot) -> None:
+    """``CellDelegate`` takes a cell's text, font and colours from one call; the option it
+    fills must be the one QStyledItemDelegate fills from ``data``, role by role."""
+    started = NOW - timedelta(days=3)
+    rows = [
+        row(1, level=3, urgency=Urgency.URGENT.value, title="第一行\n第二行"),
+        row(2, due_at=NOW + timedelta(hours=12), clock_started_at=started),
+        row(3, due_at=NOW - timedelta(hours=5), clock_started_at=started),
+        row(4, status=Status.CLOSED, grid=None, owner_org=None),
+        row(5),
+    ]
+    model = EventTableModel(now=lambda: NOW)
+    model.reset(rows, NOW)
+    model.mark_new(5)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    ours, plain = CellDelegate(model, view), QStyledItemDelegate(view)
+
+    def option(delegate: QStyledItemDelegate, r: int, c: int) -> QStyleOptionViewItem:
+        opt = QStyleOptionViewItem()
+        view.initViewItemOption(opt)
+        delegate.initStyleOption(opt, model.index(r, c))
+        return opt
+
+    text = QPalette.ColorRole.Text
+    for r in range(model.rowCount()):
+        for c in range(model.columnCount()):
+            got, want = option(ours, r, c), option(plain, r, c)
+            assert got.text == want.text
+            assert got.features == want.features
+            assert got.font == want.font
+            assert got.palette.brush(text) == want.palette.brush(text)
+            assert got.backgroundBrush == want.backgroundBrush
+            assert got.index == want.index
+            elide = Qt.TextElideMode.ElideMiddle if c == Column.CODE else want.textElideMode
+            assert got.textElideMode == elide
+    assert option(ours, 0, Column.TITLE).text == "第一行\u2028第二行"
+    assert option(ours, 4, Column.TITLE).font.bold()  # new: bold, amber
+    assert option(ours, 2, Column.DEADLINE).backgroundBrush.color() == LIGHT_BACKGROUND[Light.RED]
