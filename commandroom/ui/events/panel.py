@@ -274,6 +274,7 @@ class EventPanel(QWidget):
         self.live.feed.sig_state.connect(self._feed_state)
         self.live.feed.sig_changes.connect(self.sig_changes)
         self.live.sig_announce.connect(self._announce)
+        self.live.sig_applied.connect(self._applied)
         self.live.sig_loaded.connect(self._loaded)
         self.live.sig_filled.connect(self._loaded)
         self.live.sig_load_failed.connect(self._load_failed)
@@ -493,6 +494,11 @@ class EventPanel(QWidget):
             self.lane.submit(self._read_choices, self._got_choices, self._load_failed)
         self.sig_feed_state.emit(state)
 
+    def _applied(self, _applied: object, _changes: list[object]) -> None:
+        """A feed batch inserted or removed rows: the count beside the tabs follows."""
+        if not self._closed:
+            self._show_count()
+
     def _announce(self, news: list[Announcement]) -> None:
         if self._closed:
             return
@@ -546,7 +552,9 @@ class EventPanel(QWidget):
         self.state_label.setText(text)
 
     def _show_count(self) -> None:
-        self.count_label.setText(self.tr("%n 条", "", self.model.rowCount()))
+        text = self.tr("%n 条", "", self.model.rowCount())
+        if text != self.count_label.text():  # most feed batches leave it: no relayout
+            self.count_label.setText(text)
 
 
 class _Blocked:

@@ -157,6 +157,7 @@ def test_model_stays_valid_and_never_resets_while_the_feed_inserts_and_updates(
     write_from_another_process(db_url, "别的站上报")
     qtbot.waitUntil(lambda: len(titles(panel.model)) == 3, timeout=WAIT)
     assert titles(panel.model)[-1] == "第一件"  # newest first
+    qtbot.waitUntil(lambda: panel.count_label.text().startswith("3"), timeout=WAIT)
     service.sign(first, "police_lz")
     qtbot.waitUntil(
         lambda: panel.model.event_at(panel.model.row_of(first) or 0).status is Status.IN_PROGRESS,
