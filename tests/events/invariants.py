@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from commandroom.db.chain import verify_chains
 from commandroom.db.enums import Action, ClockKind, Status
-from commandroom.db.models import Event, EventAction, SlaClock
+from commandroom.db.models import Event, EventAction, ExternalTicket, SlaClock
 from commandroom.events import rules
 from commandroom.events.clocks import DUE_KINDS
 from tests.events.replay import Derived, load_log, log_problems, replay
@@ -57,7 +57,8 @@ def check_replay(events: dict[int, dict[str, Any]], derived: dict[int, Derived])
 def check_clocks(
     session: Session, events: dict[int, dict[str, Any]], derived: dict[int, Derived]
 ) -> list[str]:
-    """(c) the clocks that run match the state; (g) due_at is the nearest running deadline.
+    """(c) the clocks that run match the state; (g) due_at is the nearest running deadline
+    (or, while one runs, a 12345 ticket's own due date if that is sooner).
 
     DOMAIN's "every open L3+ event has one running handle clock" is this check restricted to
     the handling states: a PENDING case has no handling unit yet (at most a re-dispatch
@@ -100,9 +101,20 @@ def check_clocks(
         for clock in mine:
             if clock.kind is not ClockKind.HANDLE and clock.paused_at is not None:
                 out.append(f"{where}: a paused {clock.kind.value} clock")
+    # A 12345 ticket's own due date caps the case's (DOMAIN: min(level due, external due)).
+    external = dict(
+        session.execute(
+            select(ExternalTicket.event_id, func.min(ExternalTicket.external_due_at)).group_by(
+                ExternalTicket.event_id
+            )
+        ).all()
+    )
     for event_id, row in events.items():
         dues: list[datetime] = [c.due_at for c in running.get(event_id, []) if c.kind in DUE_KINDS]
         want = min(dues) if dues else None
+        cap: datetime | None = external.get(event_id)
+        if want is not None and cap is not None:
+            want = min(want, cap)
         if row["due_at"] != want:
             out.append(f"event {event_id} ({row['status']}): due_at {row['due_at']} != {want}")
     return out

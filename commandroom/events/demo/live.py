@@ -153,7 +153,7 @@ def _pending(view: CaseView, rng: random.Random) -> Step:
             return _invalid(*RETURNED_INVALID)
         if view.alternatives:
             target = view.alternatives[int(rng.random() * len(view.alternatives))]
-            return Step(Action.DISPATCH, "command", {"target_org": target, "redispatch": True})
+            return Step(Action.DISPATCH, "command", {"target_org": target})
     return Step(Action.DISPATCH, "command")
 
 
@@ -185,9 +185,8 @@ def _screened_return(view: CaseView) -> Step | None:
 
 def _common(view: CaseView, rng: random.Random, at: datetime) -> Step | None:
     """Steps open to a dispatched and to a signed case: return, level changes, urging."""
-    screened = _screened_return(view)
-    if screened is not None:
-        return screened
+    if view.duplicate_of is not None or view.is_test:
+        return _screened_return(view)  # None once too late to return: the unit just closes it
     roll = rng.random()
     if view.level >= 3 and view.returnable and view.alternatives and roll < P_RETURN:
         reason, note = rng.choice(cat.RETURN_NOTES[:1] * 3 + cat.RETURN_NOTES[1:])

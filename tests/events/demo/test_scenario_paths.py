@@ -1,7 +1,7 @@
 """The live scenario walks the whole state machine, by the rules, the same way every time.
 
 A small demo world (one town, 60 past events) runs for about thirteen minutes of fake time at
-20 new events a minute, one tick per five seconds, then a night passes (deadlines run out)
+20 new events a minute, one tick per five seconds, then two nights pass (deadlines run out)
 and it runs for another seven minutes. Every kind of step a trainer needs to
 show a seat must happen (returns, escalation to the district departments and back, holds
 and their resumption, extension requests and approvals, urging and supervision, rework,
@@ -122,7 +122,7 @@ def test_every_path_happens_and_every_log_replays_through_the_rules(
     assert 0.8 * RATE * minutes <= len(filed) <= 1.2 * RATE * minutes
     assert sum(len(step.moved) for step in steps) > 2 * len(filed)
 
-    clock.advance(hours=30)  # overnight: the open cases' deadlines pass, and the room acts
+    clock.advance(hours=50)  # two nights: deadlines run out, the room (and the sweep) act
     steps += _play(gen, clock, 90)
     filed = [code for step in steps for code in step.filed]
     moved = Counter(m.action for step in steps for m in step.moved)
