@@ -20,11 +20,17 @@ cluster started here from ``tests/pg.py`` and stopped by PID at the end), seed i
   that is nowhere), reported apart because free text is the one filter no B-tree serves;
 * ``steps``: the window benchmark's filter clicks (bench/window_hooks.py), one on top of the
   other in the dispatcher's town (漓渚镇), each its 500-row page as the panel loads it, after
-  the dispatcher's start page (我的待办, not counted); ``steps_max_ms`` is the slowest.
+  the dispatcher's start page (我的待办, not counted); ``steps_max_ms`` is the slowest;
+* ``district_first_*`` / ``district_*``: filters over the whole district (no town: a district
+  desk's view), each as the window loads it — its first screenful (``FIRST_ROWS``, 60 rows)
+  and then the 500-row page; ``text_first_*`` / ``text_*`` the same for free text (words of
+  one, two and more characters, common and rare, a code, a word that is nowhere; in the
+  district, a town, a town's open events).
 
 ``--cold`` (root only) empties the OS page cache (``sync; echo 3 > drop_caches``) and, on
-PostgreSQL, restarts the cluster (empty shared buffers) before the steps and again before
-the filter mix, which then has no warm-up: the station's first clicks after a night.
+PostgreSQL, restarts the cluster (empty shared buffers) before the steps, the filter mix, the
+district filters and the free text, which then have no warm-up: the station's first clicks
+after a night.
 
 ``--keep DIR`` keeps the databases in DIR (SQLite file, PostgreSQL cluster) and, when they are
 already seeded, reuses them: migrations are applied (``upgrade_s``, e.g. building new indexes
@@ -84,9 +90,14 @@ LIST_QUERIES = 50
 WARM_UP = 5
 PANEL_FILTERS = 80  # random panel filters (plus the fixed hard cases)
 PANEL_PAGE = 500  # LiveEvents' page: the panel shows this many rows
+FIRST_ROWS = 60  # LiveEvents' first screenful (ui/events/live.py), loaded before the page
+DISTRICT_FILTERS = 30  # random district-wide panel filters (plus the hard ones without a town)
 STEPS_TOWN = "漓渚镇"  # bench/window.py's dispatcher (disp_LZ) serves it
 # Free text an operator types: common words, rarer ones, a village-specific one, none.
-WORDS = ("垃圾", "电动车", "飞线充电", "讨薪", "消防通道", "噪音", "占道", "井盖", "不存在的词")
+WORDS = (
+    *("垃圾", "电动车", "飞线充电", "讨薪", "消防通道", "噪音", "占道", "井盖", "不存在的词"),
+    *("漏水", "路灯", "村", "鼠"),
+)
 OPEN = (
     Status.PENDING,
     Status.DISPATCHED,
@@ -174,6 +185,12 @@ def measure(db: Database, seed: int, cold: Cold | None = None) -> dict[str, Any]
     if cold is not None:
         db = cold(db)
     panel = measure_filters(db, seed, warm_up=cold is None)
+    if cold is not None:
+        db = cold(db)
+    panel.update(measure_district(db, seed))
+    if cold is not None:
+        db = cold(db)
+    panel.update(measure_text(db, seed))
     return {
         "list_p50_ms": round(statistics.median(values), 2),
         "list_p95_ms": round(values[int(len(values) * 0.95) - 1], 2),
@@ -375,16 +392,32 @@ def measure_steps(db: Database) -> dict[str, Any]:
     return {"steps_max_ms": max(float(step["ms"]) for step in steps[1:]), "steps": steps}
 
 
-def _time_filters(db: Database, filters: list[EventFilter], prefix: str) -> dict[str, Any]:
-    timings: list[tuple[float, str, int]] = []
-    for flt in filters:
-        rows: list[Any] = []
+def _time_filters(
+    db: Database, filters: list[EventFilter], prefix: str, first: bool = False
+) -> dict[str, Any]:
+    """Each filter's 500-row page; ``first``: before it, its first screenful (as the window
+    loads a filter), reported as ``{prefix}_first_*``."""
+    if first:
+        firsts: list[tuple[float, str, int]] = []
+        pages: list[tuple[float, str, int]] = []
+        for flt in filters:
+            firsts.append(_time_page(db, flt, FIRST_ROWS))
+            pages.append(_time_page(db, flt, PANEL_PAGE))
+        return {**_summary(firsts, f"{prefix}_first"), **_summary(pages, prefix)}
+    return _summary([_time_page(db, flt, PANEL_PAGE) for flt in filters], prefix)
 
-        def page(flt: EventFilter = flt, rows: list[Any] = rows) -> None:
-            with db.reading() as s:
-                rows.extend(list_events(s, flt, NOW, limit=PANEL_PAGE))
 
-        timings.append((_ms(page), describe(flt), len(rows)))
+def _time_page(db: Database, flt: EventFilter, limit: int) -> tuple[float, str, int]:
+    rows: list[Any] = []
+
+    def page() -> None:
+        with db.reading() as s:
+            rows.extend(list_events(s, flt, NOW, limit=limit))
+
+    return _ms(page), describe(flt), len(rows)
+
+
+def _summary(timings: list[tuple[float, str, int]], prefix: str) -> dict[str, Any]:
     values = sorted(t for t, _, _ in timings)
     return {
         f"{prefix}_p50_ms": round(statistics.median(values), 1),
@@ -406,9 +439,28 @@ def measure_filters(db: Database, seed: int, warm_up: bool = True) -> dict[str, 
     filters = [_panel_filter(rng, world) for _ in range(WARM_UP + PANEL_FILTERS)]
     if warm_up:
         _time_filters(db, filters[:WARM_UP], "warm")
-    out = _time_filters(db, filters[WARM_UP:] + _hard_filters(world), "filter")
-    out.update(_time_filters(db, _text_filters(rng, world), "text"))
-    return out
+    return _time_filters(db, filters[WARM_UP:] + _hard_filters(world), "filter")
+
+
+def district_filters(seed: int, world: World) -> list[EventFilter]:
+    """Panel filters with no town and no 我的待办 (a district desk's lists), then the hard
+    cases without a town."""
+    rng = random.Random(seed + 2)
+    out: list[EventFilter] = []
+    while len(out) < DISTRICT_FILTERS:
+        flt = _panel_filter(rng, world)
+        if flt.queue is None:
+            out.append(replace(flt, town_id=None, village_id=None, grid_id=None))
+    return out + [f for f in _hard_filters(world) if f.town_id is None and f.queue is None]
+
+
+def measure_district(db: Database, seed: int) -> dict[str, Any]:
+    return _time_filters(db, district_filters(seed, load_world(db)), "district", first=True)
+
+
+def measure_text(db: Database, seed: int) -> dict[str, Any]:
+    world = load_world(db)
+    return _time_filters(db, _text_filters(random.Random(seed + 3), world), "text", first=True)
 
 
 def _cpu_s() -> float:
