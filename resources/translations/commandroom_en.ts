@@ -340,8 +340,8 @@
             <translation>%1 new · %2 moved on</translation>
         </message>
         <message>
-            <source>演示场景新上报的事件数，以及推进（派单、签收、办结、核查）的次数</source>
-            <translation>Events the scenario has reported, and how many times it moved a case on (dispatch, sign, close, verify)</translation>
+            <source>演示场景新上报的事件数，以及推进案件的次数（派单、退回、升级、延期、挂账、督办、办结、核查等）</source>
+            <translation>Events the scenario has reported, and how many times it moved a case on (dispatch, return, escalate, extend, hold, supervise, close, verify and more)</translation>
         </message>
     </context>
     <context>

@@ -157,5 +157,7 @@ class DemoControls(QToolBar):
         text = words.replace("%1", str(self.filed)).replace("%2", str(self.moved))
         self.counter.setText(f" {text} ")
         self.counter.setToolTip(
-            self.tr("演示场景新上报的事件数，以及推进（派单、签收、办结、核查）的次数")
+            self.tr(
+                "演示场景新上报的事件数，以及推进案件的次数（派单、退回、升级、延期、挂账、督办、办结、核查等）"
+            )
         )
