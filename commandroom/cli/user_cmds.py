@@ -30,7 +30,7 @@ from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.cli.refs import enum_value, split_values
 from commandroom.db.engine import Database
 from commandroom.db.enums import Role
-from commandroom.events import accounts
+from commandroom.events import accounts, audit_retention
 from commandroom.events.accounts import Account
 from commandroom.events.errors import EXIT_PERMISSION
 from commandroom.events.messages import ROLE_NAMES
@@ -134,10 +134,11 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
         help=h("清理过期的登录审计记录", "delete old login-audit rows"),
         description=admin_note,
         epilog=h(
-            f"默认保留 {accounts.AUDIT_KEEP_DAYS} 天（网络安全法：网络日志留存不少于六个月）。"
+            f"默认保留 {audit_retention.AUDIT_KEEP_DAYS} 天"
+            "（网络安全法：网络日志留存不少于六个月）。"
             "仍在锁定中的账号的连续失败记录、每个账号最近一次成功登录的记录始终保留。"
             "工作站启动时每天自动清理一次。",
-            f"Keeps {accounts.AUDIT_KEEP_DAYS} days by default (China's Cybersecurity Law: "
+            f"Keeps {audit_retention.AUDIT_KEEP_DAYS} days by default (China's Cybersecurity Law: "
             "network logs kept at least six months). The failure streak of an account locked "
             "now and each account's latest successful login are always kept. Stations also "
             "prune once a day when they start.",
@@ -146,11 +147,11 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
     p.add_argument(
         "--days",
         type=int,
-        default=accounts.AUDIT_KEEP_DAYS,
+        default=audit_retention.AUDIT_KEEP_DAYS,
         metavar="N",
         help=h(
-            f"保留最近 N 天（默认 {accounts.AUDIT_KEEP_DAYS}）",
-            f"keep the last N days (default {accounts.AUDIT_KEEP_DAYS})",
+            f"保留最近 N 天（默认 {audit_retention.AUDIT_KEEP_DAYS}）",
+            f"keep the last N days (default {audit_retention.AUDIT_KEEP_DAYS})",
         ),
     )
     p.add_argument(
@@ -329,7 +330,7 @@ def _prune_text(key: str, lang: str, **params: object) -> str:
 
 def run_prune_audit(ctx: Ctx) -> int:
     a = ctx.args
-    report = accounts.prune_audit(ctx.database(), days=a.days, dry_run=a.dry_run)
+    report = audit_retention.prune_audit(ctx.database(), days=a.days, dry_run=a.dry_run)
     if ctx.json:
         output.print_json(report, ctx.out)
         return 0

@@ -193,7 +193,7 @@ def run_dispatch(ctx: Ctx) -> int:
     ctx.close()
     if ctx.args.quit_after is None:  # a timed run (tests, screenshots) is no station's start
         # Once a day across the stations, on a thread, well after the window is up.
-        importlib.import_module("commandroom.events.accounts").start_audit_retention(url)
+        importlib.import_module("commandroom.events.audit_retention").start_audit_retention(url)
     _require_display()
     import_video_ahead()
     as_user = getattr(ctx.args, "as_user", None)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from commandroom.db.engine import Database
 from commandroom.db.enums import Role
 from commandroom.db.models import DatabaseMeta, LoginAudit, User
-from commandroom.events import accounts
+from commandroom.events import accounts, audit_retention
 from commandroom.events.accounts import AccountError
 from commandroom.events.auth import MAX_FAILURES, LoginFailed, authenticate
 from tests.world import World
@@ -78,7 +78,7 @@ def test_old_rows_go_but_a_current_lockout_keeps_its_streak(
 ) -> None:
     _history(database)
     before = _rows(database)
-    cutoff = NOW - timedelta(days=accounts.AUDIT_KEEP_DAYS)
+    cutoff = NOW - timedelta(days=audit_retention.AUDIT_KEEP_DAYS)
     old = [r for r in before if r[1] < cutoff]
     streak = [r for r in old if r[0] == "li_lz" and r[3] == "bad_password"]
     last_logins = [
@@ -88,13 +88,13 @@ def test_old_rows_go_but_a_current_lockout_keeps_its_streak(
     ]
     assert len(streak) == 3
 
-    dry = accounts.prune_audit(database, dry_run=True, now=NOW)
+    dry = audit_retention.prune_audit(database, dry_run=True, now=NOW)
     assert _rows(database) == before  # a dry run deletes nothing
     assert (dry.kept_lockout, dry.kept_last_login, dry.dry_run) == (3, 3, True)
     assert dry.deleted == len(old) - 6 > 0
     assert dry.cutoff == cutoff
 
-    done = accounts.prune_audit(database, now=NOW)
+    done = audit_retention.prune_audit(database, now=NOW)
     assert (done.deleted, done.kept_lockout, done.kept_last_login) == (dry.deleted, 3, 3)
     assert not done.dry_run
     after = _rows(database)
@@ -103,7 +103,7 @@ def test_old_rows_go_but_a_current_lockout_keeps_its_streak(
 
     # The lock is lifted: its streak is an ordinary old row now and goes next time.
     accounts.unlock(database, "li_lz", by="cli:admin@db-host", now=NOW)
-    again = accounts.prune_audit(database, now=NOW)
+    again = audit_retention.prune_audit(database, now=NOW)
     assert (again.deleted, again.kept_lockout, again.kept_last_login) == (3, 0, 3)
     assert sorted(r for r in _rows(database) if r[1] < cutoff) == sorted(last_logins)
 
@@ -114,26 +114,26 @@ def test_a_newer_login_releases_the_old_one_and_days_are_checked(
     _add(database, "wang_lz")
     authenticate(database, "wang_lz", PASSWORD, now=OLD + timedelta(hours=1))
     authenticate(database, "wang_lz", PASSWORD, now=NOW - timedelta(days=1))
-    report = accounts.prune_audit(database, days=30, now=NOW)
+    report = audit_retention.prune_audit(database, days=30, now=NOW)
     assert (report.deleted, report.kept_last_login) == (2, 0)  # the add and the old login
     assert [r[3] for r in _rows(database)] == ["ok"]
-    for bad in (0, -5, accounts.AUDIT_MAX_DAYS + 1):
+    for bad in (0, -5, audit_retention.AUDIT_MAX_DAYS + 1):
         with pytest.raises(AccountError) as refused:
-            accounts.prune_audit(database, days=bad, now=NOW)
+            audit_retention.prune_audit(database, days=bad, now=NOW)
         assert "保留天数" in refused.value.message("zh")
         assert "days to keep" in refused.value.message("en")
 
 
 def test_stations_prune_at_most_once_a_day(database: Database, world: World) -> None:
     _history(database)
-    first = accounts.prune_audit_if_due(database, now=NOW)
+    first = audit_retention.prune_audit_if_due(database, now=NOW)
     assert first is not None and first.deleted > 0
-    assert accounts.prune_audit_if_due(database, now=NOW + timedelta(hours=23)) is None
-    later = accounts.prune_audit_if_due(database, now=NOW + timedelta(hours=25))
+    assert audit_retention.prune_audit_if_due(database, now=NOW + timedelta(hours=23)) is None
+    later = audit_retention.prune_audit_if_due(database, now=NOW + timedelta(hours=25))
     assert later is not None  # li_lz's lock ran out meanwhile: its old streak goes now
     assert (later.deleted, later.kept_lockout, later.kept_last_login) == (3, 0, 3)
     with database.reading() as s:
-        mark = s.get(DatabaseMeta, accounts.AUDIT_PRUNED_KEY)
+        mark = s.get(DatabaseMeta, audit_retention.AUDIT_PRUNED_KEY)
         assert mark is not None
         assert datetime.fromisoformat(mark.value) == NOW + timedelta(hours=25)
 
@@ -150,9 +150,9 @@ def test_a_station_start_prunes_on_its_own_thread(db_url: str) -> None:
                     reason="unknown_user",
                 )
             )
-        accounts.start_audit_retention(db_url, delay_s=0).join(timeout=60)
+        audit_retention.start_audit_retention(db_url, delay_s=0).join(timeout=60)
         with db.reading() as s:
             assert s.scalar(select(LoginAudit.id)) is None
-            assert s.get(DatabaseMeta, accounts.AUDIT_PRUNED_KEY) is not None
+            assert s.get(DatabaseMeta, audit_retention.AUDIT_PRUNED_KEY) is not None
     finally:
         db.dispose()
