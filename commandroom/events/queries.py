@@ -1,47 +1,30 @@
 """Read side: the event list, queue counts and the case view, as frozen rows for CLI and UI.
 
 Reads never go through the service (they change nothing) and never return ORM objects, so
-no lazy load can fire later on the GUI thread.
+no lazy load can fire later on the GUI thread. Free text is planned in ``text_search``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    Select,
-    Text,
-    and_,
-    column,
-    false,
-    func,
-    literal_column,
-    or_,
-    select,
-    text,
-    type_coerce,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from commandroom.db.enums import Source, Status
 from commandroom.db.models import Category, Event, Grid, Org, Region, SlaClock
-from commandroom.db.models.search import (
-    EVENT_TEXT,
-    GRAMS_FUNCTION,
-    OVERFLOW_TOKEN,
-    ascii_lower,
-    grams_of,
-)
 from commandroom.events.clocks import DUE_KINDS
 from commandroom.events.rules import OPEN_STATES
+from commandroom.events.text_search import (
+    TextPlan,
+    TextSearch,
+    like_clause,
+    plan_search,
+    unindexed,
+)
 
 T = TypeVar("T")
 
@@ -134,21 +117,6 @@ def wanted_statuses(flt: EventFilter) -> tuple[Status, ...] | None:
     return statuses
 
 
-class TextPlan(Enum):
-    """How a page finds its free text's rows (``list_events`` picks one per search).
-
-    ``LIKE``: the page's own walk checks LIKE on each row it reads (no text index).
-    ``WALK``: the walk checks the event's id against the word's gram matches (SQLite: the
-    set of FTS5 rowids, built once; PostgreSQL: the planner's choice of the gram index),
-    so it reads a table row only for a likely match. ``CANDIDATES``: SQLite fetches the few
-    matching events by id and sorts them, walking nothing.
-    """
-
-    LIKE = "like"
-    WALK = "walk"
-    CANDIDATES = "candidates"
-
-
 def apply_filter(
     query: Select[T],
     flt: EventFilter,
@@ -162,15 +130,16 @@ def apply_filter(
     """``flt`` as WHERE clauses. ``category_is_l1``: whether ``flt.category_id`` is a 大类,
     when the caller knows (``list_events`` looks it up), for an index-friendly condition.
     ``text_index=False`` hides the text columns' (trigram) indexes from PostgreSQL's planner
-    (``list_events`` asks ``_trigram_searchable``): compared under the "C" collation, which
-    no index has but whose statistics still apply, so a common word keeps its date walk.
-    ILIKE then folds ASCII case only, as SQLite's LIKE always does. ``text_grams``: the gram
-    index's condition (``text_grams_clause``), a superset of the text's rows that the LIKE
-    beside it narrows. ``hidden`` names columns whose indexes SQLite's planner must not use
+    (``list_events`` asks ``text_search.trigram_searchable``): compared under the "C"
+    collation, which no index has but whose statistics still apply, so a common word keeps
+    its date walk. ILIKE then folds ASCII case only, as SQLite's LIKE always does.
+    ``text_grams``: the gram index's condition (``text_search.text_grams_clause``), a
+    superset of the text's rows that the LIKE beside it (``text_search.like_clause``)
+    narrows. ``hidden`` names columns whose indexes SQLite's planner must not use
     (``page_query``'s town walk)."""
 
     def col(column: Any) -> ColumnElement[Any]:
-        return _hide(column) if column.key in hidden else column.expression
+        return unindexed(column) if column.key in hidden else column.expression
 
     statuses = wanted_statuses(flt)
     if statuses is not None:
@@ -198,26 +167,12 @@ def apply_filter(
             or_(Event.due_at.is_(None), Event.due_at >= now, Event.is_open.is_(False))
         )
     if flt.text:
-        # Case-insensitive on both engines (SQLite's LIKE already is, PostgreSQL's is not):
-        # an operator types "kq-lz" for a code. The text is literal: "%" and "_" match
-        # themselves, as in ``matches`` and in the gram index.
-        like = "%" + _LIKE_ESCAPES.sub(r"\\\g<0>", flt.text) + "%"
-        columns: tuple[ColumnElement[Any], ...] = (
-            Event.title.expression,
-            Event.description.expression,
-            Event.code.expression,
-        )
-        if not text_index:
-            columns = tuple(c.collate("C") for c in columns)
         if text_grams is not None:
             query = query.where(text_grams)
-        query = query.where(or_(*(c.ilike(like, escape="\\") for c in columns)))
+        query = query.where(like_clause(flt.text, text_index=text_index))
     if flt.queue is not None:
         query = query.where(Event.is_open.is_(True), _queue_clause(flt.queue))
     return query
-
-
-_LIKE_ESCAPES = re.compile(r"[\\%_]")
 
 
 def _category_clause(
@@ -230,12 +185,6 @@ def _category_clause(
     if is_l1 is None:
         return or_(small == category_id, big == category_id)
     return (big if is_l1 else small) == category_id
-
-
-def _hide(column: Any) -> ColumnElement[Any]:
-    """``column`` as an expression no SQLite index of it matches (unary +, the documented
-    way, a no-op on any value), still of its type so bind values convert as for it."""
-    return type_coerce(literal_column(f"+event.{column.key}"), column.type)
 
 
 def _queue_clause(queue: Queue) -> ColumnElement[bool]:
@@ -308,22 +257,10 @@ def list_events(
     if flt.town_id is None and (flt.village_id is not None or flt.grid_id is not None):
         flt = replace(flt, town_id=_town_of(session, flt.village_id, flt.grid_id))
     dialect = session.get_bind().dialect.name
-    text_index, grams, plan = True, None, TextPlan.LIKE
-    if flt.text and dialect == "postgresql":
-        text_index = _trigram_searchable(session, flt.text)
-        if not text_index or len(flt.text) <= 2:
-            lowered = session.scalar(select(func.lower(flt.text))) or ""
-            grams = text_grams_clause(dialect, lowered)
-            plan = TextPlan.WALK
-    elif flt.text:
-        found = sqlite_text_plan(
-            session, flt.text, in_town=flt.town_id is not None, open_only=_only_open(flt)
-        )
-        plan = found.plan
-        if plan is TextPlan.WALK:
-            grams = text_grams_clause(dialect, flt.text, hide_id=True)
-        elif plan is TextPlan.CANDIDATES:
-            grams = text_grams_clause(dialect, flt.text, ids=found.ids)
+    search = TextSearch()
+    if flt.text:
+        in_town = flt.town_id is not None
+        search = plan_search(session, dialect, flt.text, in_town=in_town, open_only=_only_open(flt))
     page = page_query(
         dialect,
         flt,
@@ -331,9 +268,9 @@ def list_events(
         limit,
         offset,
         category_is_l1=is_l1,
-        text_index=text_index,
-        text_grams=grams,
-        text_plan=plan,
+        text_index=search.index,
+        text_grams=search.grams,
+        text_plan=search.plan,
     ).subquery()
     query = (
         _row_query()
@@ -342,82 +279,6 @@ def list_events(
         .order_by(Event.reported_at.desc(), Event.id.desc())
     )
     return _with_clocks(session, [_event_row(row, now) for row in session.execute(query)])
-
-
-# SQLite's choice of plan for a word, from its newest FEW_MATCHES gram matches (FTS5 reads
-# them newest id first, ~1 ms): fewer than that are fetched by id and sorted (0.1-10 ms; a
-# walk of the district's date index to find none took 0.4 s at 2M events). Else the walk
-# checks ids against the set of matches, built once: 40 ms for 150k of them, 0.3 s for a
-# character in 1.5M events. So a word whose newest matches are dense (1 in COMMON_SHARE ids
-# or more) is checked by LIKE as the district's walk reads rows: it fills the page at once.
-# A town's walk does the same only from SET_MAX matches on (counted: up to 15 ms): recent
-# events cluster (a town's busy week, a code's town prefix), so a word dense among the
-# newest can be rare in the town, where LIKE reads every one of its rows (0.5 s warm).
-FEW_MATCHES = 1000
-COMMON_SHARE = 10
-SET_MAX = 400_000
-
-
-@dataclass(frozen=True)
-class SqliteText:
-    plan: TextPlan
-    ids: tuple[int, ...] = ()  # CANDIDATES: every match (of the grams, not yet of LIKE)
-
-
-def sqlite_text_plan(
-    session: Session, word: str, *, in_town: bool, open_only: bool = False
-) -> SqliteText:
-    """How SQLite should find ``word``'s events (see ``FEW_MATCHES``). ``open_only``: the
-    page walks only open events (a town has a few hundred), where LIKE costs least."""
-    ids = session.scalars(
-        text(
-            f"SELECT rowid FROM {EVENT_TEXT} WHERE {EVENT_TEXT} MATCH :query"
-            " ORDER BY rowid DESC LIMIT :few"
-        ).bindparams(query=fts_query(word), few=FEW_MATCHES)
-    ).all()
-    if len(ids) < FEW_MATCHES:
-        return SqliteText(TextPlan.CANDIDATES, tuple(ids))
-    if in_town and open_only:
-        return SqliteText(TextPlan.LIKE)
-    if in_town:
-        matches = session.scalar(
-            text(
-                f"SELECT count(*) FROM (SELECT rowid FROM {EVENT_TEXT}"
-                f" WHERE {EVENT_TEXT} MATCH :query LIMIT :most)"
-            ).bindparams(query=fts_query(word), most=SET_MAX)
-        )
-        return SqliteText(TextPlan.LIKE if (matches or 0) >= SET_MAX else TextPlan.WALK)
-    newest = session.scalar(select(func.max(Event.id))) or ids[0]
-    dense = newest - ids[-1] < FEW_MATCHES * COMMON_SHARE
-    return SqliteText(TextPlan.LIKE if dense else TextPlan.WALK)
-
-
-def fts_query(word: str) -> str:
-    """The FTS5 query for ``word`` on SQLite's ``event_text``: all its grams (hex tokens,
-    as the triggers write them), or the overflow token of a text too long to cut."""
-    grams = " AND ".join(f'"{g.encode().hex()}"' for g in grams_of(ascii_lower(word)))
-    return f"({grams}) OR {OVERFLOW_TOKEN}"
-
-
-def text_grams_clause(
-    dialect: str, word: str, *, hide_id: bool = False, ids: tuple[int, ...] | None = None
-) -> ColumnElement[bool]:
-    """The gram index's condition for ``word``: every event holding it satisfies it.
-
-    SQLite: the event's id is among the word's FTS5 matches (``ids`` when they were already
-    read: all of them); ``hide_id`` keeps SQLite from fetching the matches by id (the
-    ``WALK`` plan checks them inside its walk instead). PostgreSQL: the event's grams
-    contain the word's (``word`` lower-cased by the server, as ILIKE and the index do).
-    """
-    if ids is not None:
-        return Event.id.in_(ids) if ids else false()
-    if dialect == "postgresql":
-        grams = getattr(func, GRAMS_FUNCTION)(Event.title, Event.description, Event.code)
-        return type_coerce(grams, ARRAY(Text)).contains(grams_of(word))
-    found = text(f"SELECT rowid FROM {EVENT_TEXT} WHERE {EVENT_TEXT} MATCH :fts_query")
-    matches = found.bindparams(fts_query=fts_query(word)).columns(column("rowid", Integer))
-    eid = _hide(Event.id) if hide_id else Event.id.expression
-    return eid.in_(matches)
 
 
 def _town_of(session: Session, village_id: int | None, grid_id: int | None) -> int | None:
@@ -498,26 +359,6 @@ def _town_walk_hides(dialect: str, flt: EventFilter) -> frozenset[str]:
 # 小类, each covering. Hidden: the columns of (town, status, level), which SQLite would
 # skip-scan town by town for a status and level and then read a row per entry.
 DISTRICT_HIDES = frozenset(("level", "source", "village_id", "grid_id"))
-
-
-WORD_RUN = re.compile(r"[^\W_]{3,}")
-
-
-def _trigram_searchable(session: Session, text: str) -> bool:
-    """Whether PostgreSQL's trigram indexes can narrow ``ILIKE '%text%'``.
-
-    pg_trgm takes trigrams from runs of three or more word characters; a shorter search
-    ("噪音") gives none, and neither does Chinese where the database's LC_CTYPE is C. Then
-    the GIN index would be read whole (3.9 s at 2M events, twice the plain scan), so the
-    caller hides it and the planner walks the date index instead.
-    """
-    runs = WORD_RUN.findall(text)
-    if any(run.isascii() for run in runs):
-        return True
-    if not runs:
-        return False
-    found = session.execute(select(func.show_trgm(runs[0]))).scalar()
-    return bool(found)
 
 
 def _only_open(flt: EventFilter) -> bool:

@@ -24,12 +24,8 @@ from commandroom.db.enums import Source, Status
 from commandroom.db.migrate import upgrade
 from commandroom.db.models import Category, Event
 from commandroom.events.demo.seed import seed_demo
-from commandroom.events.queries import (
-    EventFilter,
-    TextPlan,
-    page_query,
-    text_grams_clause,
-)
+from commandroom.events.queries import EventFilter, page_query
+from commandroom.events.text_search import TextPlan, text_grams_clause
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
 WALK = "SEARCH event USING COVERING INDEX ix_event_town_walk (town_id=?)"

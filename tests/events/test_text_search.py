@@ -20,9 +20,10 @@ from sqlalchemy import Table, select, text
 
 from commandroom.db.engine import Database
 from commandroom.db.models import Event
-from commandroom.events import queries
+from commandroom.events import text_search
 from commandroom.events.demo.seed import seed_demo
-from commandroom.events.queries import EventFilter, TextPlan, fts_query, list_events
+from commandroom.events.queries import EventFilter, list_events, page_query
+from commandroom.events.text_search import TextPlan, fts_query, text_grams_clause
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
 EVENT: Table = Event.__table__  # type: ignore[assignment]
@@ -105,7 +106,7 @@ def test_a_search_finds_the_rows_like_finds(
     if plan != "candidates" and seeded.dialect != "sqlite":
         pytest.skip("PostgreSQL's planner picks its own plan")
     for name, value in PLANS[plan].items():
-        monkeypatch.setattr(queries, name, value)
+        monkeypatch.setattr(text_search, name, value)
     towns = _towns(seeded)
     found = 0
     for word in WORDS:
@@ -126,15 +127,15 @@ def test_each_plan_is_taken_on_sqlite(seeded: Database, monkeypatch: pytest.Monk
     for plan, settings in PLANS.items():
         with monkeypatch.context() as patch:
             for name, value in settings.items():
-                patch.setattr(queries, name, value)
+                patch.setattr(text_search, name, value)
             with seeded.reading() as s:
                 taken = {
-                    queries.sqlite_text_plan(s, "垃圾", in_town=in_town).plan
+                    text_search.sqlite_text_plan(s, "垃圾", in_town=in_town).plan
                     for in_town in (False, True)
                 }
         assert taken == {TextPlan(plan)}
     with seeded.reading() as s:
-        one = queries.sqlite_text_plan(s, "噪音", in_town=False)
+        one = text_search.sqlite_text_plan(s, "噪音", in_town=False)
     assert one.plan is TextPlan.CANDIDATES and len(one.ids) == 2
 
 
@@ -209,8 +210,8 @@ def test_postgresql_finds_a_rare_two_character_word_by_its_gram_index(seeded: Da
         conn.exec_driver_sql("ANALYZE event")
     flt = EventFilter(text="噪音")
     with seeded.reading() as s:
-        grams = queries.text_grams_clause("postgresql", "噪音")
-        query = queries.page_query("postgresql", flt, NOW, 60, text_grams=grams)
+        grams = text_grams_clause("postgresql", "噪音")
+        query = page_query("postgresql", flt, NOW, 60, text_grams=grams)
         sql = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
         plan = "\n".join(r[0] for r in s.execute(text(f"EXPLAIN {sql}")))
     assert "ix_event_text_grams" in plan, plan
