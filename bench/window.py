@@ -60,7 +60,7 @@ from commandroom.db.engine import Database, make_engine  # noqa: E402
 from commandroom.db.enums import RegionLevel, Source  # noqa: E402
 from commandroom.db.migrate import upgrade  # noqa: E402
 from commandroom.db.models import Camera, Category, Grid, Region, User  # noqa: E402
-from commandroom.events.demo.scenario import _photo  # noqa: E402  (a tiny real PNG)
+from commandroom.events.demo import arrivals  # noqa: E402  (photo: a tiny real PNG)
 from commandroom.events.demo.seed import seed_demo  # noqa: E402
 from commandroom.events.inputs import AttachmentInput, ReportInput  # noqa: E402
 from commandroom.events.service import CaseService  # noqa: E402
@@ -334,7 +334,7 @@ def write_events(url: str, count: int, seed_no: int) -> dict[str, float]:
         service = CaseService(db)
         user, grid, category = writer_facts(db)
         rng = random.Random(seed_no)
-        photo = _photo(rng)
+        photo = arrivals.photo(rng)
         committed: dict[str, float] = {}
         for n in range(count):
             data = report_input(grid, category, n, photo)

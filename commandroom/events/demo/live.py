@@ -1,6 +1,6 @@
 """What happens next to a live demo case: the odds of each step the state machine allows.
 
-The live scenario (``scenario``) visits one open case at a time and asks ``choose`` for its
+The live scenario (``moves``) visits one open case at a time and asks ``choose`` for its
 next step. Most cases go the plain way (dispatch, sign, resolve, verify), but a trainer
 must be able to show every seat its work, so the rest of DOMAIN.md's transition table
 happens too, at rates close to what the seeded history and the status mix of "Demo data"
@@ -35,6 +35,9 @@ S = Status
 P_DUPLICATE = 0.03  # a new report is a second report of a recent event (DOMAIN #23)
 P_TEST_REPORT = 0.01  # a new report is a test report (DOMAIN #22)
 P_SELF_HANDLED = 0.2  # an L1–2 grid report of a matter its worker settled on the spot (#18)
+# With a focus town (the trainer's seat), this share of the new events and of the moves
+# happens there, so the list on screen stays alive.
+FOCUS_SHARE = 0.5
 P_RETURN = 0.03  # an L3/L4 unit sends the case back, mostly "not our duty" (history: 3 %)
 P_ESCALATE = {1: 0.03, 2: 0.03, 3: 0.05}  # level → share going up (L3 → district departments)
 P_DEESCALATE = {3: 0.01, 4: 0.06}  # the district center hands an L4 case back to the town

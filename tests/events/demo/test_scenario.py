@@ -22,12 +22,8 @@ from commandroom.db.models import Category, Event, EventAction, Grid, Region, Ro
 from commandroom.events import deadlines, rules
 from commandroom.events.codes import format_code
 from commandroom.events.demo.database import NotDemoDatabase, ensure_demo_database, mark_demo
-from commandroom.events.demo.scenario import (
-    MAX_PER_TICK,
-    Move,
-    ScenarioGenerator,
-    ScenarioStep,
-)
+from commandroom.events.demo.moves import Move
+from commandroom.events.demo.scenario import MAX_PER_TICK, ScenarioGenerator, ScenarioStep
 from commandroom.events.demo.seed import seed_demo
 from commandroom.events.service import CaseService
 from tests.events.conftest import FakeClock
