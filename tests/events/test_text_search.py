@@ -224,3 +224,31 @@ def test_postgresql_finds_a_rare_two_character_word_by_its_gram_index(seeded: Da
         sql = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
         plan = "\n".join(r[0] for r in s.execute(text(f"EXPLAIN {sql}")))
     assert "ix_event_text_grams" in plan, plan
+
+
+@POSTGRES
+def test_postgresql_walks_for_a_common_word_and_uses_the_gram_index_for_a_rare_one(
+    seeded: Database,
+) -> None:
+    """A word in many events is answered by the list's own walk (the gram index's bitmap of
+    it would be read whole and sorted); a rare one through the gram index. The planner's
+    statistics tell them apart, so they must exist (ANALYZE, as autovacuum runs it)."""
+    with seeded.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE event")
+        common = conn.execute(
+            text(
+                "SELECT g FROM (SELECT unnest(most_common_elems::text::text[]) AS g, "
+                "unnest(most_common_elem_freqs) AS f FROM pg_stats "
+                "WHERE tablename = 'ix_event_text_grams') s "
+                "WHERE char_length(g) = 2 ORDER BY f DESC LIMIT 1"
+            )
+        ).scalar()
+    assert common, "ANALYZE keeps the gram index's most common elements"
+    with seeded.reading() as s:
+        assert text_search.postgres_word_is_common(s, common)
+        assert not text_search.postgres_word_is_common(s, "龘龘")
+        walk = text_search.plan_search(s, "postgresql", common, in_town=False, open_only=False)
+        rare = text_search.plan_search(s, "postgresql", "龘龘", in_town=False, open_only=False)
+    assert walk.grams is None and walk.plan is TextPlan.LIKE
+    assert rare.grams is not None and rare.plan is TextPlan.WALK
+    assert _found(seeded, common) == set(_like(seeded, EventFilter(text=common)))
