@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, false, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from commandroom.db.enums import Source, Status
@@ -22,8 +22,11 @@ from commandroom.events.text_search import (
     TextPlan,
     TextSearch,
     like_clause,
+    plain_walk,
     plan_search,
     unindexed,
+    walk_budget_ms,
+    within_budget,
 )
 
 T = TypeVar("T")
@@ -261,24 +264,35 @@ def list_events(
     if flt.text:
         in_town = flt.town_id is not None
         search = plan_search(session, dialect, flt.text, in_town=in_town, open_only=_only_open(flt))
-    page = page_query(
-        dialect,
-        flt,
-        now,
-        limit,
-        offset,
-        category_is_l1=is_l1,
-        text_index=search.index,
-        text_grams=search.grams,
-        text_plan=search.plan,
-    ).subquery()
-    query = (
-        _row_query()
-        .select_from(page)
-        .join(Event, Event.id == page.c.id)
-        .order_by(Event.reported_at.desc(), Event.id.desc())
-    )
-    return _with_clocks(session, [_event_row(row, now) for row in session.execute(query)])
+
+    def rows_of(found: TextSearch) -> list[Row[Any]]:
+        page = page_query(
+            dialect,
+            flt,
+            now,
+            limit,
+            offset,
+            category_is_l1=is_l1,
+            text_index=found.index,
+            text_grams=found.grams,
+            text_plan=found.plan,
+        ).subquery()
+        query = (
+            _row_query()
+            .select_from(page)
+            .join(Event, Event.id == page.c.id)
+            .order_by(Event.reported_at.desc(), Event.id.desc())
+        )
+        return list(session.execute(query))
+
+    rows = None
+    if search.walk_first:
+        walk = plain_walk(search)
+        budget = walk_budget_ms(limit, search.common)
+        rows = within_budget(session, lambda: rows_of(walk), budget)
+    if rows is None:
+        rows = rows_of(search)
+    return _with_clocks(session, [_event_row(row, now) for row in rows])
 
 
 def _town_of(session: Session, village_id: int | None, grid_id: int | None) -> int | None:

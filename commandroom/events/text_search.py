@@ -3,17 +3,19 @@
 ``queries.list_events`` asks ``plan_search`` how to answer a word and gets back the gram
 index's condition (a superset of the word's rows) and the page's plan; ``apply_filter``
 puts ``like_clause`` beside it, which narrows the superset to the exact rows. SQLite picks
-its plan per word (``sqlite_text_plan``); PostgreSQL's planner picks its own between the
-pg_trgm indexes (0005) and the gram index, with the trigram indexes hidden where they
-cannot help (``trigram_searchable``).
+its plan per word (``sqlite_text_plan``). PostgreSQL answers a word of three or more
+characters through its pg_trgm indexes (0005), hidden where they cannot help
+(``trigram_searchable``); a shorter word first by the plain walk within a time budget, then
+through the gram index (``WALK_BUDGET_MS``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -29,6 +31,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from commandroom.db.models import Event
@@ -39,6 +42,8 @@ from commandroom.db.models.search import (
     ascii_lower,
     grams_of,
 )
+
+_T = TypeVar("_T")
 
 
 class TextPlan(Enum):
@@ -65,6 +70,8 @@ class TextSearch:
     plan: TextPlan = TextPlan.LIKE
     grams: ColumnElement[bool] | None = None
     index: bool = True
+    walk_first: bool = False  # PostgreSQL: try the plain walk within walk_budget_ms first
+    common: bool = False  # PostgreSQL: the statistics know the word as common: a longer try
 
 
 def plan_search(
@@ -81,9 +88,9 @@ def plan_search(
         index = trigram_searchable(session, word)
         if not index or len(word) <= 2:
             lowered = session.scalar(select(func.lower(word))) or ""
-            if postgres_word_is_common(session, lowered):
-                return TextSearch(index=index)
-            return TextSearch(TextPlan.WALK, text_grams_clause(dialect, lowered), index)
+            grams = text_grams_clause(dialect, lowered)
+            common = postgres_word_is_common(session, lowered)
+            return TextSearch(TextPlan.WALK, grams, index, walk_first=True, common=common)
         return TextSearch(index=index)
     found = sqlite_text_plan(session, word, in_town=in_town, open_only=open_only)
     if found.plan is TextPlan.WALK:
@@ -91,6 +98,74 @@ def plan_search(
     if found.plan is TextPlan.CANDIDATES:
         return TextSearch(found.plan, text_grams_clause(dialect, word, ids=found.ids))
     return TextSearch(found.plan)
+
+
+# PostgreSQL, a word of one or two characters: the page's own newest-first walk checking
+# ILIKE gets this long to find the page before the gram index answers instead. Measured at
+# 2M events, first 60 rows: a common word (占道, 路灯, 漏水: 1-4 % of events) walks in 7-60 ms
+# but took 1-4 s through the gram index, whose bitmap of it is read whole and sorted (路灯 in
+# one town: 47 s cold); a rare or absent word is the other way round (index 3-30 ms, a walk
+# through a whole town 0.5-1.1 s), so it costs the budget plus the index.
+# The statistics tell a common word (``postgres_word_is_common``): it gets longer, as its
+# index plan is the slow one; any other word may be rare, whose walk would be wasted time.
+WALK_BUDGET_MS = 40
+WALK_BUDGET_COMMON_MS = 150
+WALK_BUDGET_PAGE_MS = 400  # for a page longer than the first screenful
+
+
+def plain_walk(search: TextSearch) -> TextSearch:
+    """The same search without the gram index: the page's walk checks ILIKE itself."""
+    return replace(search, plan=TextPlan.LIKE, grams=None, walk_first=False)
+
+
+def walk_budget_ms(limit: int, common: bool = False) -> int:
+    if limit > 60:
+        return WALK_BUDGET_PAGE_MS
+    return WALK_BUDGET_COMMON_MS if common else WALK_BUDGET_MS
+
+
+# Of all events, by the planner's estimate; above the fixed 0.5 % PostgreSQL guesses for a
+# gram missing from its statistics, so only a word the statistics know is called common.
+COMMON_SHARE_PG = 0.01
+
+
+def postgres_word_is_common(session: Session, lowered: str) -> bool:
+    """Whether the planner's statistics know ``lowered`` as common (see ``COMMON_SHARE_PG``):
+    its estimate of the gram condition (about 1 ms, nothing read). ANALYZE keeps the index
+    expression's most common grams with their frequencies (every gram in 2 % of the events
+    or more at 2M events, migration 0010); any other gets a fixed guess below the line."""
+    grams = list(grams_of(lowered))
+    if not grams:
+        return True
+    condition = f"{GRAMS_FUNCTION}(title, description, code) @> CAST(:grams AS text[])"
+    plan = session.execute(
+        text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM event WHERE {condition}"), {"grams": grams}
+    ).scalar()
+    estimate = float(plan[0]["Plan"]["Plan Rows"]) if plan else 0.0
+    total = session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'event'"))
+    return bool(total) and float(total) > 0 and estimate >= COMMON_SHARE_PG * float(total)
+
+
+def within_budget(session: Session, run: Callable[[], _T], budget_ms: int) -> _T | None:
+    """``run()`` under a PostgreSQL statement timeout of ``budget_ms``, in a savepoint;
+    None if it ran out (the transaction goes on as before)."""
+    from psycopg.errors import QueryCanceled  # psycopg loads lazily (cli start-up time)
+
+    before = session.scalar(text("SELECT current_setting('statement_timeout')"))
+    try:
+        with session.begin_nested():
+            session.execute(
+                text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(budget_ms)}
+            )
+            return run()
+    except OperationalError as exc:
+        if not isinstance(exc.orig, QueryCanceled):
+            raise
+        return None
+    finally:
+        session.execute(
+            text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(before)}
+        )
 
 
 def like_clause(word: str, *, text_index: bool = True) -> ColumnElement[bool]:
@@ -194,36 +269,6 @@ def unindexed(column: Any) -> ColumnElement[Any]:
     documented way, a no-op on any value), still of its type so bind values convert as for
     it. The ``WALK`` plan's id check uses it, and so does ``queries.page_query``'s walk."""
     return type_coerce(literal_column(f"+event.{column.key}"), column.type)
-
-
-# PostgreSQL: a word this common is answered by the page's own newest-first walk checking
-# ILIKE, not through the gram index. Measured at 2M events: the gram index's bitmap of a
-# common word (占道, 80,000 events) is read whole and sorted, 1-4 s for the first rows, where
-# the walk meets 60 matches within a few thousand rows (8-50 ms); a rare or absent word is
-# the other way round (gram index 3-40 ms, the walk through a whole town 0.5-1.1 s).
-# Of all events, by the planner's estimate; above the fixed 0.5 % PostgreSQL guesses for a
-# gram missing from the statistics, so only a word the statistics know is called common.
-COMMON_SHARE_PG = 0.01
-
-
-def postgres_word_is_common(session: Session, lowered: str) -> bool:
-    """Whether ``lowered`` is common enough for the walk (see ``COMMON_SHARE_PG``), from the
-    planner's estimate of the gram condition (about 1 ms, nothing read): ANALYZE keeps the
-    index expression's most common grams with their frequencies (at 2M events, since
-    migration 0010, every gram in 2 % of the events or more). A word in 0.5-2 % of the
-    events is not among them and still goes through the gram index (1-2 s in a big town
-    at 2M events: 漏水, 讨薪); a count of its matches would tell, but costs a table read per
-    match."""
-    grams = list(grams_of(lowered))
-    if not grams:
-        return True
-    condition = f"{GRAMS_FUNCTION}(title, description, code) @> CAST(:grams AS text[])"
-    plan = session.execute(
-        text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM event WHERE {condition}"), {"grams": grams}
-    ).scalar()
-    estimate = float(plan[0]["Plan"]["Plan Rows"]) if plan else 0.0
-    total = session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'event'"))
-    return bool(total) and float(total) > 0 and estimate >= COMMON_SHARE_PG * float(total)
 
 
 WORD_RUN = re.compile(r"[^\W_]{3,}")

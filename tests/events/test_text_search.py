@@ -20,7 +20,7 @@ from sqlalchemy import Table, select, text
 
 from commandroom.db.engine import Database
 from commandroom.db.models import Event
-from commandroom.events import text_search
+from commandroom.events import queries, text_search
 from commandroom.events.demo.seed import seed_demo
 from commandroom.events.queries import EventFilter, list_events, page_query
 from commandroom.events.text_search import TextPlan, fts_query, text_grams_clause
@@ -227,28 +227,54 @@ def test_postgresql_finds_a_rare_two_character_word_by_its_gram_index(seeded: Da
 
 
 @POSTGRES
-def test_postgresql_walks_for_a_common_word_and_uses_the_gram_index_for_a_rare_one(
-    seeded: Database,
+def test_postgresql_walks_first_then_asks_the_gram_index(
+    seeded: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A word in many events is answered by the list's own walk (the gram index's bitmap of
-    it would be read whole and sorted); a rare one through the gram index. The planner's
-    statistics tell them apart, so they must exist (ANALYZE, as autovacuum runs it)."""
+    """A short word is tried by the list's own walk within a budget (a common word's gram
+    bitmap is slow to read whole), then answered through the gram index; either way the
+    rows are ILIKE's, and the transaction goes on after a walk that ran out of time."""
+    ran: list[str] = []
+    real = text_search.within_budget
+
+    def spy(session: Any, run: Any, budget_ms: int) -> Any:
+        found = real(session, run, budget_ms)
+        ran.append("walked" if found is not None else "ran out")
+        return found
+
+    monkeypatch.setattr(queries, "within_budget", spy)
+    with seeded.reading() as s:
+        plan = text_search.plan_search(s, "postgresql", "噪音", in_town=False, open_only=False)
+    assert plan.walk_first and plan.grams is not None and plan.plan is TextPlan.WALK
     with seeded.engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE event")
         common = conn.execute(
             text(
                 "SELECT g FROM (SELECT unnest(most_common_elems::text::text[]) AS g, "
                 "unnest(most_common_elem_freqs) AS f FROM pg_stats "
-                "WHERE tablename = 'ix_event_text_grams') s "
-                "WHERE char_length(g) = 2 ORDER BY f DESC LIMIT 1"
+                "WHERE tablename = 'ix_event_text_grams') s ORDER BY f DESC LIMIT 1"
             )
         ).scalar()
     assert common, "ANALYZE keeps the gram index's most common elements"
     with seeded.reading() as s:
         assert text_search.postgres_word_is_common(s, common)
         assert not text_search.postgres_word_is_common(s, "龘龘")
-        walk = text_search.plan_search(s, "postgresql", common, in_town=False, open_only=False)
-        rare = text_search.plan_search(s, "postgresql", "龘龘", in_town=False, open_only=False)
-    assert walk.grams is None and walk.plan is TextPlan.LIKE
-    assert rare.grams is not None and rare.plan is TextPlan.WALK
-    assert _found(seeded, common) == set(_like(seeded, EventFilter(text=common)))
+    for word in ("镇", "噪音", "龘龘"):
+        assert _found(seeded, word) == set(_like(seeded, EventFilter(text=word))), word
+    assert ran == ["walked"] * 3
+
+    def slow(session: Any, run: Any, budget_ms: int) -> Any:  # a walk that takes too long
+        def sleepy() -> Any:
+            session.execute(text("SELECT pg_sleep(0.3)"))
+            return run()
+
+        return spy(session, sleepy, 100)
+
+    monkeypatch.setattr(queries, "within_budget", slow)
+    for word in ("镇", "噪音"):
+        assert _found(seeded, word) == set(_like(seeded, EventFilter(text=word))), word
+    assert ran[3:] == ["ran out"] * 2
+    with seeded.reading() as s:
+        timeout = s.scalar(text("SELECT current_setting('statement_timeout')"))
+        rows = list_events(s, EventFilter(text="噪音"), NOW, limit=60)
+        assert s.scalar(text("SELECT current_setting('statement_timeout')")) == timeout
+        assert [r.id for r in rows] == _like(seeded, EventFilter(text="噪音"))[:60]

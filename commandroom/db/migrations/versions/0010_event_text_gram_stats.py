@@ -4,13 +4,12 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-11-27 10:00:00
 
-PostgreSQL only. ``text_search.postgres_word_is_common`` asks the planner how many events a
-word's grams match, to answer a common word (占道, 漏水: 1-4 % of events) by the list's own
-newest-first walk and a rare one through the gram index; each way round is 20-100 times
-slower than the other at 2,000,000 events. The planner knows an element's frequency only if
-ANALYZE kept it among the index expression's most common elements; a statistics target of
-1000 keeps every gram in 2 % of the events or more at 2M events (路灯, 占道; not yet 漏水 or
-讨薪 at 1.5-1.8 %), and costs the upgrade and each ANALYZE of the table about 5 s there.
+PostgreSQL only. The planner's estimate of a gram condition (how many events hold a word's
+grams) tells a common word (``text_search.postgres_word_is_common``: its walk gets a longer
+budget) and decides the plan when the list falls back to the gram index. It knows an element's
+frequency only if ANALYZE kept it among the index expression's most common elements; a
+statistics target of 1000 keeps every gram in 2 % of the events or more at 2M events (路灯,
+占道), and costs the upgrade and each ANALYZE of the table about 5 s there.
 """
 
 from collections.abc import Sequence
