@@ -16,6 +16,7 @@ import pytest
 
 from commandroom.db.engine import Database, make_engine
 from commandroom.db.migrate import upgrade
+from commandroom.video.host import CaptureHost
 from tests.pg import PostgresServer
 from tests.qt_look import same_look
 
@@ -103,3 +104,13 @@ def _same_qt_look(request: pytest.FixtureRequest) -> Iterator[None]:
         request.getfixturevalue("qapp")
     with same_look():
         yield
+
+
+@pytest.fixture
+def capture_host() -> Iterator[CaptureHost]:
+    """A capture host process of the test's own, stopped at its end (a test may kill it)."""
+    host = CaptureHost()
+    try:
+        yield host
+    finally:
+        host.shutdown()

@@ -58,12 +58,9 @@ class _Hosted:
         self.capture.close()
         with self.lock:
             self.closed = True
-            self.write_final()
+            self.block.write_stats(self.capture.stats(), self.last_mono)  # "closed"
             self.block.unlink()
             self.block.close()
-
-    def write_final(self) -> None:
-        self.block.write_stats(self.capture.stats(), self.last_mono)
 
 
 class Host:

@@ -30,28 +30,19 @@ def server() -> Iterator[RtspServer]:
         rtsp.stop()
 
 
-@pytest.fixture
-def host() -> Iterator[CaptureHost]:
-    capture_host = CaptureHost()
-    try:
-        yield capture_host
-    finally:
-        capture_host.shutdown()
-
-
 def test_hosted_tiles_go_live_and_pages_stop_workers(
-    qtbot: QtBot, server: RtspServer, host: CaptureHost
+    qtbot: QtBot, server: RtspServer, capture_host: CaptureHost
 ) -> None:
     cameras = [spec(f"C{i}", server.url(f"s{i}")) for i in range(1, 6)]
     cameras.append(spec("PW", server.url("locked", "admin", "wrong")))
     layout = WallLayout.filled("h", PRESETS["2×2"], [c.code for c in cameras])
-    wall = shown(qtbot, WallWidget(cameras, layout, opener=host.open))
+    wall = shown(qtbot, WallWidget(cameras, layout, opener=capture_host.open))
     qtbot.waitUntil(lambda: live(wall), timeout=WAIT_MS)
-    assert host.worker_count() == 4
+    assert capture_host.worker_count() == 4
     assert all(t.frame is not None and t.frame.image.shape[2] == 4 for t in wall.tiles)
     wall.next_page()  # C5 and PW
-    qtbot.waitUntil(lambda: host.worker_count() == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: capture_host.worker_count() == 2, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: live(wall, [0]), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: wall.tiles[1].state_words == "未授权", timeout=WAIT_MS)
     wall.close()
-    qtbot.waitUntil(lambda: host.worker_count() == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: capture_host.worker_count() == 0, timeout=WAIT_MS)

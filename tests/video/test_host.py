@@ -1,7 +1,7 @@
 """Captures in the capture host process, through the real RTSP server.
 
-Each test has a host of its own (stopped at the end, by the test), so a test that kills the
-host cannot disturb another. What matters here: frames and figures arrive through shared
+Each test has a host of its own (``capture_host``, stopped at its end), so a test that kills
+the host cannot disturb another. What matters here: frames and figures arrive through shared
 memory, sizes and snapshots reach the worker, closing ends the worker in the host, a dead
 host is replaced and its cameras come back live, and a closed window leaves no process.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -21,15 +20,6 @@ from commandroom.video.host_main import HOST_GROUP_NICE
 from tests.rtsp_server import RtspServer
 from tests.video.conftest import wait_for, wait_until
 from tests.video.test_units import _decode_png
-
-
-@pytest.fixture
-def host() -> Iterator[CaptureHost]:
-    capture_host = CaptureHost()
-    try:
-        yield capture_host
-    finally:
-        capture_host.shutdown()
 
 
 def _alive(pid: int) -> bool:
@@ -45,9 +35,9 @@ def _alive(pid: int) -> bool:
 
 
 def test_frames_and_figures_come_through_shared_memory(
-    rtsp_server: RtspServer, host: CaptureHost
+    rtsp_server: RtspServer, capture_host: CaptureHost
 ) -> None:
-    captures = [host.open(rtsp_server.url(f"cam{i}"), size=(480, 270)) for i in (1, 2)]
+    captures = [capture_host.open(rtsp_server.url(f"cam{i}"), size=(480, 270)) for i in (1, 2)]
     try:
         for capture in captures:
             wait_for(capture, CameraState.LIVE)
@@ -59,22 +49,24 @@ def test_frames_and_figures_come_through_shared_memory(
             assert capture.latest() is frame or capture.latest().seq > frame.seq  # type: ignore[union-attr]
             stats = capture.stats()
             assert stats.fps > 0 and stats.frame_age_s is not None and stats.frame_age_s < 5
-        assert host.pid is not None and host.pid != os.getpid()
-        assert host.worker_count() == 2
+        assert capture_host.pid is not None and capture_host.pid != os.getpid()
+        assert capture_host.worker_count() == 2
         # its own session, a scheduling group that yields to the window's when cores are busy
-        assert os.getsid(host.pid) == host.pid != os.getsid(0)
+        assert os.getsid(capture_host.pid) == capture_host.pid != os.getsid(0)
         if os.path.exists("/proc/self/autogroup"):  # a kernel with autogroup scheduling
-            with open(f"/proc/{host.pid}/autogroup") as group:
+            with open(f"/proc/{capture_host.pid}/autogroup") as group:
                 assert group.read().split()[-1] == str(HOST_GROUP_NICE)
     finally:
         for capture in captures:
             capture.close()
     assert all(c.stats().state is CameraState.CLOSED for c in captures)
-    assert host.worker_count() == 0
+    assert capture_host.worker_count() == 0
 
 
-def test_size_and_snapshot_reach_the_worker(rtsp_server: RtspServer, host: CaptureHost) -> None:
-    capture = host.open(rtsp_server.url("cam3"), size=(320, 180))
+def test_size_and_snapshot_reach_the_worker(
+    rtsp_server: RtspServer, capture_host: CaptureHost
+) -> None:
+    capture = capture_host.open(rtsp_server.url("cam3"), size=(320, 180))
     try:
         wait_for(capture, CameraState.LIVE)
         wait_until(lambda: capture.latest() is not None, "a frame")
@@ -87,8 +79,10 @@ def test_size_and_snapshot_reach_the_worker(rtsp_server: RtspServer, host: Captu
         capture.close()
 
 
-def test_unauthorised_state_crosses_the_process(rtsp_server: RtspServer, host: CaptureHost) -> None:
-    capture = host.open(rtsp_server.url("secure"))
+def test_unauthorised_state_crosses_the_process(
+    rtsp_server: RtspServer, capture_host: CaptureHost
+) -> None:
+    capture = capture_host.open(rtsp_server.url("secure"))
     try:
         wait_for(capture, CameraState.UNAUTHORISED)
         assert capture.latest() is None
@@ -98,31 +92,30 @@ def test_unauthorised_state_crosses_the_process(rtsp_server: RtspServer, host: C
 
 
 def test_a_killed_host_is_replaced_and_cameras_come_back(
-    rtsp_server: RtspServer, host: CaptureHost
+    rtsp_server: RtspServer, capture_host: CaptureHost
 ) -> None:
-    capture = host.open(rtsp_server.url("cam4"), size=(160, 90))
+    capture = capture_host.open(rtsp_server.url("cam4"), size=(160, 90))
     try:
         wait_for(capture, CameraState.LIVE)
-        first_pid = host.pid
+        first_pid = capture_host.pid
         assert first_pid is not None
         os.kill(first_pid, signal.SIGKILL)  # as a decoder crash would end it
         wait_until(lambda: capture.stats().message == HOST_LOST, "the loss reported")
         assert capture.stats().state is CameraState.RECONNECTING
         wait_for(capture, CameraState.LIVE)
-        assert host.pid not in (None, first_pid) and host.starts == 2
+        assert capture_host.pid not in (None, first_pid) and capture_host.starts == 2
         assert not _alive(first_pid)
         wait_until(lambda: capture.latest() is not None, "frames again")
     finally:
         capture.close()
 
 
-def test_shutdown_leaves_no_process(rtsp_server: RtspServer) -> None:
-    host = CaptureHost()
-    capture = host.open(rtsp_server.url("cam1"))
+def test_shutdown_leaves_no_process(rtsp_server: RtspServer, capture_host: CaptureHost) -> None:
+    capture = capture_host.open(rtsp_server.url("cam1"))
     wait_for(capture, CameraState.LIVE)
-    pid = host.pid
+    pid = capture_host.pid
     assert pid is not None and _alive(pid)
-    host.shutdown()
+    capture_host.shutdown()
     assert not _alive(pid)
     assert capture.stats().state is CameraState.CLOSED or capture.latest() is not None
     capture.close()  # after the host: returns at once, idempotent

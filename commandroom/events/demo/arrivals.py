@@ -26,7 +26,7 @@ from commandroom.events import deadlines
 from commandroom.events.demo import catalogue as cat
 from commandroom.events.demo import live
 from commandroom.events.demo.directory import TownInfo, VillageInfo
-from commandroom.events.demo.planner import Generator, Plan
+from commandroom.events.demo.planner import Generator, Plan, text_values
 from commandroom.events.demo.timekit import to_ts
 from commandroom.events.inputs import ActionResult, AttachmentInput, ReportInput, TicketInput
 from commandroom.events.rules import HIDDEN_STATES
@@ -74,14 +74,7 @@ class Arrivals:
             planner._content(plan, rng)
         town, village, grid = plan.town, plan.village, plan.grid
         assert town is not None and plan.category is not None and plan.reporter is not None
-        values = {
-            "v": village.stem if village else town.short,
-            "t": town.name,
-            "ts": town.short,
-            "n": 2 + int(rng.random() * 8),
-            "m": 10 + int(rng.random() * 51),
-            "k": 1 + int(rng.random() * 12),
-        }
+        values = text_values(town, village, rng)
         title, body = plan.text
         description = body.format(**values)
         if plan.source is Source.HOTLINE_12345:

@@ -51,6 +51,7 @@ from commandroom.events.demo.directory import Directory, Person, TownInfo
 from commandroom.events.demo.planner import Generator
 from commandroom.events.errors import CaseError
 from commandroom.events.inputs import ActionResult, AttachmentInput
+from commandroom.events.pipeline import facts_of
 from commandroom.events.rules import HIDDEN_STATES, OPEN_STATES, Actor, EventFacts
 from commandroom.events.service import CaseService
 
@@ -141,14 +142,7 @@ class CaseMover:
             step = live.choose(view, rng, at, at.astimezone(deadlines.LOCAL_TZ).date())
             if step is None:
                 return None
-            facts = EventFacts(
-                event.status,
-                event.level,
-                event.town_id,
-                event.village_id,
-                event.owner_org_id,
-                event.owner_user_id,
-            )
+            facts = facts_of(event)
             code, version, source = event.code, event.version, event.source
             group = self._groups.get(event.category_l1_id)
             actor = self._who(s, planner, step, facts, event.grid_id, event.needs_arbitration)

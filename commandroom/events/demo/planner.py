@@ -78,6 +78,22 @@ class Plan:
         self.x: float = 0.0  # a variant's own draw (fraction of the limit, …)
 
 
+def text_values(
+    town: TownInfo, village: VillageInfo | None, rng: random.Random
+) -> dict[str, object]:
+    """The values an event text's template names: its place, and the small counts its
+    sentences quote (people, minutes, days), drawn from ``rng`` in a fixed order so a seed
+    always tells the same story."""
+    return {
+        "v": village.stem if village else town.short,
+        "t": town.name,
+        "ts": town.short,
+        "n": 2 + int(rng.random() * 8),
+        "m": 10 + int(rng.random() * 51),
+        "k": 1 + int(rng.random() * 12),
+    }
+
+
 class Generator:
     def __init__(
         self,
@@ -439,15 +455,7 @@ class Generator:
             prefix = self._code_prefix[key] = format_code(town.abbr, day_date(day), 0)[:-4]
         code = f"{prefix}{seq:04d}"
         village = plan.village
-        place = village.stem if village else town.short
-        values = {
-            "v": place,
-            "t": town.name,
-            "ts": town.short,
-            "n": 2 + int(rng.random() * 8),
-            "m": 10 + int(rng.random() * 51),
-            "k": 1 + int(rng.random() * 12),
-        }
+        values = text_values(town, village, rng)
         title, body = plan.text
         description = body.format(**values)
         title = title.format(**values) if title else description[:30]

@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from commandroom.db.engine import Database, make_engine
+from commandroom.db.engine import Database
 from commandroom.db.enums import Action, RegionLevel, Role, Source, Urgency
-from commandroom.db.migrate import upgrade
 from commandroom.db.models import Category, Event, EventAction, Grid, Region, RoleGrant, User
 from commandroom.events import deadlines, rules
 from commandroom.events.codes import format_code
@@ -27,6 +26,7 @@ from commandroom.events.demo.scenario import MAX_PER_TICK, ScenarioGenerator, Sc
 from commandroom.events.demo.seed import seed_demo
 from commandroom.events.service import CaseService
 from tests.events.conftest import FakeClock
+from tests.events.demo.conftest import fresh_sqlite
 from tests.events.invariants import check_database, fingerprint
 from tests.world import build_world
 
@@ -128,13 +128,6 @@ def test_same_seed_and_clock_tell_the_same_story(
 ) -> None:
     """Also across engines: the fixture's database against a fresh SQLite file."""
 
-    def fresh(name: str) -> Database:
-        url = f"sqlite:///{tmp_path / name}"
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        return Database.open(url)
-
     start = clock.now
     _seed(database, clock)
     first = _story(database, _run(ScenarioGenerator(database, seed=3, now=clock), clock, 90))
@@ -142,7 +135,7 @@ def test_same_seed_and_clock_tell_the_same_story(
 
     stories = []
     for seed, name in ((3, "again.sqlite3"), (4, "other.sqlite3")):
-        other = fresh(name)
+        other = fresh_sqlite(tmp_path / name)
         try:
             again = FakeClock()
             again.now = start

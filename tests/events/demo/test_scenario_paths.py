@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from commandroom.db.engine import Database, make_engine
+from commandroom.db.engine import Database
 from commandroom.db.enums import (
     Action,
     ClockKind,
@@ -31,7 +31,6 @@ from commandroom.db.enums import (
     Status,
     SupervisionKind,
 )
-from commandroom.db.migrate import upgrade
 from commandroom.db.models import (
     Event,
     EventAction,
@@ -45,6 +44,7 @@ from commandroom.events.demo.database import mark_demo
 from commandroom.events.demo.scenario import CLIENT_HOST, ScenarioGenerator, ScenarioStep
 from commandroom.events.demo.seed import seed_demo
 from tests.events.conftest import FakeClock
+from tests.events.demo.conftest import fresh_sqlite
 from tests.events.invariants import check_database
 from tests.events.replay import load_log, log_problems
 
@@ -257,13 +257,6 @@ def test_the_same_seed_tells_the_same_whole_story(
 ) -> None:
     """Also across engines: the fixture's database against a fresh SQLite file."""
 
-    def fresh(name: str) -> Database:
-        url = f"sqlite:///{tmp_path / name}"
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        return Database.open(url)
-
     start = clock.now
     _seed(database, clock)
     _play(ScenarioGenerator(database, seed=5, rate_per_min=RATE, now=clock), clock, 100)
@@ -272,7 +265,7 @@ def test_the_same_seed_tells_the_same_whole_story(
 
     stories = []
     for seed, name in ((5, "again.sqlite3"), (6, "other.sqlite3")):
-        other = fresh(name)
+        other = fresh_sqlite(tmp_path / name)
         try:
             again = FakeClock()
             again.now = start
