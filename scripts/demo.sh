@@ -12,6 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 stage "system packages"
 command -v python3 >/dev/null 2>&1 || apt_install python3
 ensure_packages "${QT_RUNTIME_PACKAGES[@]}"  # the trainer's window: Qt's libraries, a CJK font
+ensure_packages "${VIDEO_RUNTIME_PACKAGES[@]}"  # the wall's tile scaler
 
 ensure_venv ""
 

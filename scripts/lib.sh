@@ -45,6 +45,10 @@ QT_RUNTIME_PACKAGES=(libglib2.0-0 libdbus-1-3 libegl1 libgl1 libfontconfig1 libx
     libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0
     fonts-wqy-microhei)
 
+# The wall's tile scaling (commandroom/video/tile_scaler.py): libyuv's SIMD scaler and YUV→RGB
+# conversion, twice as fast as swscale; without it the wall falls back to swscale.
+VIDEO_RUNTIME_PACKAGES=(libyuv0)
+
 # ensure_venv EXTRAS — create .venv if needed and `pip install -e .[EXTRAS]` when stale.
 ensure_venv() {
     local extras="$1" spec=".${1:+[$1]}" marker want

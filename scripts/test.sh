@@ -33,6 +33,7 @@ ensure_packages python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 gstre
     gstreamer1.0-x fonts-dejavu-core
 # Qt's runtime libraries and the CJK font (scripts/lib.sh), and Xvfb for the screenshots.
 ensure_packages "${QT_RUNTIME_PACKAGES[@]}" xvfb xauth
+ensure_packages "${VIDEO_RUNTIME_PACKAGES[@]}"  # libyuv: tests check it against swscale
 
 ensure_venv test
 

@@ -24,47 +24,17 @@ from typing import cast
 import av
 import numpy as np
 import numpy.typing as npt
-from av.video.reformatter import VideoReformatter
 
 from commandroom.video.core import CaptureCore, Phase
 from commandroom.video.policy import CapturePolicy, backoff_delay
 from commandroom.video.rtsp_proto import Failure, RtspError, Target, mask_url
 from commandroom.video.sources import AvSource, RtpSource, Source, SourceError
+from commandroom.video.tile_scaler import TileScaler
 
 # While waiting after these failures, a cheap TCP probe tells when the camera listens again.
 _KNOCK_AFTER = {Failure.REFUSED, Failure.UNREACHABLE}
 # Poll cadence of a streaming worker: how often it looks at stall/closing while no frame comes.
 _POLL_S = 0.5
-
-
-# Planar 8-bit YUV the decoders give for camera streams: scaled in YUV first (see TileScaler).
-_PLANAR_YUV = frozenset({"yuv420p", "yuvj420p"})
-
-
-class TileScaler:
-    """Decoded frame → BGRA at the tile's size, in the capture's own thread.
-
-    Two swscale passes instead of one: scale the YUV planes to the tile size, then convert
-    to BGRA at that size. The scaled YUV→RGB path of swscale is its generic (slow) one;
-    YUV→YUV scaling and the unscaled YUV→RGB conversion both have SIMD paths (0.19 vs
-    0.28 ms for 640x360 → 478x268 on the 2-core machine). Chroma is scaled at its own
-    resolution and then replicated, as any player's YUV→RGB step does. Each pass keeps its
-    SwsContext across frames and runs in this thread only (``threads=1``): the wall already
-    has a thread per camera, and swscale's own slice threads cost wake-ups, not time saved.
-    """
-
-    def __init__(self) -> None:
-        self._scale = VideoReformatter()
-        self._convert = VideoReformatter()
-
-    def __call__(self, frame: av.VideoFrame, size: tuple[int, int] | None) -> npt.NDArray[np.uint8]:
-        width, height = size or (frame.width, frame.height)
-        if (width, height) != (frame.width, frame.height) and frame.format.name in _PLANAR_YUV:
-            frame = self._scale.reformat(frame, width, height, interpolation="BILINEAR", threads=1)
-        scaled = self._convert.reformat(
-            frame, width, height, "bgra", interpolation="BILINEAR", threads=1
-        )
-        return cast("npt.NDArray[np.uint8]", scaled.to_ndarray())
 
 
 def _native_of(frame: av.VideoFrame) -> npt.NDArray[np.uint8]:
@@ -160,7 +130,8 @@ class StreamCapture(CaptureCore):
                 continue
             last_data = now
             for frame in frames:
-                image = scaler(frame, self.size)
+                width, height = self.size or (frame.width, frame.height)
+                image = scaler(frame, self.tile_buffer(width, height))
                 self.publish(image, (frame.width, frame.height), _native_later(frame))
                 published = True
         return published

@@ -127,6 +127,11 @@ class CaptureCore:
         # Called by the worker with each frame it publishes (the capture host copies it to
         # the window's process); set before the first frame can come, never changed after.
         self.on_publish: Callable[[Frame], None] | None = None
+        # Where the worker writes its next tile: the capture host hands out a slot of the
+        # shared frame block, so the frame is written once, where the window reads it. The
+        # published image is then that slot, rewritten SLOTS - 1 frames later: in the host,
+        # ``latest()`` is for a quick look (the frozen check), not for keeping.
+        self.frame_target: Callable[[int, int], npt.NDArray[np.uint8] | None] | None = None
 
     # -- the worker's start and end --------------------------------------------------------
     def _start_worker(self, target: Callable[[], None]) -> None:
@@ -203,6 +208,12 @@ class CaptureCore:
     def size(self) -> tuple[int, int] | None:
         with self._lock:
             return self._size
+
+    def tile_buffer(self, width: int, height: int) -> npt.NDArray[np.uint8]:
+        """The (height, width, 4) buffer the worker's next frame is scaled into."""
+        target = self.frame_target
+        view = target(width, height) if target is not None else None
+        return view if view is not None else np.empty((height, width, 4), np.uint8)
 
     @property
     def closing(self) -> bool:

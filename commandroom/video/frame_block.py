@@ -10,8 +10,9 @@ Layout of a block (little-endian, all offsets fixed)::
           width, height, row bytes, source width, source height (i32); wall time, monotonic
           time (f64)) followed by the BGRA pixels
 
-The writer (one capture worker in the host) fills the slot after the newest, then publishes
-it as the newest: it never writes the slot a reader was just told about. A reader wraps the
+The writer (one capture worker in the host) fills the slot after the newest (the worker
+scales the decoded picture straight into it), then publishes it as the newest: it never
+writes the slot a reader was just told about. A reader wraps the
 newest slot's pixels without copying; a slot is written again only after ``SLOTS - 1`` newer
 frames, by which time the wall (polling at display rate) has long moved on to one of them.
 Generations make a reader that races a writer keep the frame it had rather than take a
@@ -28,7 +29,7 @@ import os
 import secrets
 import struct
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -90,6 +91,7 @@ class FrameBlock:
     mm: mmap.mmap
     path: Path
     frame_bytes: int
+    _claimed: tuple[int, int] | None = field(default=None, repr=False)  # writer's slot
 
     @classmethod
     def create(cls, frame_bytes: int = MAX_FRAME_BYTES) -> FrameBlock:
@@ -126,25 +128,53 @@ class FrameBlock:
         return CONTROL_BYTES + slot * (SLOT_HEADER_BYTES + self.frame_bytes)
 
     # -- writer (the capture host) ---------------------------------------------------------
+    def _claim(self) -> tuple[int, int]:
+        """The slot after the newest, marked as being written (odd generation): slot, offset.
+
+        A claim lasts until a frame is published, so a worker that claimed a slot and then
+        failed to fill it gets the same slot back next time.
+        """
+        if self._claimed is None:
+            buf = self.mm
+            _, newest = _NEWEST.unpack_from(buf, 0)
+            slot = (newest + 1) % SLOTS
+            at = self._slot_at(slot)
+            gen = _STATS_GEN.unpack_from(buf, at)[0]
+            if gen % 2 == 0:
+                _STATS_GEN.pack_into(buf, at, gen + 1)
+            self._claimed = (slot, at)
+        return self._claimed
+
+    def frame_buffer(self, width: int, height: int) -> npt.NDArray[np.uint8] | None:
+        """Packed BGRA pixels of the slot the next frame goes to, for the worker to scale
+        straight into (then ``write_frame`` only publishes it); None if it does not fit."""
+        if width < 1 or height < 1 or width * height * 4 > self.frame_bytes:
+            return None
+        _, at = self._claim()
+        view: npt.NDArray[np.uint8] = np.ndarray(
+            (height, width, 4), np.uint8, buffer=self.mm, offset=at + SLOT_HEADER_BYTES
+        )
+        return view
+
     def write_frame(self, frame: Frame) -> bool:
-        """Copy ``frame`` into the slot after the newest and publish it; False if too big."""
+        """Publish ``frame`` in the slot after the newest (copying its pixels there unless
+        they were scaled into that slot's ``frame_buffer``); False if too big."""
         image = frame.image
         if image.nbytes > self.frame_bytes or image.ndim != 3 or image.shape[2] != 4:
             return False
         buf = self.mm
-        _, newest = _NEWEST.unpack_from(buf, 0)
-        slot = (newest + 1) % SLOTS
-        at = self._slot_at(slot)
-        gen = _STATS_GEN.unpack_from(buf, at)[0]
-        _STATS_GEN.pack_into(buf, at, gen + 1)  # odd: being written
+        slot, at = self._claim()
         height, width = image.shape[:2]
         pixels = np.ndarray(image.shape, np.uint8, buffer=buf, offset=at + SLOT_HEADER_BYTES)
-        np.copyto(pixels, image)
+        if image.ctypes.data != pixels.ctypes.data or image.strides != pixels.strides:
+            np.copyto(pixels, image)
+        gen = _STATS_GEN.unpack_from(buf, at)[0]  # odd: claimed
         _SLOT.pack_into(
-            buf, at, gen + 2, frame.seq, width, height, width * 4,
+            buf, at, gen + 1, frame.seq, width, height, width * 4,
             frame.source_size[0], frame.source_size[1], frame.wall_time, frame.mono_time,
         )  # fmt: skip
         _NEWEST.pack_into(buf, 0, frame.seq, slot)
+        self._claimed = None
         return True
 
     def write_stats(self, stats: CameraStats, last_frame_mono: float | None) -> None:

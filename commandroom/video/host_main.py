@@ -25,6 +25,9 @@ import threading
 from multiprocessing.connection import Connection
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from commandroom.video import open_camera
 from commandroom.video.api import Capture, Frame
 from commandroom.video.frame_block import FrameBlock
@@ -35,7 +38,12 @@ STATS_EVERY_S = 0.1  # how fresh the state on a tile is (stalled/offline appear 
 
 
 class _Hosted:
-    """One capture and its block; frames are copied into the block by the worker thread."""
+    """One capture and its block; the worker thread writes its frames into the block.
+
+    The block's mapping stays valid while the worker holds a slot's view (``mmap`` refuses
+    to close with views alive), so a worker still scaling when its camera closes writes
+    into memory that is still mapped, never into a hole.
+    """
 
     def __init__(self, capture: Capture, block: FrameBlock) -> None:
         self.capture = capture
@@ -43,6 +51,12 @@ class _Hosted:
         self.last_mono: float | None = None
         self.lock = threading.Lock()  # the worker's frame copy vs the block's closing
         self.closed = False
+
+    def frame_buffer(self, width: int, height: int) -> npt.NDArray[np.uint8] | None:
+        """The block's next slot for the worker to scale into (None once closed: the worker
+        then scales into a buffer of its own and the frame is dropped)."""
+        with self.lock:
+            return None if self.closed else self.block.frame_buffer(width, height)
 
     def on_frame(self, frame: Frame) -> None:
         with self.lock:
@@ -102,6 +116,7 @@ class Host:
             capture = open_camera(url, size=size, name=name, policy=policy)
             hosted = _Hosted(capture, block)
             capture.on_publish = hosted.on_frame  # type: ignore[attr-defined]  # CaptureCore's
+            capture.frame_target = hosted.frame_buffer  # type: ignore[attr-defined]
             with self.lock:
                 self.hosted[cid] = hosted
             hosted.write_stats()

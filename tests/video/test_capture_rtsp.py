@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from commandroom.video import CameraState, CapturePolicy, FrameStamp, open_camera
+from commandroom.video.frame_block import FrameBlock
 from tests.rtsp_server import BlackHole, RtspServer, closed_port
 from tests.video.conftest import SECURE, wait_for, wait_until
 from tests.video.test_units import _decode_png
@@ -41,6 +42,30 @@ def test_several_cameras_go_live_with_scaled_stamped_frames(rtsp_server: RtspSer
         for capture in captures:
             capture.close()
     assert all(c.stats().state is CameraState.CLOSED for c in captures)
+
+
+def test_frames_are_scaled_straight_into_a_frame_block(rtsp_server: RtspServer) -> None:
+    """As in the capture host: the worker scales into the block's next slot (no copy), and
+    what the block's reader sees is the camera's picture."""
+    block = FrameBlock.create(frame_bytes=480 * 270 * 4)
+    reader = FrameBlock.attach(block.location, frame_bytes=480 * 270 * 4)
+    block.unlink()
+    capture = open_camera(rtsp_server.url("cam1"), size=(480, 270))
+    capture.frame_target = block.frame_buffer  # type: ignore[attr-defined]
+    capture.on_publish = block.write_frame  # type: ignore[attr-defined]
+    try:
+        wait_until(lambda: reader.newest_seq() >= 5, "5 frames in the block")
+        frame = capture.latest()
+        assert frame is not None
+        mapped = np.frombuffer(block.mm, np.uint8)
+        start = mapped.ctypes.data
+        assert start <= frame.image.ctypes.data < start + mapped.nbytes, "scaled in place"
+        del mapped
+        shown = reader.read_frame()
+        assert shown is not None and shown.image.shape == (270, 480, 4)
+        assert FrameStamp.decode(shown.image) is not None, "the picture, not an empty slot"
+    finally:
+        capture.close()
 
 
 def test_password_protected_mount(rtsp_server: RtspServer) -> None:

@@ -46,6 +46,38 @@ def test_frames_round_trip_in_a_ring(pair: tuple[fb.FrameBlock, fb.FrameBlock]) 
     assert not writer.write_frame(_frame(7, 1, size=(128, 72))), "larger than a slot"
 
 
+def test_frames_scaled_into_their_slot_are_published_in_place(
+    pair: tuple[fb.FrameBlock, fb.FrameBlock],
+) -> None:
+    """The worker scales into ``frame_buffer``'s view; ``write_frame`` only publishes it."""
+    writer, reader = pair
+    for seq in range(1, 2 * fb.SLOTS):
+        view = writer.frame_buffer(32, 18)
+        assert view is not None and view.shape == (18, 32, 4)
+        assert writer.frame_buffer(32, 18) is not None  # asked again: the same claimed slot
+        assert reader.newest_seq() == seq - 1, "nothing published before write_frame"
+        view[:] = seq
+        assert writer.write_frame(Frame(seq, view, 1000.0, 50.0, (640, 360)))
+        got = reader.read_frame()
+        assert got is not None and got.seq == seq and int(got.image[17, 31, 3]) == seq
+    assert writer.frame_buffer(128, 72) is None, "larger than a slot"
+
+
+def test_a_claimed_slot_is_never_the_one_readers_were_given(
+    pair: tuple[fb.FrameBlock, fb.FrameBlock],
+) -> None:
+    writer, reader = pair
+    writer.write_frame(_frame(1, 10))
+    shown = reader.read_frame()
+    view = writer.frame_buffer(32, 18)
+    assert view is not None and shown is not None
+    view[:] = 99  # a frame half scaled (then abandoned: the worker failed)
+    assert int(shown.image[0, 0, 0]) == 10 and reader.read_frame() is not None
+    assert writer.write_frame(_frame(2, 20)), "a frame from elsewhere reuses the claim"
+    got = reader.read_frame()
+    assert got is not None and got.seq == 2 and int(got.image[0, 0, 0]) == 20
+
+
 def test_a_slot_being_written_is_not_read(pair: tuple[fb.FrameBlock, fb.FrameBlock]) -> None:
     writer, reader = pair
     writer.write_frame(_frame(1, 10))

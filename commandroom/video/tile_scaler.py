@@ -1,0 +1,164 @@
+"""Decoded frame → BGRA at the tile's size, written straight into the buffer the tile reads.
+
+Scaling and converting is, after decoding, the largest cost of a tile (bench/wall.py). Two
+paths, chosen once per process:
+
+* libyuv (Debian's ``libyuv0``, called through ctypes): scale the 4:2:0 planes with its
+  bilinear SIMD kernels into buffers kept across frames, then convert to BGRA into the
+  destination. Measured on the 2-core machine, 640x360 → 480x270: 0.09 ms per frame against
+  0.19 ms for swscale (two passes) through PyAV, and no new frame buffers per frame.
+* swscale through PyAV (``VideoReformatter``), when libyuv is missing or the frame is not
+  8-bit planar 4:2:0: scale in YUV, then convert (swscale's scaled YUV→RGB path is its
+  slow generic one), and copy into the destination.
+
+The destination is usually a slot of the capture's shared frame block (``frame_block.py``),
+so the frame is written once, where the wall's process reads it, instead of being built in
+a private buffer and copied there.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+from typing import cast
+
+import av
+import numpy as np
+import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
+
+log = logging.getLogger(__name__)
+
+# Planar 8-bit 4:2:0, what H.264/H.265 camera streams decode to; "j" is full range.
+_PLANAR_420 = frozenset({"yuv420p", "yuvj420p"})
+_AVCOL_SPC_BT709 = 1
+_AVCOL_SPC_BT2020 = {9, 10}
+_AVCOL_RANGE_JPEG = 2
+_FILTER_BILINEAR = 2  # libyuv's FilterMode
+
+
+class _LibYuv:
+    """The few libyuv functions a tile needs, with their argument types declared."""
+
+    def __init__(self, lib: ctypes.CDLL) -> None:
+        ptr, num = ctypes.c_void_p, ctypes.c_int
+        self.scale = lib.I420Scale
+        self.scale.argtypes = [ptr, num, ptr, num, ptr, num, num, num]
+        self.scale.argtypes += [ptr, num, ptr, num, ptr, num, num, num, num]
+        self.scale.restype = num
+        self.to_argb = lib.I420ToARGBMatrix
+        self.to_argb.argtypes = [ptr, num, ptr, num, ptr, num, ptr, num, ptr, num, num]
+        self.to_argb.restype = num
+        self.matrices = {
+            name: ctypes.addressof(ctypes.c_char.in_dll(lib, name))
+            for name in (
+                "kYuvI601Constants",
+                "kYuvJPEGConstants",
+                "kYuvH709Constants",
+                "kYuvF709Constants",
+                "kYuv2020Constants",
+                "kYuvV2020Constants",
+            )
+        }
+
+    def matrix(self, frame: av.VideoFrame) -> int:
+        """The YUV→RGB constants for the frame's colour space and range (BT.601 unless told)."""
+        full = frame.format.name == "yuvj420p" or frame.color_range == _AVCOL_RANGE_JPEG
+        space = frame.colorspace
+        if space == _AVCOL_SPC_BT709:
+            name = "kYuvF709Constants" if full else "kYuvH709Constants"
+        elif space in _AVCOL_SPC_BT2020:
+            name = "kYuvV2020Constants" if full else "kYuv2020Constants"
+        else:
+            name = "kYuvJPEGConstants" if full else "kYuvI601Constants"
+        return self.matrices[name]
+
+
+def _load_libyuv() -> _LibYuv | None:
+    if os.environ.get("COMMANDROOM_SCALER", "").strip().lower() == "swscale":
+        return None
+    name = ctypes.util.find_library("yuv") or "libyuv.so.0"
+    try:
+        return _LibYuv(ctypes.CDLL(name))
+    except (OSError, AttributeError, ValueError) as exc:  # missing, or too old a libyuv
+        log.info("libyuv not usable (%s): tiles are scaled by swscale", exc)
+        return None
+
+
+_LIBYUV: _LibYuv | None = _load_libyuv()
+
+
+def backend() -> str:
+    """Which path scales tiles in this process: "libyuv" or "swscale"."""
+    return "libyuv" if _LIBYUV is not None else "swscale"
+
+
+def new_tile(width: int, height: int) -> npt.NDArray[np.uint8]:
+    """An empty BGRA tile buffer (what a capture without a frame block writes into)."""
+    return np.empty((height, width, 4), np.uint8)
+
+
+class TileScaler:
+    """Scales one camera's frames; keeps its intermediate buffers across frames.
+
+    One per capture worker, used by that thread only. Each call writes the whole of
+    ``out`` (rows of ``out.strides[0]`` bytes) and returns it.
+    """
+
+    def __init__(self) -> None:
+        self._planes: tuple[npt.NDArray[np.uint8], ...] = ()
+        self._scale = VideoReformatter()
+        self._convert = VideoReformatter()
+
+    def __call__(self, frame: av.VideoFrame, out: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+        if out.ndim != 3 or out.shape[2] != 4 or out.dtype != np.uint8 or out.strides[1:] != (4, 1):
+            raise ValueError("out must be a (height, width, 4) uint8 array with packed pixels")
+        if _LIBYUV is not None and frame.format.name in _PLANAR_420:
+            self._libyuv(_LIBYUV, frame, out)
+        else:
+            np.copyto(out, self._swscale(frame, out.shape[1], out.shape[0]))
+        return out
+
+    def _scaled_planes(self, width: int, height: int) -> tuple[npt.NDArray[np.uint8], ...]:
+        chroma = ((height + 1) // 2, (width + 1) // 2)
+        if not self._planes or self._planes[0].shape != (height, width):
+            self._planes = (
+                np.empty((height, width), np.uint8),
+                np.empty(chroma, np.uint8),
+                np.empty(chroma, np.uint8),
+            )
+        return self._planes
+
+    def _libyuv(self, lib: _LibYuv, frame: av.VideoFrame, out: npt.NDArray[np.uint8]) -> None:
+        height, width = out.shape[:2]
+        src = frame.planes
+        pointers = [p.buffer_ptr for p in src[:3]]
+        strides = [p.line_size for p in src[:3]]
+        if (width, height) != (frame.width, frame.height):
+            y, u, v = self._scaled_planes(width, height)
+            status = lib.scale(
+                pointers[0], strides[0], pointers[1], strides[1], pointers[2], strides[2],
+                frame.width, frame.height,
+                y.ctypes.data, width, u.ctypes.data, u.shape[1], v.ctypes.data, v.shape[1],
+                width, height, _FILTER_BILINEAR,
+            )  # fmt: skip
+            if status != 0:
+                raise ValueError(f"libyuv I420Scale failed ({status})")
+            pointers = [y.ctypes.data, u.ctypes.data, v.ctypes.data]
+            strides = [width, u.shape[1], v.shape[1]]
+        status = lib.to_argb(
+            pointers[0], strides[0], pointers[1], strides[1], pointers[2], strides[2],
+            out.ctypes.data, out.strides[0], lib.matrix(frame), width, height,
+        )  # fmt: skip
+        if status != 0:
+            raise ValueError(f"libyuv I420ToARGBMatrix failed ({status})")
+
+    def _swscale(self, frame: av.VideoFrame, width: int, height: int) -> npt.NDArray[np.uint8]:
+        if (width, height) != (frame.width, frame.height) and frame.format.name in _PLANAR_420:
+            frame = self._scale.reformat(frame, width, height, interpolation="BILINEAR", threads=1)
+        scaled = self._convert.reformat(
+            frame, width, height, "bgra", interpolation="BILINEAR", threads=1
+        )
+        return cast("npt.NDArray[np.uint8]", scaled.to_ndarray())
