@@ -51,8 +51,8 @@ STAMP_WHITE = 235  # video-range luma: decodes to ~255
 STAMP_BLACK = 16  # decodes to ~0
 
 ENCODER = (
-    "x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} bframes=0 threads=1 "
-    "bitrate={kbps} "
+    "x264enc tune=zerolatency speed-preset={preset} key-int-max={gop} bframes=0 threads=1 "
+    "bitrate={kbps} ! video/x-h264,profile={profile} "
     "! rtph264pay name=pay0 pt=96 config-interval=-1"
 )
 
@@ -174,7 +174,9 @@ class Server:
             f"video/x-raw,format=I420,width={args.width},height={args.height},"
             f"framerate={args.fps}/1"
         )
-        encoder = ENCODER.format(gop=args.gop, kbps=args.kbps)
+        encoder = ENCODER.format(
+            gop=args.gop, kbps=args.kbps, preset=args.preset, profile=args.profile
+        )
         for index, name in enumerate(args.mount):
             mounts.add_factory(f"/{name}", self.moving(name, index, caps, encoder, "anonymous"))
         for index, spec in enumerate(args.secure, start=len(args.mount)):
@@ -262,6 +264,13 @@ def main() -> None:
     parser.add_argument("--fps", type=int, default=15)
     parser.add_argument("--gop", type=int, default=15, help="key-int-max of x264enc")
     parser.add_argument("--kbps", type=int, default=1024, help="x264enc bitrate")
+    parser.add_argument(
+        "--preset",
+        default="ultrafast",
+        help="x264enc speed-preset: ultrafast (cheapest for the tests; no CABAC, no deblocking)"
+        " or e.g. superfast, which with --profile main encodes as cameras do",
+    )
+    parser.add_argument("--profile", default="constrained-baseline", help="H.264 profile")
     parser.add_argument("--threads", type=int, default=64, help="RTSP thread pool size")
     parser.add_argument("--mount", action="append", default=[], metavar="NAME")
     parser.add_argument("--secure", action="append", default=[], metavar="NAME:USER:PASS")

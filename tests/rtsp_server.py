@@ -61,6 +61,8 @@ class RtspServer:
     height: int = 360
     fps: int = 15
     kbps: int = 1024
+    preset: str = "ultrafast"  # x264 speed-preset (see rtsp_serve.py)
+    profile: str = "constrained-baseline"
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
@@ -68,7 +70,7 @@ class RtspServer:
     def command(self) -> list[str]:
         cmd = [SYSTEM_PYTHON, str(SERVE_SCRIPT), "--port", str(self.port)]
         cmd += ["--width", str(self.width), "--height", str(self.height), "--fps", str(self.fps)]
-        cmd += ["--kbps", str(self.kbps)]
+        cmd += ["--kbps", str(self.kbps), "--preset", self.preset, "--profile", self.profile]
         for name in self.mounts:
             cmd += ["--mount", name]
         for name, (user, password) in self.secure.items():
