@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 import os
 from typing import cast
@@ -76,23 +77,27 @@ class _LibYuv:
         return self.matrices[name]
 
 
-def _load_libyuv() -> _LibYuv | None:
+@functools.cache
+def _libyuv() -> _LibYuv | None:
+    """libyuv, loaded on first use (``COMMANDROOM_SCALER=swscale`` forces the fallback)."""
     if os.environ.get("COMMANDROOM_SCALER", "").strip().lower() == "swscale":
         return None
-    name = ctypes.util.find_library("yuv") or "libyuv.so.0"
-    try:
-        return _LibYuv(ctypes.CDLL(name))
-    except (OSError, AttributeError, ValueError) as exc:  # missing, or too old a libyuv
-        log.info("libyuv not usable (%s): tiles are scaled by swscale", exc)
-        return None
-
-
-_LIBYUV: _LibYuv | None = _load_libyuv()
+    reason: Exception | None = None
+    # Debian's soname first: find_library runs ldconfig in a subprocess
+    for name in ("libyuv.so.0", ctypes.util.find_library("yuv")):
+        if not name:
+            continue
+        try:
+            return _LibYuv(ctypes.CDLL(name))
+        except (OSError, AttributeError, ValueError) as exc:  # missing, or too old a libyuv
+            reason = exc
+    log.info("libyuv not usable (%s): tiles are scaled by swscale", reason)
+    return None
 
 
 def backend() -> str:
     """Which path scales tiles in this process: "libyuv" or "swscale"."""
-    return "libyuv" if _LIBYUV is not None else "swscale"
+    return "libyuv" if _libyuv() is not None else "swscale"
 
 
 def new_tile(width: int, height: int) -> npt.NDArray[np.uint8]:
@@ -115,8 +120,9 @@ class TileScaler:
     def __call__(self, frame: av.VideoFrame, out: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
         if out.ndim != 3 or out.shape[2] != 4 or out.dtype != np.uint8 or out.strides[1:] != (4, 1):
             raise ValueError("out must be a (height, width, 4) uint8 array with packed pixels")
-        if _LIBYUV is not None and frame.format.name in _PLANAR_420:
-            self._libyuv(_LIBYUV, frame, out)
+        lib = _libyuv()
+        if lib is not None and frame.format.name in _PLANAR_420:
+            self._scale_libyuv(lib, frame, out)
         else:
             np.copyto(out, self._swscale(frame, out.shape[1], out.shape[0]))
         return out
@@ -131,7 +137,7 @@ class TileScaler:
             )
         return self._planes
 
-    def _libyuv(self, lib: _LibYuv, frame: av.VideoFrame, out: npt.NDArray[np.uint8]) -> None:
+    def _scale_libyuv(self, lib: _LibYuv, frame: av.VideoFrame, out: npt.NDArray[np.uint8]) -> None:
         height, width = out.shape[:2]
         src = frame.planes
         pointers = [p.buffer_ptr for p in src[:3]]

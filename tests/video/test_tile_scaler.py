@@ -43,6 +43,19 @@ def test_libyuv_is_the_backend_here() -> None:
     assert tile_scaler.backend() == "libyuv"
 
 
+def test_the_swscale_fallback_can_be_forced(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMMANDROOM_SCALER", "swscale")
+    tile_scaler._libyuv.cache_clear()
+    try:
+        assert tile_scaler.backend() == "swscale"
+        out = TileScaler()(_frame(), new_tile(480, 270))
+        assert (out[:, :, 3] == 255).all() and out[:, :, :3].std() > 10
+    finally:
+        monkeypatch.delenv("COMMANDROOM_SCALER")
+        tile_scaler._libyuv.cache_clear()
+    assert tile_scaler.backend() == "libyuv"
+
+
 @pytest.mark.parametrize("size", [(480, 270), (481, 271), (1280, 720), (640, 360)])
 def test_libyuv_matches_swscale(size: tuple[int, int]) -> None:
     frame = _frame()
