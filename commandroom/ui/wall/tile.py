@@ -126,6 +126,10 @@ def _grey(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     return np.ascontiguousarray((luma // 2 + 24).astype(np.uint8))
 
 
+# (tile w, h, image w, h, device pixel ratio) → picture rect, margin rects
+_Placement = tuple[tuple[int, int, int, int, float], QRectF, tuple[QRectF, ...]]
+
+
 class Tile(QWidget):
     """A cell of the wall. ``index`` is its cell number in the wall's grid (or -1 when solo)."""
 
@@ -157,6 +161,7 @@ class Tile(QWidget):
         self._resized_at = 0.0
         self._size_dirty = True  # ask for a size once resizing has paused
         self._overlay_key: object = None
+        self._placed: _Placement | None = None  # see _placement
         self._overlay: list[tuple[QPointF, QImage]] = []  # label images as last painted
         self.show_figures = False
         self._labels: dict[str, tuple[object, QImage]] = {}  # slot → (key, rendered label)
@@ -417,31 +422,39 @@ class Tile(QWidget):
         return self._image, False
 
     def _paint(self, painter: QPainter) -> None:
-        rect = QRectF(self.rect())
         image, stale = self._picture()
         if image is None:
+            rect = QRectF(self.rect())
             painter.fillRect(rect, BACKGROUND)
         else:
-            ratio = self.devicePixelRatioF()
-            iw, ih = image.width() / ratio, image.height() / ratio
-            scale = min(rect.width() / iw, rect.height() / ih)
-            if 1.0 <= scale < 1.03:
-                scale = 1.0  # the size asked for, give or take rounding: a plain copy
-            tw, th = iw * scale, ih * scale
-            x, y = round((rect.width() - tw) / 2), round((rect.height() - th) / 2)
-            target = QRectF(x, y, tw, th)
-            # Fill only the margins: the picture covers the rest (the tile is opaque).
-            if y > 0:
-                painter.fillRect(QRectF(0, 0, rect.width(), y), BACKGROUND)
-                painter.fillRect(
-                    QRectF(0, y + th, rect.width(), rect.height() - y - th), BACKGROUND
-                )
-            if x > 0:
-                painter.fillRect(QRectF(0, y, x, th), BACKGROUND)
-                painter.fillRect(QRectF(x + tw, y, rect.width() - x - tw, th), BACKGROUND)
-            painter.drawImage(target, image)
-            rect = target  # words sit on the picture, not on the letterbox margins
+            rect, margins = self._placement(image)
+            for margin in margins:  # the picture covers the rest (the tile is opaque)
+                painter.fillRect(margin, BACKGROUND)
+            painter.drawImage(rect, image)  # words sit on the picture, not on the margins
         self._paint_words(painter, rect, stale)
+
+    def _placement(self, image: QImage) -> tuple[QRectF, tuple[QRectF, ...]]:
+        """Where the picture goes in the tile and the margins around it, kept until the tile
+        or the picture changes size (a paint at 15 fps per tile then asks Qt for nothing)."""
+        ratio = self.devicePixelRatioF()
+        key = (self.width(), self.height(), image.width(), image.height(), ratio)
+        if self._placed is not None and self._placed[0] == key:
+            return self._placed[1], self._placed[2]
+        width, height = float(key[0]), float(key[1])
+        iw, ih = image.width() / ratio, image.height() / ratio
+        scale = min(width / iw, height / ih)
+        if 1.0 <= scale < 1.03:
+            scale = 1.0  # the size asked for, give or take rounding: a plain copy
+        tw, th = iw * scale, ih * scale
+        x, y = round((width - tw) / 2), round((height - th) / 2)
+        margins: list[QRectF] = []
+        if y > 0:
+            margins += [QRectF(0, 0, width, y), QRectF(0, y + th, width, height - y - th)]
+        if x > 0:
+            margins += [QRectF(0, y, x, th), QRectF(x + tw, y, width - x - tw, th)]
+        target = QRectF(x, y, tw, th)
+        self._placed = (key, target, tuple(margins))
+        return target, self._placed[2]
 
     def _paint_words(self, painter: QPainter, rect: QRectF, stale: bool) -> None:
         """Name, state, figures and a stale frame's time, each from a cached label image.
