@@ -126,7 +126,7 @@ class CaptureCore:
         self._worker_state = "none"  # → "pending" → "started" | "cancelled"
         # Called by the worker with each frame it publishes (the capture host copies it to
         # the window's process); set before the first frame can come, never changed after.
-        self.on_publish: Callable[[Frame], None] | None = None
+        self.on_publish: Callable[[Frame], object] | None = None  # its result is ignored
         # Where the worker writes its next tile: the capture host hands out a slot of the
         # shared frame block, so the frame is written once, where the window reads it. The
         # published image is then that slot, rewritten SLOTS - 1 frames later: in the host,

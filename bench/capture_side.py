@@ -1,0 +1,102 @@
+"""bench/capture_side: what the wall's capture workers alone cost against ffmpeg, no window.
+
+    .venv/bin/python bench/capture_side.py --json [--encoding test]
+
+Splits bench/wall's ratio: the 16 capture workers (our RTSP client, libavcodec, the tile
+scaler) run in this process as the capture host runs them, each scaling into a frame block,
+with nothing painting; then again with the scaling switched off (what would be left on the
+CPU if a GPU scaled and converted the tiles). The ffmpeg anchor runs before and after, on the
+same server. Prints CPU ms per frame of each and the ratios; never asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.wall import ENCODINGS, ffmpeg_anchor, rounded
+from commandroom.video.capture import StreamCapture
+from commandroom.video.frame_block import FrameBlock
+from commandroom.video.tile_scaler import TileScaler
+from tests.rtsp_server import RtspServer
+
+TILE = (480, 270)
+
+
+def captures_ms_per_frame(urls: Sequence[str], warm_s: float, seconds: float) -> float | None:
+    """Process CPU per published frame of one capture worker per URL, into frame blocks."""
+    running: list[tuple[StreamCapture, FrameBlock]] = []
+    try:
+        for url in urls:
+            capture = StreamCapture(url, size=TILE)
+            block = FrameBlock.create(TILE[0] * TILE[1] * 4)
+            capture.frame_target = block.frame_buffer
+            capture.on_publish = block.write_frame
+            running.append((capture, block))
+        time.sleep(warm_s)
+        seq0, cpu0 = sum(b.newest_seq() for _, b in running), time.process_time()
+        time.sleep(seconds)
+        seq1, cpu1 = sum(b.newest_seq() for _, b in running), time.process_time()
+    finally:
+        for capture, block in running:
+            capture.close()
+            block.unlink()
+    return rounded(1000 * (cpu1 - cpu0) / (seq1 - seq0), 3) if seq1 > seq0 else None
+
+
+def _no_scaling(_: TileScaler, __: object, out: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cameras", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--warm", type=float, default=4.0)
+    parser.add_argument("--encoding", choices=sorted(ENCODINGS), default="camera")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+
+    preset, profile = ENCODINGS[args.encoding]
+    mounts = [f"cam{i}" for i in range(1, args.cameras + 1)]
+    server = RtspServer(mounts=mounts, preset=preset, profile=profile).start()
+    urls = [server.url(m) for m in mounts]
+    result: dict[str, object] = {"cameras": len(urls), "encoding": args.encoding}
+    try:
+        before = ffmpeg_anchor(urls, args.warm, args.seconds)["ffmpeg_cpu_ms_per_frame"]
+        scaled = captures_ms_per_frame(urls, args.warm, args.seconds)
+        TileScaler.__call__ = _no_scaling  # type: ignore[assignment,method-assign]
+        unscaled = captures_ms_per_frame(urls, args.warm, args.seconds)
+        after = ffmpeg_anchor(urls, args.warm, args.seconds)["ffmpeg_cpu_ms_per_frame"]
+    finally:
+        server.stop()
+    anchors = [a for a in (before, after) if a is not None]
+    anchor = statistics.fmean(anchors) if anchors else None
+    result |= {
+        "ffmpeg_cpu_ms_per_frame_before": before,
+        "ffmpeg_cpu_ms_per_frame_after": after,
+        "captures_ms_per_frame": scaled,
+        "captures_unscaled_ms_per_frame": unscaled,
+        "captures_ratio": rounded(scaled / anchor, 3) if scaled and anchor else None,
+        "captures_unscaled_ratio": rounded(unscaled / anchor, 3) if unscaled and anchor else None,
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        for key, value in result.items():
+            print(f"{key:<34}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
