@@ -64,12 +64,7 @@ class Arrivals:
             plan.village = planner.pick_village[focus.id](rng)
             plan.grid = plan.village.grids[int(rng.random() * len(plan.village.grids))]
         if live.P_DUPLICATE <= roll < live.P_DUPLICATE + live.P_TEST_REPORT:
-            item = planner.invalid_test  # DOMAIN #22: somebody tries the app out
-            plan.category = planner.dir.category[item.category]
-            plan.level = min(2, plan.category.default_level)
-            plan.text = (item.title, cat.INVALID_TEXTS[0][1])
-            plan.source = Source.GRID_APP
-            plan.reporter = planner._reporter(plan, rng)
+            planner.test_report(plan, rng)
         else:
             planner._content(plan, rng)
         town, village, grid = plan.town, plan.village, plan.grid

@@ -176,6 +176,15 @@ class Generator:
         plan.village = village
         plan.grid = village.grids[int(rng.random() * len(village.grids))]
 
+    def test_report(self, plan: Plan, rng: random.Random) -> None:
+        """Make ``plan`` somebody trying the grid app out (DOMAIN #22): a report to screen out."""
+        item = self.invalid_test
+        plan.category = self.dir.category[item.category]
+        plan.level = min(2, plan.category.default_level)
+        plan.text = (item.title, cat.INVALID_TEXTS[0][1])
+        plan.source = Source.GRID_APP
+        plan.reporter = self._reporter(plan, rng)
+
     def _content(self, plan: Plan, rng: random.Random, *, level: int | None = None) -> None:
         """Category, level, source, urgency, text and reporter for a placed plan."""
         d = self.dir
@@ -271,12 +280,7 @@ class Generator:
         plan = Plan(t0, status, "town_level" if town_level else "returned")
         self._place(plan, rng, town_level=town_level)
         if status is S.INVALID and not town_level:
-            item = self.invalid_test  # DOMAIN #22: a test report the village screens out
-            plan.category = self.dir.category[item.category]
-            plan.level = min(2, plan.category.default_level)
-            plan.text = (item.title, cat.INVALID_TEXTS[0][1])
-            plan.source = Source.GRID_APP
-            plan.reporter = self._reporter(plan, rng)
+            self.test_report(plan, rng)  # a test report the village screens out
         else:
             self._content(plan, rng)
         return plan
