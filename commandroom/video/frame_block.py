@@ -92,6 +92,7 @@ class FrameBlock:
     path: Path
     frame_bytes: int
     _claimed: tuple[int, int] | None = field(default=None, repr=False)  # writer's slot
+    _lent: int | None = field(default=None, repr=False)  # address of its frame_buffer view
 
     @classmethod
     def create(cls, frame_bytes: int = MAX_FRAME_BYTES) -> FrameBlock:
@@ -154,6 +155,7 @@ class FrameBlock:
         view: npt.NDArray[np.uint8] = np.ndarray(
             (height, width, 4), np.uint8, buffer=self.mm, offset=at + SLOT_HEADER_BYTES
         )
+        self._lent = view.ctypes.data
         return view
 
     def write_frame(self, frame: Frame) -> bool:
@@ -165,8 +167,8 @@ class FrameBlock:
         buf = self.mm
         slot, at = self._claim()
         height, width = image.shape[:2]
-        pixels = np.ndarray(image.shape, np.uint8, buffer=buf, offset=at + SLOT_HEADER_BYTES)
-        if image.ctypes.data != pixels.ctypes.data or image.strides != pixels.strides:
+        if self._lent is None or image.ctypes.data != self._lent or not image.flags.c_contiguous:
+            pixels = np.ndarray(image.shape, np.uint8, buffer=buf, offset=at + SLOT_HEADER_BYTES)
             np.copyto(pixels, image)
         gen = _STATS_GEN.unpack_from(buf, at)[0]  # odd: claimed
         _SLOT.pack_into(
@@ -174,7 +176,7 @@ class FrameBlock:
             frame.source_size[0], frame.source_size[1], frame.wall_time, frame.mono_time,
         )  # fmt: skip
         _NEWEST.pack_into(buf, 0, frame.seq, slot)
-        self._claimed = None
+        self._claimed = self._lent = None
         return True
 
     def write_stats(self, stats: CameraStats, last_frame_mono: float | None) -> None:

@@ -114,6 +114,7 @@ class TileScaler:
 
     def __init__(self) -> None:
         self._planes: tuple[npt.NDArray[np.uint8], ...] = ()
+        self._plane_pointers: list[int] = []  # of _planes, looked up once per size
         self._scale = VideoReformatter()
         self._convert = VideoReformatter()
 
@@ -127,7 +128,8 @@ class TileScaler:
             np.copyto(out, self._swscale(frame, out.shape[1], out.shape[0]))
         return out
 
-    def _scaled_planes(self, width: int, height: int) -> tuple[npt.NDArray[np.uint8], ...]:
+    def _scaled_planes(self, width: int, height: int) -> tuple[list[int], list[int]]:
+        """Pointers and row bytes of the scaled Y, U, V planes (kept across frames)."""
         chroma = ((height + 1) // 2, (width + 1) // 2)
         if not self._planes or self._planes[0].shape != (height, width):
             self._planes = (
@@ -135,7 +137,8 @@ class TileScaler:
                 np.empty(chroma, np.uint8),
                 np.empty(chroma, np.uint8),
             )
-        return self._planes
+            self._plane_pointers = [plane.ctypes.data for plane in self._planes]
+        return self._plane_pointers, [plane.shape[1] for plane in self._planes]
 
     def _scale_libyuv(self, lib: _LibYuv, frame: av.VideoFrame, out: npt.NDArray[np.uint8]) -> None:
         height, width = out.shape[:2]
@@ -143,17 +146,16 @@ class TileScaler:
         pointers = [p.buffer_ptr for p in src[:3]]
         strides = [p.line_size for p in src[:3]]
         if (width, height) != (frame.width, frame.height):
-            y, u, v = self._scaled_planes(width, height)
+            scaled, rows = self._scaled_planes(width, height)
             status = lib.scale(
                 pointers[0], strides[0], pointers[1], strides[1], pointers[2], strides[2],
                 frame.width, frame.height,
-                y.ctypes.data, width, u.ctypes.data, u.shape[1], v.ctypes.data, v.shape[1],
+                scaled[0], rows[0], scaled[1], rows[1], scaled[2], rows[2],
                 width, height, _FILTER_BILINEAR,
             )  # fmt: skip
             if status != 0:
                 raise ValueError(f"libyuv I420Scale failed ({status})")
-            pointers = [y.ctypes.data, u.ctypes.data, v.ctypes.data]
-            strides = [width, u.shape[1], v.shape[1]]
+            pointers, strides = scaled, rows
         status = lib.to_argb(
             pointers[0], strides[0], pointers[1], strides[1], pointers[2], strides[2],
             out.ctypes.data, out.strides[0], lib.matrix(frame), width, height,
