@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from commandroom.db.enums import ClockKind, RequestKind, RequestStatus, Status
@@ -92,21 +93,26 @@ def _due_clocks(
     return out
 
 
+def hold_in_force(column: Any, request: Any, event_id: Any) -> Select[Any]:
+    """``column`` of the hold in force on ``event_id``: its latest approved hold request
+    (``request`` is ExtensionRequest or an alias of it). An earlier hold's review date says
+    nothing about the current one."""
+    return (
+        select(column)
+        .where(
+            request.event_id == event_id,
+            request.kind == RequestKind.HOLD,
+            request.status == RequestStatus.APPROVED,
+        )
+        .order_by(request.decided_at.desc(), request.id.desc())
+        .limit(1)
+    )
+
+
 def _holds_to_resume(service: CaseService, now: datetime, limit: int) -> list[int]:
     today = now.astimezone(LOCAL_TZ).date()
-    # Only the hold in force counts: an earlier hold's review date says nothing about it.
     other = aliased(ExtensionRequest)
-    current = (
-        select(other.id)
-        .where(
-            other.event_id == Event.id,
-            other.kind == RequestKind.HOLD,
-            other.status == RequestStatus.APPROVED,
-        )
-        .order_by(other.decided_at.desc(), other.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    current = hold_in_force(other.id, other, Event.id).scalar_subquery()
     with service.db.reading() as s:
         return list(
             s.scalars(

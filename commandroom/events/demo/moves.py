@@ -54,6 +54,7 @@ from commandroom.events.inputs import ActionResult, AttachmentInput
 from commandroom.events.pipeline import facts_of
 from commandroom.events.rules import HIDDEN_STATES, OPEN_STATES, Actor, EventFacts
 from commandroom.events.service import CaseService
+from commandroom.events.sla import hold_in_force
 
 __all__ = ["CaseMover", "Move", "Skip"]
 
@@ -241,14 +242,7 @@ class CaseMover:
         review_date = None
         if status is Status.ON_HOLD:
             review_date = s.scalar(
-                select(ExtensionRequest.review_date)
-                .where(
-                    ExtensionRequest.event_id == event.id,
-                    ExtensionRequest.kind == RequestKind.HOLD,
-                    ExtensionRequest.status == RequestStatus.APPROVED,
-                )
-                .order_by(ExtensionRequest.decided_at.desc(), ExtensionRequest.id.desc())
-                .limit(1)
+                hold_in_force(ExtensionRequest.review_date, ExtensionRequest, event.id)
             )
         # The command room's own last word: the sweep's automatic reminders do not count.
         system_id = d.system.id if d.system is not None else -1
