@@ -1,6 +1,6 @@
 """bench/paint_floor: the least a Qt window can spend showing 16 tiles at 15 fps.
 
-    .venv/bin/python bench/paint_floor.py [--seconds 10]
+    .venv/bin/python bench/paint_floor.py [--seconds 10] [--wall]
 
 A 1920x1080 window (offscreen) with a 4x4 grid of plain child widgets, each painting one of
 four ready 480x270 RGB32 images (no decoding, no scaling, no labels, no state) whenever its
@@ -9,6 +9,10 @@ What is left is Qt's own per-frame cost (event dispatch, the backing store, copy
 plus the least Python a PySide window can have: the floor under the wall's GUI thread.
 Prints one JSON object: ``gui_ms_per_frame`` (CPU of the GUI thread per painted frame) and
 ``frames``; bench/capture_side.py adds it to the capture workers' cost.
+
+``--wall`` runs the real ``WallWidget`` (4x4, names, states, its own timer) on cameras whose
+frames come from the same kind of clock instead of a decoder: the wall's GUI-thread cost
+without any capture beside it, to hold against the floor when working on the window.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -25,6 +30,10 @@ import numpy as np
 from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from commandroom.video.api import CameraSpec, CameraState, CameraStats, Capture, Frame
 
 TILE_W, TILE_H, FPS, DISPLAY_MS = 480, 270, 15, 16
 
@@ -52,19 +61,67 @@ class FloorTile(QWidget):
         self.painted += 1
 
 
-def run_for(seconds: float) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(round(seconds * 1000), loop.quit)
-    loop.exec()
+class ClockedCapture:
+    """A ``Capture`` whose frames come from a 15 fps clock over four ready BGRA images."""
+
+    def __init__(self, index: int, size: tuple[int, int] | None) -> None:
+        width, height = size or (TILE_W, TILE_H)
+        self.masked_url = f"clock://{index}"
+        self.pixels = [
+            np.full((height, width, 4), (index * 16 + k * 40) % 255, np.uint8) for k in range(4)
+        ]
+        self.started = time.monotonic() + index / (16 * FPS)
+        self.frame: Frame | None = None
+
+    def latest(self) -> Frame | None:
+        seq = int((time.monotonic() - self.started) * FPS)
+        if seq <= 0:
+            return None
+        if self.frame is None or self.frame.seq != seq:
+            image = self.pixels[seq % 4]
+            self.frame = Frame(seq, image, time.time(), time.monotonic(), (640, 360))
+        return self.frame
+
+    def stats(self) -> CameraStats:
+        return CameraStats(CameraState.LIVE, float(FPS), 0.01, 0, 0, 0, 0)
+
+    def set_size(self, size: tuple[int, int] | None) -> None:
+        pass  # the clock's images keep the size the tile first asked for
+
+    def snapshot(self, fmt: str = "png") -> bytes | None:
+        return None
+
+    def close(self) -> None:
+        pass
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--warm", type=float, default=2.0)
-    args = parser.parse_args()
+def wall_frames(seconds: float, warm_s: float) -> tuple[float, int]:
+    """GUI-thread CPU and frames taken of the real wall on 16 clocked cameras."""
+    from commandroom.ui.wall.layout import PRESETS, WallLayout
+    from commandroom.ui.wall.wall_widget import WallWidget
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    specs = [CameraSpec(f"C{i:02d}", f"摄像机{i:02d}", f"clock://{i}") for i in range(16)]
+
+    def opener(url: str, *, size: tuple[int, int] | None = None, name: str = "") -> Capture:
+        return ClockedCapture(int(url.rsplit("/", 1)[1]), size)
+
+    layout = WallLayout.filled("bench", PRESETS["4×4"], [s.code for s in specs])
+    wall = WallWidget(specs, layout, opener=opener)
+    wall.resize(4 * TILE_W, 4 * TILE_H)
+    wall.show()
+    try:
+        run_for(warm_s)
+        taken0, cpu0 = sum(t.frames_taken for t in wall.tiles), time.thread_time()
+        run_for(seconds)
+        taken1, cpu1 = sum(t.frames_taken for t in wall.tiles), time.thread_time()
+    finally:
+        wall.shutdown()
+        wall.close()
+    return cpu1 - cpu0, taken1 - taken0
+
+
+def floor_frames(seconds: float, warm_s: float) -> tuple[float, int]:
+    """GUI-thread CPU and frames painted of 16 bare tiles."""
     window = QWidget()
     window.resize(4 * TILE_W, 4 * TILE_H)
     grid = QGridLayout(window)
@@ -88,19 +145,40 @@ def main() -> int:
     timer.timeout.connect(tick)
     timer.start(DISPLAY_MS)
     window.show()
-    run_for(args.warm)
-    painted0, cpu0 = sum(t.painted for t in tiles), time.thread_time()
-    run_for(args.seconds)
-    painted1, cpu1 = sum(t.painted for t in tiles), time.thread_time()
-    timer.stop()
-    window.close()
-    frames = painted1 - painted0
+    try:
+        run_for(warm_s)
+        painted0, cpu0 = sum(t.painted for t in tiles), time.thread_time()
+        run_for(seconds)
+        painted1, cpu1 = sum(t.painted for t in tiles), time.thread_time()
+    finally:
+        timer.stop()
+        window.close()
+    return cpu1 - cpu0, painted1 - painted0
+
+
+def run_for(seconds: float) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(round(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--warm", type=float, default=2.0)
+    parser.add_argument("--wall", action="store_true", help="the real wall widget instead")
+    args = parser.parse_args()
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    measure = wall_frames if args.wall else floor_frames
+    cpu_s, frames = measure(args.seconds, args.warm)
     print(
         json.dumps(
             {
-                "gui_ms_per_frame": round(1000 * (cpu1 - cpu0) / frames, 3) if frames else None,
+                "what": "wall" if args.wall else "floor",
+                "gui_ms_per_frame": round(1000 * cpu_s / frames, 3) if frames else None,
                 "frames": frames,
-                "fps_mean": round(frames / args.seconds / len(tiles), 2),
+                "fps_mean": round(frames / args.seconds / 16, 2),
             }
         )
     )
