@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.wall import ENCODINGS, ROOT, ffmpeg_anchor, rounded
+from bench.wall import ENCODINGS, ROOT, ensure_packages, ffmpeg_anchor, rounded
 from commandroom.video.capture import StreamCapture
 from commandroom.video.frame_block import FrameBlock
 from commandroom.video.tile_scaler import TileScaler
@@ -64,8 +64,7 @@ def native_gstreamer(
     urls: Sequence[str], warm_s: float, seconds: float, scale: bool
 ) -> float | None:
     """CPU ms per frame of Debian's GStreamer doing the capture natively (bench/gst_client)."""
-    cmd = f". {ROOT}/scripts/lib.sh && ensure_packages gstreamer1.0-libav"
-    subprocess.run(["bash", "-c", cmd], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    ensure_packages("gstreamer1.0-libav")
     args = [SYSTEM_PYTHON, str(ROOT / "bench" / "gst_client.py")]
     args += ["--warm", str(warm_s), "--seconds", str(seconds), *urls]
     if scale:

@@ -26,16 +26,38 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Callable
+
 import numpy as np
-from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
+import numpy.typing as npt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.wall import run_for
 from commandroom.video.api import CameraSpec, CameraState, CameraStats, Capture, Frame
 
 TILE_W, TILE_H, FPS, DISPLAY_MS = 480, 270, 15, 16
+
+
+def ring(index: int, width: int, height: int) -> list[npt.NDArray[np.uint8]]:
+    """Four ready BGRA pictures a camera's clock cycles through."""
+    return [np.full((height, width, 4), (index * 16 + k * 40) % 255, np.uint8) for k in range(4)]
+
+
+def clock_seq(index: int, since: float) -> int:
+    """Frame number of camera ``index`` at 15 fps, the 16 cameras staggered as real ones are."""
+    return int((time.monotonic() - since - index / (16 * FPS)) * FPS)
+
+
+def measure(count: Callable[[], int], seconds: float, warm_s: float) -> tuple[float, int]:
+    """GUI-thread CPU seconds and how far ``count`` moved over ``seconds``, after a warm-up."""
+    run_for(warm_s)
+    count0, cpu0 = count(), time.thread_time()
+    run_for(seconds)
+    return time.thread_time() - cpu0, count() - count0
 
 
 class FloorTile(QWidget):
@@ -44,9 +66,7 @@ class FloorTile(QWidget):
     def __init__(self, index: int) -> None:
         super().__init__()
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.pixels = [
-            np.full((TILE_H, TILE_W, 4), (index * 16 + k * 40) % 255, np.uint8) for k in range(4)
-        ]
+        self.pixels = ring(index, TILE_W, TILE_H)
         self.images = [
             QImage(p.data, TILE_W, TILE_H, TILE_W * 4, QImage.Format.Format_RGB32)
             for p in self.pixels
@@ -65,16 +85,14 @@ class ClockedCapture:
     """A ``Capture`` whose frames come from a 15 fps clock over four ready BGRA images."""
 
     def __init__(self, index: int, size: tuple[int, int] | None) -> None:
-        width, height = size or (TILE_W, TILE_H)
+        self.index = index
         self.masked_url = f"clock://{index}"
-        self.pixels = [
-            np.full((height, width, 4), (index * 16 + k * 40) % 255, np.uint8) for k in range(4)
-        ]
-        self.started = time.monotonic() + index / (16 * FPS)
+        self.pixels = ring(index, *(size or (TILE_W, TILE_H)))
+        self.started = time.monotonic()
         self.frame: Frame | None = None
 
     def latest(self) -> Frame | None:
-        seq = int((time.monotonic() - self.started) * FPS)
+        seq = clock_seq(self.index, self.started)
         if seq <= 0:
             return None
         if self.frame is None or self.frame.seq != seq:
@@ -110,14 +128,10 @@ def wall_frames(seconds: float, warm_s: float) -> tuple[float, int]:
     wall.resize(4 * TILE_W, 4 * TILE_H)
     wall.show()
     try:
-        run_for(warm_s)
-        taken0, cpu0 = sum(t.frames_taken for t in wall.tiles), time.thread_time()
-        run_for(seconds)
-        taken1, cpu1 = sum(t.frames_taken for t in wall.tiles), time.thread_time()
+        return measure(lambda: sum(t.frames_taken for t in wall.tiles), seconds, warm_s)
     finally:
         wall.shutdown()
         wall.close()
-    return cpu1 - cpu0, taken1 - taken0
 
 
 def floor_frames(seconds: float, warm_s: float) -> tuple[float, int]:
@@ -132,10 +146,9 @@ def floor_frames(seconds: float, warm_s: float) -> tuple[float, int]:
         grid.addWidget(tile, i // 4, i % 4)
     started = time.monotonic()
 
-    def tick() -> None:  # the cameras' frames arrive staggered, as real ones do
-        now = time.monotonic() - started
+    def tick() -> None:
         for i, tile in enumerate(tiles):
-            seq = int((now - i / (16 * FPS)) * FPS)
+            seq = clock_seq(i, started)
             if seq != tile.shown:
                 tile.shown = seq
                 tile.update()
@@ -146,20 +159,10 @@ def floor_frames(seconds: float, warm_s: float) -> tuple[float, int]:
     timer.start(DISPLAY_MS)
     window.show()
     try:
-        run_for(warm_s)
-        painted0, cpu0 = sum(t.painted for t in tiles), time.thread_time()
-        run_for(seconds)
-        painted1, cpu1 = sum(t.painted for t in tiles), time.thread_time()
+        return measure(lambda: sum(t.painted for t in tiles), seconds, warm_s)
     finally:
         timer.stop()
         window.close()
-    return cpu1 - cpu0, painted1 - painted0
-
-
-def run_for(seconds: float) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(round(seconds * 1000), loop.quit)
-    loop.exec()
 
 
 def main() -> int:
@@ -170,8 +173,7 @@ def main() -> int:
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    measure = wall_frames if args.wall else floor_frames
-    cpu_s, frames = measure(args.seconds, args.warm)
+    cpu_s, frames = (wall_frames if args.wall else floor_frames)(args.seconds, args.warm)
     print(
         json.dumps(
             {

@@ -159,12 +159,17 @@ def rounded(value: float | None, digits: int = 2) -> float | None:
 # --- the ffmpeg anchor ----------------------------------------------------------------------
 
 
+def ensure_packages(*packages: str) -> None:
+    """apt-install what is missing, as the test command does (scripts/lib.sh)."""
+    cmd = f". {ROOT}/scripts/lib.sh && ensure_packages {' '.join(packages)}"
+    subprocess.run(["bash", "-c", cmd], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
 def ensure_ffmpeg() -> str:
     found = shutil.which("ffmpeg")
     if found:
         return found
-    cmd = f". {ROOT}/scripts/lib.sh && ensure_packages ffmpeg"
-    subprocess.run(["bash", "-c", cmd], check=True, cwd=ROOT)
+    ensure_packages("ffmpeg")
     found = shutil.which("ffmpeg")
     if not found:
         raise SystemExit("ffmpeg still missing after apt-get install")
