@@ -62,11 +62,20 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _is_plain_file(url: URL) -> bool:
+    """A SQLite file path whose folder may be created for it: not ``:memory:``, and not a
+    SQLite URI (``sqlite:///file:…?uri=true``, e.g. a read-only open), which names its file
+    in its own syntax and must not turn into a ``file:`` folder under the current one."""
+    database = url.database
+    uri = str(url.query.get("uri", "")).lower() in ("true", "1")
+    return bool(database) and database != ":memory:" and not uri
+
+
 def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     parsed = url if isinstance(url, URL) else resolve_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if _is_plain_file(parsed):
+            Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, **kwargs)
         _install_sqlite_hooks(engine)
         return engine

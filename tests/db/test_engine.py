@@ -94,3 +94,20 @@ def test_display_url_never_shows_the_password() -> None:
     assert "s3cret" not in shown
     assert "station" in shown
     assert "***" in shown
+
+
+def test_a_sqlite_uri_creates_no_folder_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only SQLite URI opened from some folder once left ``file:/tmp/...`` folders there."""
+    plain = tmp_path / "data" / "room.sqlite3"
+    db = Database.open(f"sqlite:///{plain}")
+    with db.writing() as session:  # a plain path gets its folder, and the file its WAL mode
+        session.execute(text("CREATE TABLE t (x INTEGER)"))
+    db.engine.dispose()
+    monkeypatch.chdir(tmp_path)
+    readonly = Database.open(f"sqlite:///file:{plain}?mode=ro&uri=true")
+    with readonly.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM t")).scalar() == 0
+    readonly.engine.dispose()
+    assert not (tmp_path / "file:").exists()
