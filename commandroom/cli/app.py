@@ -24,10 +24,10 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from commandroom import __version__
 from commandroom.cli import case_cmds, db_cmds, demo_cmd, event_cmds, user_cmds, window_cmds
-from commandroom.cli.context import CliError, Ctx, database_error
+from commandroom.cli.context import CliError, Ctx, database_error, url_error
 from commandroom.cli.lang import LANGS, Lang, detect_lang, t
 from commandroom.cli.parsing import Parser, UsageError
-from commandroom.db.engine import ENV_VAR
+from commandroom.db.engine import ENV_VAR, DatabaseUrlError
 from commandroom.events.errors import EXIT_BAD_INPUT, CaseError
 
 EXIT_INTERNAL = 1
@@ -145,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         err.write(exc.message(lang) + "\n")
         return exc.exit_code
+    except DatabaseUrlError as exc:
+        refusal = url_error(exc)
+        err.write(refusal.message(lang) + "\n")
+        return refusal.exit_code
     except (OperationalError, InterfaceError) as exc:
         err.write(database_error(_db_detail(exc, _safe_url(ctx))).message(lang) + "\n")
         return database_error("").exit_code

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from sqlalchemy.engine import URL
 
 from commandroom.cli.lang import Lang, t
-from commandroom.db.engine import Database, display_url, resolve_url
+from commandroom.db.engine import Database, DatabaseUrlError, display_url, resolve_url
 from commandroom.db.migrate import SchemaState, schema_status
 from commandroom.events.errors import EXIT_BAD_INPUT, EXIT_DATABASE
 from commandroom.events.service import CaseService
@@ -35,6 +35,15 @@ class CliError(Exception):
 
 def database_error(detail: str) -> CliError:
     return CliError("db_unreachable", EXIT_DATABASE, detail=detail)
+
+
+def url_error(exc: DatabaseUrlError) -> CliError:
+    """``--db`` (or the environment, or the station's config) names no usable database."""
+    if exc.backend:
+        return CliError("db_url_unsupported", EXIT_BAD_INPUT, backend=exc.backend)
+    if exc.sqlite_url:
+        return CliError("db_url_path", EXIT_BAD_INPUT, url=exc.sqlite_url)
+    return CliError("db_url_bad", EXIT_BAD_INPUT)
 
 
 def schema_error(state: SchemaState, current: str | None) -> CliError:

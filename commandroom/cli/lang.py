@@ -24,6 +24,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{prog}: {detail} (see --help)",
     },
     "interrupted": {"zh": "已中断", "en": "Interrupted"},
+    "db_url_unsupported": {
+        "zh": "不支持的数据库 {backend}：请用 SQLite（sqlite:///文件路径）"
+        "或 PostgreSQL（postgresql://用户@主机/库名）",
+        "en": "Unsupported database {backend}: use SQLite (sqlite:///path/to/file) "
+        "or PostgreSQL (postgresql://user@host/dbname)",
+    },
+    "db_url_bad": {
+        "zh": "数据库地址无法识别：请写 sqlite:///文件路径 或 postgresql://用户@主机/库名",
+        "en": "Not a database URL: write sqlite:///path/to/file or postgresql://user@host/dbname",
+    },
+    "db_url_path": {
+        "zh": "数据库要写成地址（URL）：这个 SQLite 文件请写 {url}",
+        "en": "The database must be given as a URL: for this SQLite file write {url}",
+    },
     "file_unreadable": {
         "zh": "无法读取文件 {path}：{detail}",
         "en": "Cannot read file {path}: {detail}",

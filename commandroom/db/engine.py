@@ -16,26 +16,54 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 ENV_VAR = "COMMANDROOM_DB"
 APP_NAME = "commandroom"
 SQLITE_BUSY_TIMEOUT_S = 30
+SQLITE_SUFFIXES = (".sqlite3", ".sqlite", ".db")
+# What this program ships drivers for (pyproject.toml): the standard library's sqlite3, psycopg 3.
+SUPPORTED_DRIVERS = frozenset({"sqlite", "sqlite+pysqlite", "postgresql+psycopg"})
 
 
 def default_sqlite_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "commandroom.sqlite3"
 
 
+class DatabaseUrlError(ValueError):
+    """``--db`` (or ``COMMANDROOM_DB``, or a station's config) names no database we can use.
+
+    ``backend`` is the unsupported database or driver it names (``mysql``), else None;
+    ``sqlite_url`` is what the text would be as a SQLite file URL when it looks like a path.
+    Neither carries the text itself, which may hold a password.
+    """
+
+    def __init__(self, backend: str | None, sqlite_url: str | None) -> None:
+        self.backend = backend
+        self.sqlite_url = sqlite_url
+        super().__init__(f"unsupported database {backend}" if backend else "not a database URL")
+
+
 def resolve_url(url: str | None = None) -> URL:
     """``--db`` wins, then ``COMMANDROOM_DB``, then the per-user SQLite file.
 
     A bare ``postgresql://`` is pinned to psycopg 3 so nobody needs psycopg2 installed.
+    Anything but a SQLite or PostgreSQL (psycopg) URL raises ``DatabaseUrlError``.
     """
     text = url or os.environ.get(ENV_VAR) or f"sqlite:///{default_sqlite_path()}"
-    parsed = make_url(text)
+    try:
+        parsed = make_url(text)
+    except ArgumentError:
+        looks_like_path = "://" not in text and (
+            text.startswith(("/", "~", ".")) or text.endswith(SQLITE_SUFFIXES)
+        )
+        path = Path(text).expanduser().absolute() if looks_like_path else None
+        raise DatabaseUrlError(None, f"sqlite:///{path}" if path else None) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise DatabaseUrlError(parsed.drivername, None)
     return parsed
 
 

@@ -46,6 +46,35 @@ def test_help_and_version_exit_0(cli: CliRunner) -> None:
     assert cli("--version").code == 0
 
 
+def test_a_database_that_is_not_a_url_is_bad_input(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A path, another database or an unknown driver: one line saying what to write, exit 2,
+    and nothing created (it used to be "内部错误：ArgumentError", exit 1)."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "room.sqlite3"
+    run = cli("--db", str(path), "events", "list")
+    assert (run.code, one_line(run.err)) == (
+        2,
+        f"数据库要写成地址（URL）：这个 SQLite 文件请写 sqlite:///{path}",
+    )
+    for url, backend in (
+        ("mysql://clerk:s3cret-pw@127.0.0.1/commandroom", "mysql"),
+        ("postgresql+psycopg2://clerk:s3cret-pw@127.0.0.1/commandroom", "postgresql+psycopg2"),
+    ):
+        run = cli("--db", url, "db", "upgrade")
+        assert run.code == 2, url
+        assert one_line(run.err).startswith(f"不支持的数据库 {backend}：请用 SQLite")
+        assert "s3cret-pw" not in run.err + run.out
+    monkeypatch.setenv("COMMANDROOM_DB", "commandroom on the town server")
+    run = cli("--lang", "en", "events", "list")
+    assert run.code == 2
+    assert one_line(run.err).startswith("Not a database URL: write sqlite:///")
+    run = cli("demo", "--db", "demo.sqlite3", "--no-window")
+    assert run.code == 2 and one_line(run.err).endswith(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_unknown_event_is_bad_input(cli: CliRunner, lite: Scene) -> None:
     run = cli("--db", lite.url, "case", "sign", "KQ-XX-20990101-0001", "--as", "police_lz")
     assert run.code == 2

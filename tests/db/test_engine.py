@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from commandroom.db.engine import (
     ENV_VAR,
     Database,
+    DatabaseUrlError,
     default_sqlite_path,
     display_url,
     resolve_url,
@@ -111,3 +112,22 @@ def test_a_sqlite_uri_creates_no_folder_of_its_own(
         assert session.execute(text("SELECT count(*) FROM t")).scalar() == 0
     readonly.engine.dispose()
     assert not (tmp_path / "file:").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "backend", "suggested"),
+    [
+        ("mysql://u:pw@h/cr", "mysql", None),
+        ("postgresql+psycopg2://u@h/cr", "postgresql+psycopg2", None),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite", None),
+        ("/srv/room.sqlite3", None, "sqlite:////srv/room.sqlite3"),
+        ("town server", None, None),
+    ],
+)
+def test_what_is_no_usable_database_url_says_why(
+    text: str, backend: str | None, suggested: str | None
+) -> None:
+    with pytest.raises(DatabaseUrlError) as caught:
+        resolve_url(text)
+    assert (caught.value.backend, caught.value.sqlite_url) == (backend, suggested)
+    assert "pw" not in str(caught.value)
