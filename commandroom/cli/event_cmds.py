@@ -134,8 +134,10 @@ def run_list(ctx: Ctx) -> int:
 
 def run_import(ctx: Ctx) -> int:
     path = Path(ctx.args.file)
+    if not path.exists():
+        raise CliError("file_missing", path=ctx.args.file)
     if not path.is_file():
-        raise CliError("file_unreadable", path=ctx.args.file, detail="not a file")
+        raise CliError("not_a_file", path=ctx.args.file)
     service = ctx.service()
     if ctx.args.kind == "hotline":
         from commandroom.events.importers.hotline import import_hotline

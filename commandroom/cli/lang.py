@@ -38,6 +38,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "数据库要写成地址（URL）：这个 SQLite 文件请写 {url}",
         "en": "The database must be given as a URL: for this SQLite file write {url}",
     },
+    "file_missing": {"zh": "文件不存在：{path}", "en": "No such file: {path}"},
+    "not_a_file": {"zh": "{path} 不是文件", "en": "{path} is not a file"},
     "file_unreadable": {
         "zh": "无法读取文件 {path}：{detail}",
         "en": "Cannot read file {path}: {detail}",
@@ -58,7 +60,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "日期“{value}”无效，应为 YYYY-MM-DD",
         "en": "Date '{value}' is not valid; use YYYY-MM-DD",
     },
-    "not_positive": {"zh": "{what}必须为正整数", "en": "{what} must be a positive integer"},
+    "not_positive": {"zh": "{what} 必须为正整数", "en": "{what} must be a positive integer"},
     # db
     "upgraded": {
         "zh": "数据库已升级：{before} → {after}（{url}）",

@@ -110,6 +110,10 @@ def test_bad_filter_value_and_missing_file(cli: CliRunner, lite: Scene, tmp_path
         "--result-type", "已解决", "--note", "ok", "--photo", tmp_path / "missing.jpg",
     )  # fmt: skip
     assert run.code == 2 and "missing.jpg" in one_line(run.err)
+    run = cli("--db", lite.url, "events", "import", "app", tmp_path / "missing.jsonl")
+    assert (run.code, one_line(run.err)) == (2, f"文件不存在：{tmp_path / 'missing.jsonl'}")
+    run = cli("--db", lite.url, "--lang", "en", "events", "import", "hotline", tmp_path)
+    assert (run.code, one_line(run.err)) == (2, f"{tmp_path} is not a file")
 
 
 # --- 3: conflict -----------------------------------------------------------------------
