@@ -74,3 +74,20 @@ def test_db_seed_once_then_demo_reuses_it(cli: CliRunner, sqlite_url: str) -> No
     assert demo.code == 0, demo.err
     assert demo.out.startswith("演示数据库已存在") and f"事件 {report['events']} 条" in demo.out
     assert cli("--db", sqlite_url, "db", "verify").code == 0
+
+
+def test_the_readme_import_examples_work_on_the_demo_world(
+    cli: CliRunner, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's ``events import`` lines, run as written from the repository's root, import
+    every line of their sample files into a freshly seeded demo world."""
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8").splitlines()
+    examples = [line for line in readme if line.startswith("commandroom events import ")]
+    assert len(examples) == 2
+    assert cli("--db", sqlite_url, "db", "seed", "--events", "40", "--days", "5").code == 0
+    monkeypatch.chdir(root)
+    for example in examples:
+        run = cli("--db", sqlite_url, *shlex.split(example.split("#")[0])[1:])
+        assert run.code == 0, (example, run.err)
+        assert run.out.startswith("已导入") and "跳过 0 条" in run.out, run.out
