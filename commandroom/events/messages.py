@@ -121,6 +121,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     # station config (events.station): "{where}" is the file, or the station's name
     "station_error": {"zh": "站点配置 {where}：{detail}", "en": "Station config {where}: {detail}"},
     "station_unreadable": {"zh": "无法读取：{detail}", "en": "cannot be read: {detail}"},
+    "station_no_file": {"zh": "文件不存在", "en": "no such file"},
+    "station_is_folder": {"zh": "这是文件夹，不是配置文件", "en": "is a folder, not a file"},
+    "station_no_permission": {"zh": "没有读取权限", "en": "permission denied"},
+    "station_not_utf8": {
+        "zh": "不是 UTF-8 编码的文本（记事本里用“另存为”并选 UTF-8 编码）",
+        "en": "is not UTF-8 text (save it again as UTF-8)",
+    },
     "station_bad_toml": {
         "zh": "第 {line} 行格式错误：{detail}",
         "en": "line {line} is not valid TOML: {detail}",

@@ -209,14 +209,21 @@ def test_wrong_values_are_refused_naming_the_key(
     assert isinstance(err, ValueError)
 
 
-def test_an_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
-    with pytest.raises(StationConfigError) as info:
-        load_station(tmp_path / "missing.toml")
-    assert info.value.key == "station_unreadable"
-    path = tmp_path / "gbk.toml"
-    path.write_bytes('name = "村"\n'.encode("gbk"))
-    with pytest.raises(StationConfigError):
-        load_station(path)
+def test_an_unreadable_file_says_why_in_words(tmp_path: Path) -> None:
+    """Missing, a folder, or saved by Notepad as "ANSI" (GBK): one reason in the user's
+    language each, never an errno text in English inside a Chinese line."""
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes('name = "村"\n'.encode("gbk"))
+    for path, key, zh in (
+        (tmp_path / "missing.toml", "station_no_file", "文件不存在"),
+        (tmp_path, "station_is_folder", "这是文件夹，不是配置文件"),
+        (gbk, "station_not_utf8", "不是 UTF-8 编码的文本（记事本里用“另存为”并选 UTF-8 编码）"),
+    ):
+        with pytest.raises(StationConfigError) as info:
+            load_station(path)
+        assert info.value.key == key
+        assert info.value.message("zh") == f"站点配置 {path}：{zh}"
+        assert "Errno" not in info.value.message("en")
 
 
 # --- resolving against the demo world ------------------------------------------------------
