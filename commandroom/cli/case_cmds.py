@@ -26,6 +26,7 @@ from commandroom.cli.refs import enum_value, org_id, parse_date
 from commandroom.db.enums import AttachmentKind, AttachmentPhase, ResultType, SupervisionKind
 from commandroom.db.models import Event
 from commandroom.events.inputs import ActionResult, AttachmentInput
+from commandroom.events.messages import os_reason
 from commandroom.events.service import CaseService
 
 Common = dict[str, Any]  # expect_version and key, passed to every versioned service call
@@ -61,7 +62,7 @@ def _read_files(paths: list[str] | None, phase: AttachmentPhase) -> tuple[Attach
         try:
             content = path.read_bytes()
         except OSError as exc:
-            raise CliError("file_unreadable", path=name, detail=exc.strerror or str(exc)) from None
+            raise CliError("file_unreadable", path=name, detail=os_reason(exc)) from None
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if mime.startswith("image/"):
             kind = AttachmentKind.PHOTO

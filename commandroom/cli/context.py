@@ -17,6 +17,7 @@ from commandroom.cli.lang import Lang, t
 from commandroom.db.engine import Database, DatabaseUrlError, display_url, resolve_url
 from commandroom.db.migrate import SchemaState, schema_status
 from commandroom.events.errors import EXIT_BAD_INPUT, EXIT_DATABASE
+from commandroom.events.messages import os_reason
 from commandroom.events.service import CaseService
 
 
@@ -83,7 +84,8 @@ class Ctx:
             try:
                 self._db = Database.open(self.url())
             except OSError as exc:  # e.g. the SQLite file's directory cannot be created
-                raise database_error(f"{exc.strerror or exc}: {exc.filename or ''}") from None
+                reason = os_reason(exc).in_lang(self.lang)
+                raise database_error(f"{reason}: {exc.filename or ''}") from None
         return self._db
 
     def database(self) -> Database:

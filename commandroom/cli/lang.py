@@ -301,7 +301,7 @@ def t(key: str, lang: str, /, **params: Any) -> str:
         return messages.text(key, lang, **params)
     template = _pick(TEXTS, key, lang)
     try:
-        return template.format(**params)
+        return template.format(**messages.resolved(params, lang))
     except (KeyError, IndexError):
         return template
 

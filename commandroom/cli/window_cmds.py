@@ -23,6 +23,7 @@ from commandroom.cli.context import CliError, Ctx
 from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.db.engine import Database, resolve_url
 from commandroom.events.errors import EXIT_BAD_INPUT
+from commandroom.events.messages import os_reason
 
 EXIT_NO_GUI = 1
 # ``dispatch --as USER`` reads the password here: never on the command line, where any user
@@ -149,8 +150,8 @@ def load_station_config(ctx: Ctx) -> Any:
         raise Said(exc.message("zh"), exc.message("en")) from None
     except OSError as exc:
         raise Said(
-            f"无法读取工作站配置 {path}：{exc.strerror or exc}",
-            f"cannot read the station config {path}: {exc.strerror or exc}",
+            f"无法读取工作站配置 {path}：{os_reason(exc).zh}",
+            f"cannot read the station config {path}: {os_reason(exc).en}",
         ) from None
 
 

@@ -6,9 +6,50 @@ identifiers that tests and ``--json`` output use.
 
 from __future__ import annotations
 
+import errno
+from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_LANG = "zh"
+
+
+@dataclass(frozen=True)
+class Words:
+    """A message parameter worded per language (a reason, a list of names), chosen when the
+    message is rendered: whoever raises does not know the reader's language."""
+
+    zh: str
+    en: str
+
+    def in_lang(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+# Why a file could not be read or written, by errno: Python's own text is English only.
+OS_REASONS: dict[int, Words] = {
+    errno.ENOENT: Words("文件不存在", "no such file"),
+    errno.EISDIR: Words("这是文件夹，不是文件", "is a folder, not a file"),
+    errno.ENOTDIR: Words("路径中有一段不是文件夹", "a part of the path is not a folder"),
+    errno.EACCES: Words("没有权限", "permission denied"),
+    errno.EPERM: Words("没有权限", "permission denied"),
+    errno.ENOSPC: Words("磁盘已满", "the disk is full"),
+    errno.EROFS: Words("只读的文件系统", "read-only file system"),
+}
+
+
+def os_reason(exc: OSError) -> Words:
+    """Why ``exc`` happened, in both languages (Python's English text for the rare rest)."""
+    known = OS_REASONS.get(exc.errno or -1)
+    if known is not None:
+        return known
+    said = exc.strerror or type(exc).__name__
+    return Words(said, said)
+
+
+def resolved(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """``params`` with every ``Words`` value in ``lang``."""
+    return {k: v.in_lang(lang) if isinstance(v, Words) else v for k, v in params.items()}
+
 
 MESSAGES: dict[str, dict[str, str]] = {
     "not_found": {"zh": "找不到事件 {ref}", "en": "Event {ref} not found"},
@@ -121,9 +162,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     # station config (events.station): "{where}" is the file, or the station's name
     "station_error": {"zh": "站点配置 {where}：{detail}", "en": "Station config {where}: {detail}"},
     "station_unreadable": {"zh": "无法读取：{detail}", "en": "cannot be read: {detail}"},
-    "station_no_file": {"zh": "文件不存在", "en": "no such file"},
-    "station_is_folder": {"zh": "这是文件夹，不是配置文件", "en": "is a folder, not a file"},
-    "station_no_permission": {"zh": "没有读取权限", "en": "permission denied"},
     "station_not_utf8": {
         "zh": "不是 UTF-8 编码的文本（记事本里用“另存为”并选 UTF-8 编码）",
         "en": "is not UTF-8 text (save it again as UTF-8)",
@@ -310,7 +348,7 @@ def text(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
     """The message for ``key`` in ``lang``, falling back to Chinese, then to the key."""
     template = _lookup(MESSAGES, key, lang)
     try:
-        return template.format(**params)
+        return template.format(**resolved(params, lang))
     except (KeyError, IndexError):
         return template
 

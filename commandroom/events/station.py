@@ -109,16 +109,11 @@ def load_station(path: Path) -> StationConfig:
     where = str(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")  # Notepad's BOM is harmless
-    except FileNotFoundError as exc:
-        raise StationConfigError("station_no_file", where) from exc
-    except IsADirectoryError as exc:
-        raise StationConfigError("station_is_folder", where) from exc
-    except PermissionError as exc:
-        raise StationConfigError("station_no_permission", where) from exc
     except UnicodeDecodeError as exc:  # TOML is UTF-8; Notepad's "ANSI" here is GBK
         raise StationConfigError("station_not_utf8", where) from exc
     except OSError as exc:
-        raise StationConfigError("station_unreadable", where, detail=exc.strerror or exc) from exc
+        reason = messages.os_reason(exc)
+        raise StationConfigError("station_unreadable", where, detail=reason) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -109,7 +109,7 @@ def test_bad_filter_value_and_missing_file(cli: CliRunner, lite: Scene, tmp_path
         "--db", lite.url, "case", "resolve", event.event_code, "--as", "police_lz",
         "--result-type", "已解决", "--note", "ok", "--photo", tmp_path / "missing.jpg",
     )  # fmt: skip
-    assert run.code == 2 and "missing.jpg" in one_line(run.err)
+    assert run.code == 2 and one_line(run.err).endswith("missing.jpg：文件不存在")
     run = cli("--db", lite.url, "events", "import", "app", tmp_path / "missing.jsonl")
     assert (run.code, one_line(run.err)) == (2, f"文件不存在：{tmp_path / 'missing.jsonl'}")
     run = cli("--db", lite.url, "--lang", "en", "events", "import", "hotline", tmp_path)

@@ -349,7 +349,10 @@ def test_unreadable_file_and_empty_file(
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert errors_of(import_hotline(service, empty)) == [(1, "file_empty")]
-    assert errors_of(import_app(service, tmp_path)) == [(1, "file_unreadable")]  # a folder
+    folder = import_app(service, tmp_path)
+    assert errors_of(folder) == [(1, "file_unreadable")]
+    assert missing.errors[0].message_zh == "无法读取文件：文件不存在"
+    assert folder.errors[0].message_en == "Cannot read the file: is a folder, not a file"
     assert_nothing_written(missing, database)
 
 
@@ -536,6 +539,8 @@ def test_app_bad_lines(service: CaseService, database: Database, tmp_path: Path)
     ]
     assert report.errors[0].message_zh == "找不到网格“LZ-Z-99”"
     assert "photos/missing.jpg" in report.errors[2].message_en
+    assert report.errors[2].message_zh.endswith("文件不存在")  # not Python's English errno text
+    assert report.errors[2].message_en.endswith("no such file")
     assert_nothing_written(report, database)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +54,23 @@ def test_standalone_names_start_with_a_capital_in_english_only() -> None:
     assert messages.standalone(messages.status_name("IN_PROGRESS", "en")) == "In progress"
     assert messages.standalone(messages.action_name("dispatch", "zh")) == "派单"
     assert messages.standalone("") == ""
+
+
+def test_why_a_file_failed_is_said_in_the_readers_language(tmp_path: Path) -> None:
+    """Python words OSErrors in English only; the common ones get both languages."""
+    caught: list[OSError] = []
+    for attempt in (lambda: (tmp_path / "gone.txt").read_bytes(), tmp_path.read_bytes):
+        with pytest.raises(OSError) as info:
+            attempt()
+        caught.append(info.value)
+    missing, folder = (messages.os_reason(exc) for exc in caught)
+    assert (missing.zh, missing.en) == ("文件不存在", "no such file")
+    assert folder.in_lang("zh") == "这是文件夹，不是文件"
+    odd = messages.os_reason(OSError(errno.EMLINK, "Too many links"))
+    assert (odd.zh, odd.en) == ("Too many links", "Too many links")
+    said = {"detail": missing}
+    assert messages.text("db_unreachable", "zh", **said) == "无法连接数据库：文件不存在"
+    assert (
+        lang.t("file_unreadable", "en", path="x.jpg", **said)
+        == "Cannot read file x.jpg: no such file"
+    )

@@ -215,8 +215,8 @@ def test_an_unreadable_file_says_why_in_words(tmp_path: Path) -> None:
     gbk = tmp_path / "gbk.toml"
     gbk.write_bytes('name = "村"\n'.encode("gbk"))
     for path, key, zh in (
-        (tmp_path / "missing.toml", "station_no_file", "文件不存在"),
-        (tmp_path, "station_is_folder", "这是文件夹，不是配置文件"),
+        (tmp_path / "missing.toml", "station_unreadable", "无法读取：文件不存在"),
+        (tmp_path, "station_unreadable", "无法读取：这是文件夹，不是文件"),
         (gbk, "station_not_utf8", "不是 UTF-8 编码的文本（记事本里用“另存为”并选 UTF-8 编码）"),
     ):
         with pytest.raises(StationConfigError) as info:

@@ -70,6 +70,7 @@ from commandroom.events.importers.values import (
 )
 from commandroom.events.importers.writing import Record, finish
 from commandroom.events.inputs import AttachmentInput, ReportInput
+from commandroom.events.messages import os_reason
 from commandroom.events.service import CaseService
 
 KEY_PREFIX = "app:"
@@ -365,9 +366,8 @@ def _from_file(text: str, index: int, folder: Path) -> tuple[bytes, str]:
             raise LineProblem("photos", "photo_too_large", index=index, max=MAX_PHOTO_MB)
         content = file.read_bytes()
     except OSError as exc:
-        detail = exc.strerror or type(exc).__name__
         raise LineProblem(
-            "photos", "photo_unreadable", index=index, value=relative, detail=detail
+            "photos", "photo_unreadable", index=index, value=relative, detail=os_reason(exc)
         ) from None
     return content, file.name
 

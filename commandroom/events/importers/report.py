@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from commandroom.events.messages import Words, resolved
+
 # --- messages ----------------------------------------------------------------------------
 
 # Importer-specific texts (key → zh, en). ``{field}`` is replaced by the field's name in the
@@ -161,21 +163,14 @@ def _short(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@dataclass(frozen=True)
-class Both:
-    """A message parameter that differs by language (e.g. a list of column names)."""
-
-    zh: str
-    en: str
+Both = Words  # a parameter worded per language (e.g. a list of column names)
 
 
 def _params(params: dict[str, Any], lang: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in params.items():
-        if isinstance(value, Both):
-            value = value.zh if lang == "zh" else value.en
-        out[name] = _short(value) if name == "value" else value
-    return out
+    return {
+        name: _short(value) if name == "value" else value
+        for name, value in resolved(params, lang).items()
+    }
 
 
 def line_error(line: int, field: str | None, key: str, **params: Any) -> LineError:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from commandroom.events.importers.report import FileProblem
+from commandroom.events.messages import os_reason
 
 # --- reading bytes -----------------------------------------------------------------------
 
@@ -57,7 +58,7 @@ def read_lines(path: Path) -> DecodedFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise FileProblem("file_unreadable", detail=exc.strerror or type(exc).__name__) from exc
+        raise FileProblem("file_unreadable", detail=os_reason(exc)) from exc
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FileProblem("file_utf16")
     if raw.startswith(codecs.BOM_UTF8):

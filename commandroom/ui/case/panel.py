@@ -46,6 +46,7 @@ from commandroom.events.casefile import (
 )
 from commandroom.events.errors import CaseError, Conflict, Locked, ValidationError
 from commandroom.events.inputs import ActionResult
+from commandroom.events.messages import os_reason
 from commandroom.events.service import CaseService
 from commandroom.ui.case.actions import ActionBar, ActionFormWidget
 from commandroom.ui.case.lock import LockKeeper
@@ -478,7 +479,7 @@ class CasePanel(QWidget):
             return exc.message(self.lang)
         if isinstance(exc, OSError) and exc.filename:  # a chosen photo could not be read
             return self.tr("无法读取文件 {name}：{detail}").format(
-                name=exc.filename, detail=exc.strerror or type(exc).__name__
+                name=exc.filename, detail=os_reason(exc).in_lang(self.lang)
             )
         log.warning("case panel: database work failed: %s", exc)
         return self.tr("数据库暂时无法访问：{detail}").format(detail=type(exc).__name__)
