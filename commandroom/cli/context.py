@@ -85,7 +85,8 @@ class Ctx:
                 self._db = Database.open(self.url())
             except OSError as exc:  # e.g. the SQLite file's directory cannot be created
                 reason = os_reason(exc).in_lang(self.lang)
-                raise database_error(f"{reason}: {exc.filename or ''}") from None
+                colon = ": " if self.lang == "en" else "："
+                raise database_error(f"{reason}{colon}{exc.filename or ''}") from None
         return self._db
 
     def database(self) -> Database:
