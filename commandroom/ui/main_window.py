@@ -429,11 +429,18 @@ class MainWindow(CameraLinks, QMainWindow):
         view.setCurrentIndex(model.index(row, 0))
 
     def _on_layouts_failed(self, message: str) -> None:
-        self.status.showMessage(self.tr("布局读写失败:") + message, 10000)
+        self.status.showMessage(self.tr("布局读写失败：{detail}").format(detail=message), 10000)
 
     def _on_db_failed(self, exc: Exception) -> None:
+        """A refusal says its own words; anything else is the database's trouble, told in
+        the user's language (the driver's English text, which can run to SQL and a web
+        address, goes to the log)."""
         message = getattr(exc, "message", None)
-        words = message(self.lang) if callable(message) else f"{type(exc).__name__}: {exc}"
+        if callable(message):
+            words = message(self.lang)
+        else:
+            log.warning("database work failed: %s", exc)
+            words = self.tr("数据库暂时无法访问：{detail}").format(detail=type(exc).__name__)
         self.status.showMessage(words, 10000)
 
     # --- view ---------------------------------------------------------------------------------

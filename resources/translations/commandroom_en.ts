@@ -754,8 +754,12 @@
             <translation>Camera list</translation>
         </message>
         <message>
-            <source>布局读写失败:</source>
-            <translation>Layout storage failed: </translation>
+            <source>布局读写失败：{detail}</source>
+            <translation>Layout storage failed: {detail}</translation>
+        </message>
+        <message>
+            <source>数据库暂时无法访问：{detail}</source>
+            <translation>The database cannot be reached right now: {detail}</translation>
         </message>
         <message>
             <source>找不到摄像机 %1</source>
@@ -1044,8 +1048,8 @@
             <translation>Layout name:</translation>
         </message>
         <message>
-            <source>布局读写失败:</source>
-            <translation>Layout storage failed: </translation>
+            <source>布局读写失败：{detail}</source>
+            <translation>Layout storage failed: {detail}</translation>
         </message>
         <message>
             <source>第 %1/%2 页</source>

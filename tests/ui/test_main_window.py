@@ -6,11 +6,14 @@ following the real change feed.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from commandroom.db.engine import Database
 from commandroom.events.auth import load_operator
@@ -95,6 +98,24 @@ def test_status_bar_shows_engine_and_host_never_a_password(
     assert not password or str(password) not in own.status.database.text()
     window.close()
     own.close()
+
+
+def test_a_database_failure_is_told_in_words_not_in_the_drivers_text(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    """A real driver error (a server that refuses) reads as one line in the user's language,
+    not the driver's English with its SQL and web address."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    refused = Database.open(f"postgresql://clerk@127.0.0.1:{port}/commandroom")
+    with pytest.raises(OperationalError) as caught, refused.reading() as session:
+        session.execute(text("SELECT 1"))
+    refused.dispose()
+    window = make_window(qtbot, cameras, database, settings_file)
+    window._on_db_failed(caught.value)
+    assert window.status.currentMessage() == "数据库暂时无法访问：OperationalError"
+    window.close()
 
 
 def test_f11_toggles_full_screen(

@@ -107,7 +107,7 @@ class LayoutStore(QObject):
                 result = work()
             except Exception as exc:
                 log.exception("layout store")
-                self.sig_failed.emit(f"{type(exc).__name__}: {exc}")
+                self.sig_failed.emit(type(exc).__name__)  # the whole of it is in the log
                 return
             done(result)
 

@@ -204,7 +204,9 @@ class WallWindow(QMainWindow):
         self.saved_box.addItems(list(self._saved))
 
     def _on_store_failed(self, message: str) -> None:
-        QMessageBox.warning(self, self.tr("布局"), self.tr("布局读写失败:") + message)
+        QMessageBox.warning(
+            self, self.tr("布局"), self.tr("布局读写失败：{detail}").format(detail=message)
+        )
 
     def _show_page_label(self, *_: object) -> None:
         pages = self.wall.wall_layout.pages
