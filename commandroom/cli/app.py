@@ -28,6 +28,7 @@ from commandroom.cli.context import CliError, Ctx, database_error, url_error
 from commandroom.cli.lang import LANGS, Lang, detect_lang, t
 from commandroom.cli.parsing import Parser, UsageError
 from commandroom.db.engine import ENV_VAR, DatabaseUrlError
+from commandroom.events import messages
 from commandroom.events.errors import EXIT_BAD_INPUT, CaseError
 
 EXIT_INTERNAL = 1
@@ -106,7 +107,12 @@ def _scrub(text: str, url: URL | None) -> str:
     return text
 
 
-def _db_detail(exc: DBAPIError, url: URL | None) -> str:
+def _db_detail(exc: DBAPIError, url: URL | None, lang: str) -> str:
+    """Why, in words when the failure is a known one, else the driver's first line."""
+    words = messages.unreachable_words(exc, lang)
+    if words is not None:
+        host = url.host if url is not None else None
+        return f"{words} · {host}:{url.port or 5432}" if url is not None and host else words
     original = exc.orig if exc.orig is not None else exc
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
     return _scrub(lines[0] if lines else type(original).__name__, url)
@@ -150,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         err.write(refusal.message(lang) + "\n")
         return refusal.exit_code
     except (OperationalError, InterfaceError) as exc:
-        err.write(database_error(_db_detail(exc, _safe_url(ctx))).message(lang) + "\n")
+        err.write(database_error(_db_detail(exc, _safe_url(ctx), lang)).message(lang) + "\n")
         return database_error("").exit_code
     except KeyboardInterrupt:
         err.write(t("interrupted", lang) + "\n")

@@ -10,6 +10,8 @@ import errno
 from dataclasses import dataclass
 from typing import Any
 
+from commandroom.db.errors import unreachable_reason
+
 DEFAULT_LANG = "zh"
 
 
@@ -44,6 +46,13 @@ def os_reason(exc: OSError) -> Words:
         return known
     said = exc.strerror or type(exc).__name__
     return Words(said, said)
+
+
+def unreachable_words(exc: BaseException, lang: str = DEFAULT_LANG) -> str | None:
+    """Why a database could not be reached, in ``lang``; None when the driver's own first
+    line is all there is to say."""
+    reason = unreachable_reason(exc)
+    return None if reason is None else text(f"db_reason_{reason}", lang)
 
 
 def resolved(params: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -132,6 +141,35 @@ MESSAGES: dict[str, dict[str, str]] = {
     "db_unreachable": {
         "zh": "无法连接数据库：{detail}",
         "en": "Cannot reach the database: {detail}",
+    },
+    # why a database could not be reached (db.errors' keys)
+    "db_reason_refused": {
+        "zh": "服务器拒绝连接（地址或端口不对，或数据库服务没有运行）",
+        "en": "the server refused the connection (wrong address or port, or the service is down)",
+    },
+    "db_reason_timeout": {
+        "zh": "连接超时（网络不通，或服务器没有响应）",
+        "en": "the connection timed out (no network path, or the server does not answer)",
+    },
+    "db_reason_no_host": {
+        "zh": "找不到数据库服务器（主机名无法解析）",
+        "en": "the database server's host name does not resolve",
+    },
+    "db_reason_auth": {
+        "zh": "数据库拒绝了这个账号或密码",
+        "en": "the database refused this account or password",
+    },
+    "db_reason_no_database": {
+        "zh": "服务器上没有这个数据库",
+        "en": "the server has no database of that name",
+    },
+    "db_reason_busy": {
+        "zh": "数据库连接数已满，请稍后再试",
+        "en": "the server's connections are all in use; try again shortly",
+    },
+    "db_reason_starting": {
+        "zh": "数据库正在启动或关闭，请稍后再试",
+        "en": "the database is starting up or shutting down; try again shortly",
     },
     "db_not_migrated": {
         "zh": "数据库尚未初始化，请先运行：commandroom db upgrade",

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from commandroom.db.engine import Database
+from commandroom.events import messages
 from commandroom.events.errors import CaseError
 from commandroom.ui.lane import DbLane
 from commandroom.ui.status_bar import role_words
@@ -164,8 +165,9 @@ class LoginDialog(QDialog):
         if isinstance(exc, CaseError):
             self.show_error(exc.message(self._lang))
         else:
+            words = messages.unreachable_words(exc, self._lang)
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            self.show_error(self.tr("无法连接数据库：") + first)
+            self.show_error(self.tr("无法连接数据库：") + (words or first))
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

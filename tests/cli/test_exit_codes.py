@@ -166,12 +166,16 @@ def test_unmigrated_sqlite_file(cli: CliRunner, tmp_path: Path) -> None:
 
 
 def test_unreachable_postgres_hides_the_password(cli: CliRunner) -> None:
-    url = f"postgresql://clerk:s3cret-pw@127.0.0.1:{closed_port()}/commandroom"
+    port = closed_port()
+    url = f"postgresql://clerk:s3cret-pw@127.0.0.1:{port}/commandroom"
     for args in (("events", "list"), ("db", "status"), ("db", "upgrade")):
         run = cli("--db", url, *args)
         assert run.code == 5, args
-        assert one_line(run.err).startswith("无法连接数据库：")
+        refused = "服务器拒绝连接（地址或端口不对，或数据库服务没有运行）"
+        assert one_line(run.err) == f"无法连接数据库：{refused} · 127.0.0.1:{port}"
         assert "s3cret-pw" not in run.err + run.out
+    run = cli("--lang", "en", "--db", url, "events", "list")
+    assert one_line(run.err).startswith("Cannot reach the database: the server refused")
 
 
 def test_unwritable_sqlite_directory(cli: CliRunner, tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
@@ -94,3 +96,21 @@ def test_demo_picker_enters_as_the_picked_role(
     with qtbot.waitSignal(d.accepted):
         d.demo_button.click()
     assert d.operator.username == "sup_lz"
+
+
+def test_a_server_that_refuses_is_told_in_words(qtbot: QtBot) -> None:
+    """A real refused connection: the dialog says why in the user's language and lets the
+    operator try again, instead of libpq's English."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    refused = Database.open(f"postgresql://clerk@127.0.0.1:{port}/commandroom")
+    d = dialog(qtbot, refused)
+    attempt(qtbot, d, "disp_lz", PASSWORD)
+    assert d.operator is None and d.isVisible()
+    assert (
+        d.error.text() == "无法连接数据库：服务器拒绝连接（地址或端口不对，或数据库服务没有运行）"
+    )
+    d.close_lane()
+    d.close()
+    refused.dispose()

@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QDialog, QWidget
 
 from commandroom.db.engine import Database
+from commandroom.events import messages
 from commandroom.events.errors import CaseError
 from commandroom.ui.app import freeze_startup_heap, make_app
 from commandroom.ui.login import LoginDialog
@@ -82,8 +83,9 @@ def login_outcome(attempt: Callable[[], Any], lang: str) -> tuple[Any, str | Non
     except CaseError as exc:
         return None, exc.message(lang)
     except Exception as exc:  # the database: the dialog says so and lets the operator retry
+        words = messages.unreachable_words(exc, lang)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return None, _tr("无法连接数据库：") + first
+        return None, _tr("无法连接数据库：") + (words or first)
 
 
 def switch_operator(window: MainWindow, *, demo: bool = False) -> None:
