@@ -37,16 +37,17 @@ from commandroom.db.engine import Database
 from commandroom.events.queries import EventFilter
 from commandroom.ui.camera_links import CameraLinks
 from commandroom.ui.case.panel import CasePanel
-from commandroom.ui.events.panel import TABS, EventPanel
+from commandroom.ui.events.panel import EventPanel
 from commandroom.ui.events.ticker import EventTicker
 from commandroom.ui.lane import DbLane
 from commandroom.ui.settings import WindowSettings, default_settings
 from commandroom.ui.shortcuts import bind, show_shortcut_in_tooltip
 from commandroom.ui.status_bar import OperatorLike, StationStatusBar
 from commandroom.ui.wall.captures import OpenCapture
-from commandroom.ui.wall.layout import PRESETS, WallLayout
+from commandroom.ui.wall.layout import WallLayout
 from commandroom.ui.wall.store import LayoutStore
 from commandroom.ui.wall.wall_window import WallWindow
+from commandroom.ui.window_memory import WindowMemory
 from commandroom.video.api import CameraSpec
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class Placeholder(QLabel):
         self.setProperty("role", "placeholder")
 
 
-class MainWindow(CameraLinks, QMainWindow):
+class MainWindow(CameraLinks, WindowMemory, QMainWindow):
     sig_switch_operator = Signal()
     """The operator asked to log out / hand over the seat; the mode shows the login again."""
 
@@ -471,67 +472,6 @@ class MainWindow(CameraLinks, QMainWindow):
     @property
     def focus(self) -> str:
         return self._focus
-
-    # --- settings -----------------------------------------------------------------------------
-
-    def restore_settings(self) -> None:
-        s = self.settings
-        geometry = s.bytes("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        sizes = s.sizes("main_split")
-        if sizes is not None and len(sizes) == self.split.count():
-            self.split.setSizes(sizes)
-        if self.mode != "wall":
-            side = s.sizes("side_split")
-            if side is not None and len(side) == self.side_split.count():
-                self.side_split.setSizes(side)
-        grid = s.text("wall_grid")
-        if grid in PRESETS and PRESETS[grid] != self.wall.wall_layout.grid:
-            self.wall.set_grid(PRESETS[grid])
-            self.wall_window.grid_box.setCurrentText(grid)
-        self._pending_layout = s.text("wall_layout")
-        filters = s.mapping("event_filters") or {}
-        tab = filters.get("tab")
-        if isinstance(self.event_panel, EventPanel) and tab in TABS:
-            self.event_panel.set_tab(str(tab))
-        restore = getattr(self.event_panel, "restore_filters", None)
-        if filters and restore is not None:
-            restore(filters)
-
-    def save_settings(self) -> None:
-        s = self.settings
-        s.set_bytes("geometry", self.saveGeometry())
-        if self._focus == "both":
-            s.set_sizes("main_split", self.split.sizes())
-            if self.mode != "wall":
-                s.set_sizes("side_split", self.side_split.sizes())
-        layout = self.wall.wall_layout
-        grid = next((name for name, g in PRESETS.items() if g == layout.grid), None)
-        if grid is not None:
-            s.set_text("wall_grid", grid)
-        s.set_text("wall_layout", layout.name)
-        if isinstance(self.event_panel, EventPanel):
-            state: dict[str, Any] = {"tab": self.event_panel.current_tab}
-            more = getattr(self.event_panel, "filter_state", None)
-            if more is not None:
-                state.update(more())
-            s.set_mapping("event_filters", state)
-        s.sync()
-
-    def _on_saved_layouts(self, layouts: list[WallLayout]) -> None:
-        """The saved layouts arrived: put back the one on screen at the last close (or the
-        station's first named one). A read before the station's unit is known may not hold
-        it yet: the name waits for a read that does (the one after ``set_scope``)."""
-        names = {lay.name for lay in layouts}
-        name = next((n for n in (self._pending_layout, self._station_layout) if n in names), None)
-        if name is not None:
-            self.wall_window.load_saved(name)
-            self._pending_layout = self._station_layout = None
-        # The picker names the saved layout on the wall (each read refills it).
-        current = self.wall.wall_layout.name
-        if current in names:
-            self.wall_window.saved_box.setCurrentText(current)
 
     # --- readiness ----------------------------------------------------------------------------
 
