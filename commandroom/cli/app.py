@@ -110,9 +110,8 @@ def _scrub(text: str, url: URL | None) -> str:
 def _db_detail(exc: DBAPIError, url: URL | None, lang: str) -> str:
     """Why, in words when the failure is a known one, else the driver's first line."""
     words = messages.unreachable_words(exc, lang)
-    if words is not None:
-        host = url.host if url is not None else None
-        return f"{words} · {host}:{url.port or 5432}" if url is not None and host else words
+    if words is not None:  # only PostgreSQL's failures have words: the URL has a host
+        return f"{words} · {url.host}:{url.port or 5432}" if url and url.host else words
     original = exc.orig if exc.orig is not None else exc
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
     return _scrub(lines[0] if lines else type(original).__name__, url)

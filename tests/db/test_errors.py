@@ -2,38 +2,38 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 
 from commandroom.db import errors
 from commandroom.db.engine import Database
 from tests.pg import PostgresServer
+from tests.rtsp_server import closed_port
 
 
-def _failure(url: str) -> OperationalError:
+def _failure(
+    url: str, sql: str = "SELECT 1", kind: type[DBAPIError] = OperationalError
+) -> DBAPIError:
+    """The error ``sql`` on ``url`` really raises (a ``kind``)."""
     db = Database.open(url)
     try:
-        with pytest.raises(OperationalError) as caught, db.reading() as session:
-            session.execute(text("SELECT 1"))
+        with pytest.raises(kind) as caught, db.reading() as session:
+            session.execute(text(sql))
     finally:
         db.dispose()
     return caught.value
 
 
 def test_a_port_nobody_listens_on_is_refused() -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    failure = _failure(f"postgresql://clerk@127.0.0.1:{port}/commandroom")
+    failure = _failure(f"postgresql://clerk@127.0.0.1:{closed_port()}/commandroom")
     assert errors.unreachable_reason(failure) == errors.REFUSED
     assert errors.unreachable_reason(failure.orig) == errors.REFUSED  # the driver's own too
 
 
-def test_the_server_refusing_a_database_or_an_account_is_told_by_sqlstate(
+def test_the_server_refusing_a_database_or_an_account_is_told_apart(
     pg_server: PostgresServer,
 ) -> None:
     missing_db = _failure(pg_server.url("no_such_database"))
@@ -48,9 +48,7 @@ def test_what_is_not_a_server_connection_failure_has_no_reason(tmp_path: Path) -
     assert errors.unreachable_reason(ValueError("Connection refused, said a test")) is None
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    sqlite = _failure(
-        f"sqlite:///{blocker}/x.sqlite3?mode=ro&uri=true".replace("///", "///file:", 1)
-    )
+    sqlite = _failure(f"sqlite:///file:{blocker}/x.sqlite3?mode=ro&uri=true")
     assert errors.unreachable_reason(sqlite) is None  # the CLI shows SQLite's own words
 
 
@@ -59,12 +57,6 @@ def test_an_error_of_a_connected_session_is_told_by_its_sqlstate_only(
 ) -> None:
     """After connecting, the code decides: a refused statement naming a role is not "the
     account was refused"."""
-    url = pg_server.url("postgres")
-    db = Database.open(url)
-    try:
-        with pytest.raises(DataError) as caught, db.reading() as session:
-            session.execute(text('SET ROLE "role_that_is_not"'))
-    finally:
-        db.dispose()
-    assert 'role "role_that_is_not"' in str(caught.value)
-    assert errors.unreachable_reason(caught.value) is None
+    refused = _failure(pg_server.url("postgres"), 'SET ROLE "role_that_is_not"', DataError)
+    assert 'role "role_that_is_not"' in str(refused)
+    assert errors.unreachable_reason(refused) is None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
@@ -13,6 +11,7 @@ from commandroom.db.models import User
 from commandroom.events.auth import MAX_FAILURES
 from commandroom.events.demo.world import password_hash
 from commandroom.ui.login import LoginDialog
+from tests.rtsp_server import closed_port
 from tests.world import World, build_world
 
 PASSWORD = "s3cret-口令"
@@ -101,10 +100,7 @@ def test_demo_picker_enters_as_the_picked_role(
 def test_a_server_that_refuses_is_told_in_words(qtbot: QtBot) -> None:
     """A real refused connection: the dialog says why in the user's language and lets the
     operator try again, instead of libpq's English."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    refused = Database.open(f"postgresql://clerk@127.0.0.1:{port}/commandroom")
+    refused = Database.open(f"postgresql://clerk@127.0.0.1:{closed_port()}/commandroom")
     d = dialog(qtbot, refused)
     attempt(qtbot, d, "disp_lz", PASSWORD)
     assert d.operator is None and d.isVisible()

@@ -6,7 +6,6 @@ following the real change feed.
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from commandroom.ui.events.panel import EventPanel
 from commandroom.ui.main_window import MainWindow
 from commandroom.ui.status_bar import database_words
 from commandroom.ui.wall.layout import PRESETS
+from tests.rtsp_server import closed_port
 from tests.ui.fakes import FakeCameras, make_specs
 from tests.world import World, build_world
 
@@ -105,10 +105,7 @@ def test_a_database_failure_is_told_in_words_not_in_the_drivers_text(
 ) -> None:
     """A real driver error (a server that refuses) reads as one line in the user's language,
     not the driver's English with its SQL and web address."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    refused = Database.open(f"postgresql://clerk@127.0.0.1:{port}/commandroom")
+    refused = Database.open(f"postgresql://clerk@127.0.0.1:{closed_port()}/commandroom")
     with pytest.raises(OperationalError) as caught, refused.reading() as session:
         session.execute(text("SELECT 1"))
     refused.dispose()

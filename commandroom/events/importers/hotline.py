@@ -65,7 +65,6 @@ from commandroom.events.importers.lookups import (
     json_objects,
 )
 from commandroom.events.importers.report import (
-    Both,
     FileProblem,
     ImportReport,
     LineChecker,
@@ -89,6 +88,7 @@ from commandroom.events.importers.values import (
 )
 from commandroom.events.importers.writing import Record, finish
 from commandroom.events.inputs import ReportInput, TicketInput
+from commandroom.events.messages import Words
 from commandroom.events.service import CaseService
 
 CHANNEL = "12345"
@@ -246,7 +246,7 @@ def _header(cells: list[str], line: int) -> tuple[list[str | None], list[LineErr
         fields.append(name)
     missing = [f for f in REQUIRED if f not in seen]
     if missing:
-        columns = Both("、".join(FIELDS[f] for f in missing), ", ".join(missing))
+        columns = Words("、".join(FIELDS[f] for f in missing), ", ".join(missing))
         errors.append(line_error(line, None, "missing_columns", columns=columns))
     return fields, errors
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from commandroom.events.messages import Words, resolved
+from commandroom.events.messages import resolved
 
 # --- messages ----------------------------------------------------------------------------
 
@@ -161,9 +161,6 @@ class LineError:
 def _short(value: object, limit: int = 40) -> str:
     text = str(value).replace("\r", " ").replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-Both = Words  # a parameter worded per language (e.g. a list of column names)
 
 
 def _params(params: dict[str, Any], lang: str) -> dict[str, Any]:
