@@ -31,6 +31,9 @@ from commandroom.events.errors import CaseError
 from commandroom.ui.lane import DbLane
 from commandroom.ui.status_bar import role_words
 
+# Wide enough for a reason on two lines and the demo picker's role names.
+MIN_WIDTH = 360
+
 
 def _auth() -> Any:
     """``commandroom.events.auth``, imported when a login is first attempted."""
@@ -96,6 +99,7 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(MIN_WIDTH)
         self.username.setFocus()
 
     # --- demo: any demo account, by role ------------------------------------------------------
@@ -172,6 +176,7 @@ class LoginDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+        self.adjustSize()  # a shown dialog does not grow for a wrapped line by itself
 
     def _busy(self, on: bool) -> None:
         self.login_button.setEnabled(not on)
