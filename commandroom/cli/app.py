@@ -9,6 +9,7 @@ Exit codes (the contract scripts and other tools rely on):
     4  permission denied
     5  database unreachable, or not at this program's migration (run `commandroom db upgrade`)
     6  `db verify` found a broken hash chain
+    7  `camera check`: no picture came from the camera
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from commandroom import __version__
-from commandroom.cli import case_cmds, db_cmds, demo_cmd, event_cmds, user_cmds, window_cmds
+from commandroom.cli import (
+    camera_cmds,
+    case_cmds,
+    db_cmds,
+    demo_cmd,
+    event_cmds,
+    user_cmds,
+    window_cmds,
+)
 from commandroom.cli.context import CliError, Ctx, database_error, url_error
 from commandroom.cli.lang import LANGS, Lang, detect_lang, t
 from commandroom.cli.parsing import Parser, UsageError
@@ -68,9 +77,10 @@ def build_parser(lang: Lang) -> Parser:
         ),
         epilog=h(
             "退出码：0 完成，1 内部错误，2 输入有误，3 冲突，4 无权限，5 数据库不可用或未初始化，"
-            "6 留痕链断裂",
+            "6 留痕链断裂，7 摄像头检测没有画面",
             "exit codes: 0 done, 1 internal error, 2 bad input, 3 conflict, 4 permission denied, "
-            "5 database unreachable or not migrated, 6 broken hash chain",
+            "5 database unreachable or not migrated, 6 broken hash chain, 7 camera check saw "
+            "no picture",
         ),
     )
     root.add_argument("--version", action="version", version=f"commandroom {__version__}")
@@ -95,6 +105,7 @@ def build_parser(lang: Lang) -> Parser:
     )
 
     user_cmds.add_parsers(groups, common, h)
+    camera_cmds.add_parsers(groups, common, h)
     demo_cmd.add_parser(groups, common, h)
     window_cmds.add_parsers(groups, common, h)
     return root

@@ -200,6 +200,115 @@ TEXTS: dict[str, dict[str, str]] = {
     "user_state_disabled": {"zh": "已停用", "en": "disabled"},
     "user_state_locked": {"zh": "锁定至 {until}", "en": "locked until {until}"},
     "user_state_no_password": {"zh": "无密码（不能登录）", "en": "no password (cannot log in)"},
+    # camera (cli.camera_cmds; the registry's own refusals are in events.messages)
+    "camera_none": {"zh": "（没有符合条件的摄像头）", "en": "(no matching cameras)"},
+    "camera_enabled_state": {"zh": "启用", "en": "enabled"},
+    "camera_disabled_state": {"zh": "停用", "en": "disabled"},
+    "camera_added": {
+        "zh": "已登记摄像头 {code}（{name}，{region}）",
+        "en": "Registered camera {code} ({name}, {region})",
+    },
+    "camera_changed": {
+        "zh": "已修改摄像头 {code}（{name}，{region}）",
+        "en": "Changed camera {code} ({name}, {region})",
+    },
+    "camera_urls": {
+        "zh": "主码流 {main}；子码流 {sub}",
+        "en": "Main stream {main}; substream {sub}",
+    },
+    "camera_no_sub": {"zh": "无（大屏用主码流）", "en": "none (the wall uses the main stream)"},
+    "camera_is_disabled": {
+        "zh": "{code} 目前停用，大屏不显示（commandroom camera enable {code} 重新启用）",
+        "en": "{code} is disabled and stays off the walls (commandroom camera enable {code})",
+    },
+    "camera_disabled": {
+        "zh": "已停用摄像头 {code}：各工位下次启动起不再显示，记录保留",
+        "en": "Disabled camera {code}: off every station's wall from its next start; kept "
+        "on record",
+    },
+    "camera_already_disabled": {
+        "zh": "摄像头 {code} 本已停用，未作改动",
+        "en": "{code} was already disabled; nothing changed",
+    },
+    "camera_enabled": {
+        "zh": "已重新启用摄像头 {code}：各工位下次启动起显示",
+        "en": "Enabled camera {code}: on the walls from each station's next start",
+    },
+    "camera_already_enabled": {
+        "zh": "摄像头 {code} 本已启用，未作改动",
+        "en": "{code} was already enabled; nothing changed",
+    },
+    "camera_password_prompt": {
+        "zh": "摄像头账号 {user} 的密码：",
+        "en": "Password of the camera account {user}: ",
+    },
+    "camera_password_missing": {
+        "zh": "没有摄像头密码：请在终端中运行以便输入，或设置环境变量 COMMANDROOM_CAMERA_PASSWORD",
+        "en": "No camera password: run this at a terminal to type it, or set "
+        "COMMANDROOM_CAMERA_PASSWORD",
+    },
+    "camera_bad_wait": {
+        "zh": "等待秒数须大于 0 且不超过 600，而不是 {value}",
+        "en": "The seconds to wait must be above 0 and at most 600, not {value}",
+    },
+    "camera_stream_main": {"zh": "主码流", "en": "main stream"},
+    "camera_stream_sub": {"zh": "子码流", "en": "substream"},
+    "camera_check_title": {
+        "zh": "{code} {name} · {stream} {url}",
+        "en": "{code} {name} · {stream} {url}",
+    },
+    "camera_check_live": {
+        "zh": "有画面：{width}×{height}，{fps:.1f} 帧/秒",
+        "en": "Picture: {width}×{height} at {fps:.1f} frames/s",
+    },
+    "camera_check_failed": {"zh": "没有画面：{why}", "en": "No picture: {why}"},
+    "camera_failure_no_picture": {
+        "zh": "{wait} 秒内没有收到画面",
+        "en": "nothing came within {wait} s",
+    },
+    "camera_failure_bad_url": {"zh": "地址无效", "en": "the URL is not valid"},
+    "camera_failure_dns": {
+        "zh": "主机名无法解析（检查地址中的主机名，或改用 IP 地址）",
+        "en": "the host name does not resolve (check it, or use the IP address)",
+    },
+    "camera_failure_refused": {
+        "zh": "连接被拒绝（IP 或端口不对，或摄像头没有开启 RTSP 服务）",
+        "en": "connection refused (wrong IP or port, or the camera's RTSP service is off)",
+    },
+    "camera_failure_unreachable": {
+        "zh": "网络不通（摄像头断电、断网或 IP 不对）",
+        "en": "no route to the camera (powered off, cable out or wrong IP)",
+    },
+    "camera_failure_no_answer": {
+        "zh": "连接后没有回应（超时；端口可能不是 RTSP 端口）",
+        "en": "no answer after connecting (timed out; the port may not be RTSP's)",
+    },
+    "camera_failure_unauthorised": {
+        "zh": "用户名或密码错误（camera set … --user 重新输入）",
+        "en": "wrong user name or password (camera set … --user to give them again)",
+    },
+    "camera_failure_not_found": {
+        "zh": "摄像头上没有这个码流路径（检查地址中端口后面的部分）",
+        "en": "the camera has no stream at this path (check the part after the port)",
+    },
+    "camera_failure_protocol": {
+        "zh": "摄像头的应答或码流无法使用",
+        "en": "the camera's answer or stream cannot be used",
+    },
+    "camera_failure_unsupported": {
+        "zh": "不支持的码流格式（请在摄像头上改用 H.264 或 H.265）",
+        "en": "an unsupported stream (set the camera to H.264 or H.265)",
+    },
+    "camera_failure_closed": {
+        "zh": "摄像头断开了连接",
+        "en": "the camera closed the connection",
+    },
+    "camera_state_stalled": {"zh": "画面中断", "en": "the picture stopped"},
+    "camera_state_offline": {"zh": "离线", "en": "offline"},
+    "camera_state_reconnecting": {"zh": "正在重连", "en": "reconnecting"},
+    "camera_state_unauthorised": {"zh": "未授权", "en": "unauthorised"},
+    "camera_state_bad_address": {"zh": "地址错误", "en": "bad address"},
+    "camera_state_closed": {"zh": "已关闭", "en": "closed"},
 }
 
 HEADERS: dict[str, dict[str, str]] = {
@@ -241,6 +350,13 @@ HEADERS: dict[str, dict[str, str]] = {
     "last": {"zh": "最近登录", "en": "Last login"},
     "role_value": {"zh": "角色代码", "en": "Value"},
     "scope": {"zh": "范围", "en": "Scope"},
+    "camera": {"zh": "编码", "en": "Code"},
+    "camera_name": {"zh": "名称", "en": "Name"},
+    "place_kind": {"zh": "位置类型", "en": "Place"},
+    "region": {"zh": "区域", "en": "Region"},
+    "grid": {"zh": "网格", "en": "Grid"},
+    "sub_url": {"zh": "子码流", "en": "Substream"},
+    "main_url": {"zh": "主码流", "en": "Main stream"},
 }
 
 EN_ACTION_DONE: dict[str, str] = {

@@ -248,6 +248,97 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "找不到摄像头：{codes}（wall.cameras）",
         "en": "no camera with code: {codes} (wall.cameras)",
     },
+    # events.cameras: the camera registry (``which`` is a stream name, ``stream_name``)
+    "camera_bad_code": {
+        "zh": "摄像头编码“{code}”无效：须以字母或数字开头，只含字母、数字、下划线、点或连字符，"
+        "不超过 32 个字符",
+        "en": "Camera code '{code}' is not valid: up to 32 letters, digits, '_', '.' or '-', "
+        "starting with a letter or digit",
+    },
+    "camera_bad_name": {
+        "zh": "摄像头名称不能为空，且不超过 {max} 个字符",
+        "en": "The camera's name must not be empty and at most {max} characters",
+    },
+    "camera_missing": {
+        "zh": "新摄像头需要名称（--name）、主码流地址（--main）和所在区域（--region 或 --grid）",
+        "en": "A new camera needs a name (--name), a main-stream URL (--main) and where it is "
+        "(--region or --grid)",
+    },
+    "camera_code_taken": {
+        "zh": "摄像头编码 {code} 已被占用（已有摄像头 {existing}）",
+        "en": "Camera code {code} is taken (existing camera {existing})",
+    },
+    "camera_not_found": {"zh": "找不到摄像头 {ref}", "en": "Camera {ref} not found"},
+    "camera_url_empty": {"zh": "{which}地址不能为空", "en": "The {which} URL is empty"},
+    "camera_url_spaces": {
+        "zh": "{which}地址中不能有空格",
+        "en": "The {which} URL must not contain spaces",
+    },
+    "camera_url_long": {
+        "zh": "{which}地址不能超过 {max} 个字符",
+        "en": "The {which} URL must be at most {max} characters",
+    },
+    "camera_url_scheme": {
+        "zh": "{which}地址须以 rtsp:// 开头（如 rtsp://192.168.1.64:554/Streaming/Channels/102）",
+        "en": "The {which} URL must start with rtsp:// "
+        "(e.g. rtsp://192.168.1.64:554/Streaming/Channels/102)",
+    },
+    "camera_url_host": {
+        "zh": "{which}地址缺少摄像头的 IP 地址或主机名",
+        "en": "The {which} URL names no camera address (IP or host name)",
+    },
+    "camera_url_port": {
+        "zh": "{which}地址中的端口无效（应为 1–65535，RTSP 默认 554）",
+        "en": "The {which} URL's port is not valid (1–65535; RTSP's default is 554)",
+    },
+    "camera_url_account": {
+        "zh": "{which}地址中含有账号密码：密码不要写在命令行里（会留在命令历史中）。"
+        "请去掉“用户名:密码@”，改用 --user 用户名，密码会在终端提示输入",
+        "en": "The {which} URL holds an account: keep passwords off the command line (the "
+        "shell's history keeps them). Drop 'user:password@' and give --user NAME; the "
+        "password is asked at the terminal",
+    },
+    "camera_latlng_pair": {
+        "zh": "经纬度要同时给出（--lat 和 --lng）",
+        "en": "Give latitude and longitude together (--lat and --lng)",
+    },
+    "camera_latlng_range": {
+        "zh": "经纬度无效：纬度 {lat}、经度 {lng}（纬度 -90–90，经度 -180–180）",
+        "en": "Not a place: latitude {lat}, longitude {lng} (latitude -90–90, longitude -180–180)",
+    },
+    "camera_region_not_found": {
+        "zh": "找不到编码或名称为“{ref}”的区域",
+        "en": "No region with code or name '{ref}'",
+    },
+    "camera_region_ambiguous": {
+        "zh": "区域名称“{ref}”不唯一（{codes}），请改用编码",
+        "en": "Region name '{ref}' is ambiguous ({codes}); use its code",
+    },
+    "camera_region_district": {
+        "zh": "摄像头要登记在镇街或村社，而不是{region}",
+        "en": "A camera belongs to a town or a village, not to {region}",
+    },
+    "camera_grid_not_found": {"zh": "找不到网格 {ref}", "en": "Grid {ref} not found"},
+    "camera_grid_outside": {
+        "zh": "网格 {grid} 不在{region}内",
+        "en": "Grid {grid} is not in {region}",
+    },
+}
+
+STREAM_NAMES: dict[str, dict[str, str]] = {
+    "main": {"zh": "主码流", "en": "main-stream"},
+    "sub": {"zh": "子码流", "en": "substream"},
+}
+
+# commandroom.db.enums.PlaceKind (the wall's camera list has the same words in its .ts)
+PLACE_NAMES: dict[str, dict[str, str]] = {
+    "road": {"zh": "道路", "en": "road"},
+    "entrance": {"zh": "出入口", "en": "entrance"},
+    "river": {"zh": "河道", "en": "river"},
+    "factory_gate": {"zh": "厂区门口", "en": "factory gate"},
+    "market": {"zh": "市场", "en": "market"},
+    "school": {"zh": "学校", "en": "school"},
+    "high_point": {"zh": "制高点", "en": "high point"},
 }
 
 # What a station-config value should be, for "'x' must be …" (events.station).
@@ -422,6 +513,14 @@ def role_name(role: str, lang: str = DEFAULT_LANG) -> str:
 
 def source_name(source: str, lang: str = DEFAULT_LANG) -> str:
     return _lookup(SOURCE_NAMES, source, lang)
+
+
+def stream_name(which: str, lang: str = DEFAULT_LANG) -> str:
+    return _lookup(STREAM_NAMES, which, lang)
+
+
+def place_name(kind: str, lang: str = DEFAULT_LANG) -> str:
+    return _lookup(PLACE_NAMES, kind, lang)
 
 
 def urgency_name(urgency: str, lang: str = DEFAULT_LANG) -> str:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from commandroom.db.engine import Database
 from commandroom.db.enums import RegionLevel
 from commandroom.db.models import Camera, Org, Region
-from commandroom.events import messages
+from commandroom.events import messages, regions
 
 MODES = ("wall", "dispatch")
 LANGS = ("zh", "en")
@@ -302,18 +302,13 @@ def resolve_station(db: Database, cfg: StationConfig) -> StationScope:
 
 
 def _region_id(session: Session, ref: str, where: str) -> int:
-    by_code = session.scalar(select(Region.id).where(Region.code == ref))
-    if by_code is not None:
-        return int(by_code)
-    named = session.execute(
-        select(Region.id, Region.code).where(Region.name == ref).order_by(Region.code)
-    ).all()
-    if not named:
+    found = regions.matching(session, ref)
+    if not found:
         raise StationConfigError("station_region_not_found", where, ref=ref)
-    if len(named) > 1:
-        codes = ", ".join(code for _, code in named)
+    if len(found) > 1:
+        codes = ", ".join(r.code for r in found)
         raise StationConfigError("station_region_ambiguous", where, ref=ref, codes=codes)
-    return int(named[0][0])
+    return found[0].id
 
 
 def _town_and_village(session: Session, region_id: int | None) -> tuple[int | None, int | None]:
@@ -327,19 +322,6 @@ def _town_and_village(session: Session, region_id: int | None) -> tuple[int | No
     if level is RegionLevel.TOWN:
         return region_id, None
     return None, None
-
-
-def _subtree(session: Session, region_id: int) -> set[int]:
-    found = {region_id}
-    frontier = [region_id]
-    while frontier:
-        frontier = [
-            int(r)
-            for r in session.scalars(select(Region.id).where(Region.parent_id.in_(frontier)))
-            if r not in found
-        ]
-        found.update(frontier)
-    return found
 
 
 def _cameras(
@@ -356,5 +338,5 @@ def _cameras(
         return tuple(code for code in cfg.cameras if enabled[code])
     query = select(Camera.code).where(Camera.enabled.is_(True)).order_by(Camera.code)
     if region_id is not None:
-        query = query.where(Camera.region_id.in_(_subtree(session, region_id)))
+        query = query.where(Camera.region_id.in_(regions.subtree(session, region_id)))
     return tuple(session.scalars(query))

@@ -65,6 +65,7 @@ class CameraStats:
     decode_errors: int
     attempt: int  # current reconnect attempt, 0 when live
     message: str = ""  # last error in plain words, never containing credentials
+    failure: str = ""  # why the last attempt failed (a ``rtsp_proto.Failure`` value), or ""
 
 
 class Capture(Protocol):

@@ -192,6 +192,7 @@ class CaptureCore:
                 decode_errors=self._decode_errors,
                 attempt=self._attempt,
                 message=self._message,
+                failure="" if self._failure is None else self._failure.value,
             )
 
     def snapshot(self, fmt: str = "png") -> bytes | None:

@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from commandroom.video.api import CameraState, CameraStats, Frame
+from commandroom.video.rtsp_proto import Failure
 
 SLOTS = 4
 CONTROL_BYTES = 4096
@@ -46,13 +47,16 @@ MAX_FRAME_BYTES = 3840 * 2160 * 4
 
 _NEWEST = struct.Struct("<Qq")  # seq, slot
 _STATS_GEN = struct.Struct("<Q")
-_STATS = struct.Struct("<6i2dI")  # state, attempt, reconnects, stalls, errors, pad, fps, mono, len
+# state, attempt, reconnects, stalls, errors, failure, fps, mono, message length
+_STATS = struct.Struct("<6i2dI")
 _STATS_AT = 24
 _MESSAGE_AT = _STATS_AT + _STATS.size
 _SLOT = struct.Struct("<QQ5i4x2d")  # gen, seq, w, h, row bytes, source w, source h, wall, mono
 
 STATE_CODES = {state: i for i, state in enumerate(CameraState)}
 STATES = list(CameraState)
+FAILURES = ["", *(f.value for f in Failure)]  # index 0: none
+FAILURE_CODES = {value: i for i, value in enumerate(FAILURES)}
 
 
 def block_bytes(frame_bytes: int = MAX_FRAME_BYTES) -> int:
@@ -186,7 +190,7 @@ class FrameBlock:
         message = stats.message.encode("utf-8")[:MESSAGE_BYTES]
         _STATS.pack_into(
             buf, _STATS_AT, STATE_CODES[stats.state], stats.attempt, stats.reconnects,
-            stats.stalls, stats.decode_errors, 0, stats.fps,
+            stats.stalls, stats.decode_errors, FAILURE_CODES.get(stats.failure, 0), stats.fps,
             math.nan if last_frame_mono is None else last_frame_mono, len(message),
         )  # fmt: skip
         buf[_MESSAGE_AT : _MESSAGE_AT + len(message)] = message
@@ -220,8 +224,8 @@ class FrameBlock:
             gen = _STATS_GEN.unpack_from(buf, 16)[0]
             if gen % 2:
                 continue
-            state, attempt, reconnects, stalls, errors, _, fps, mono, length = _STATS.unpack_from(
-                buf, _STATS_AT
+            state, attempt, reconnects, stalls, errors, failure, fps, mono, length = (
+                _STATS.unpack_from(buf, _STATS_AT)
             )
             message = bytes(buf[_MESSAGE_AT : _MESSAGE_AT + min(length, MESSAGE_BYTES)])
             if _STATS_GEN.unpack_from(buf, 16)[0] != gen:
@@ -235,6 +239,7 @@ class FrameBlock:
                 decode_errors=errors,
                 attempt=attempt,
                 message=message.decode("utf-8", "replace"),
+                failure=FAILURES[failure] if 0 <= failure < len(FAILURES) else "",
             )
         return None
 

@@ -139,7 +139,7 @@ class HostedCapture:
 def _with_state(stats: CameraStats, state: CameraState, message: str) -> CameraStats:
     return CameraStats(
         state, 0.0, stats.frame_age_s, stats.reconnects, stats.stalls, stats.decode_errors,
-        stats.attempt, message,
+        stats.attempt, message, stats.failure,
     )  # fmt: skip
 
 

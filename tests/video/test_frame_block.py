@@ -93,10 +93,14 @@ def test_stats_round_trip_with_words(pair: tuple[fb.FrameBlock, fb.FrameBlock]) 
     writer, reader = pair
     first = reader.read_stats(now=10.0)
     assert first is not None and first.state is CameraState.CONNECTING and first.frame_age_s is None
-    stats = CameraStats(CameraState.UNAUTHORISED, 0.0, None, 3, 1, 2, 4, "rtsp://***@x: 401 未授权")
+    stats = CameraStats(
+        CameraState.UNAUTHORISED, 0.0, None, 3, 1, 2, 4, "rtsp://***@x: 401 未授权", "unauthorised"
+    )
     writer.write_stats(stats, last_frame_mono=7.5)
     got = reader.read_stats(now=10.0)
-    assert got == CameraStats(CameraState.UNAUTHORISED, 0.0, 2.5, 3, 1, 2, 4, stats.message)
+    assert got == CameraStats(
+        CameraState.UNAUTHORISED, 0.0, 2.5, 3, 1, 2, 4, stats.message, "unauthorised"
+    )
 
 
 def test_a_small_dev_shm_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:

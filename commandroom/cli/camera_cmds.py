@@ -1,0 +1,384 @@
+"""``commandroom camera list|add|set|disable|enable|check``: the cameras the walls show.
+
+Like ``commandroom user``, an administrator's command that acts directly on the database
+``--db`` names. The registry's rules are ``events.cameras``'; this module parses, asks for
+the camera's password and prints.
+
+A camera's password never comes from the command line, where ``ps`` and the shell's history
+would keep it: a URL holding ``user:password@`` is refused, ``--user`` names the account and
+the password is typed at the terminal (or taken from ``COMMANDROOM_CAMERA_PASSWORD``). Every
+URL this command prints is masked.
+
+``check`` opens the camera as a wall tile would (our RTSP client, the same decoder) and says
+in words whether a picture came, or why not: the thing an installer wants to know before
+walking away from the pole.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import time
+from typing import Any
+
+from commandroom.cli import output
+from commandroom.cli.context import CliError, Ctx
+from commandroom.cli.lang import header, t
+from commandroom.cli.parsing import Help, Parser, SubParsers
+from commandroom.cli.refs import enum_value
+from commandroom.db.enums import PlaceKind
+from commandroom.events import cameras
+from commandroom.events.cameras import CameraError, CameraFields, CameraInfo
+from commandroom.events.messages import PLACE_NAMES, place_name
+from commandroom.video import CameraState, CameraStats, mask_url, open_camera
+
+PASSWORD_ENV = "COMMANDROOM_CAMERA_PASSWORD"
+EXIT_NOT_LIVE = 7  # ``camera check``: no picture came
+CHECK_WAIT_S = 10.0
+# States after which waiting longer cannot bring a picture (the worker would keep retrying).
+GIVE_UP = {CameraState.UNAUTHORISED, CameraState.BAD_ADDRESS, CameraState.OFFLINE}
+
+
+def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
+    admin_note = h(
+        "直接作用于 --db 指定的数据库（管理员运行；不需要登录）。地址中的密码一律隐藏显示",
+        "acts directly on the database named by --db (for the administrator; no login). "
+        "Passwords in URLs are always shown masked",
+    )
+    group = groups.add_parser(
+        "camera",
+        parents=[common],
+        help=h("摄像头登记与检测", "register and check cameras"),
+        description=admin_note,
+        epilog=h(
+            f"摄像头密码不写在命令行里：用 --user 给出用户名，密码在终端输入，"
+            f"或取自环境变量 {PASSWORD_ENV}。",
+            f"Camera passwords stay off the command line: --user names the account and the "
+            f"password is typed at the terminal or read from ${PASSWORD_ENV}.",
+        ),
+    )
+    sub = group.add_subparsers(dest="command", metavar="CMD", required=True)
+
+    p = sub.add_parser(
+        "list", parents=[common], help=h("列出摄像头", "list cameras"), description=admin_note
+    )
+    p.add_argument(
+        "--region",
+        metavar="REGION",
+        help=h("只列出该区域（含下级）", "only this region (and below)"),
+    )
+    p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
+    p.set_defaults(handler=run_list)
+
+    p = sub.add_parser(
+        "add", parents=[common], help=h("登记摄像头", "register a camera"), description=admin_note
+    )
+    p.add_argument("code", help=h("摄像头编码（如 LZ001-C01）", "camera code (e.g. LZ001-C01)"))
+    _field_options(p, h, adding=True)
+    p.set_defaults(handler=run_add)
+
+    p = sub.add_parser(
+        "set",
+        parents=[common],
+        help=h("修改摄像头（只改给出的项）", "change a camera (only what is given)"),
+        description=admin_note,
+    )
+    p.add_argument("code")
+    _field_options(p, h, adding=False)
+    p.set_defaults(handler=run_set)
+
+    for name, enabled, text in (
+        ("disable", False, h("停用（大屏不再显示，记录保留）", "disable (off the walls, kept)")),
+        ("enable", True, h("重新启用", "enable again")),
+    ):
+        p = sub.add_parser(name, parents=[common], help=text, description=admin_note)
+        p.add_argument("code")
+        p.set_defaults(handler=_switch(enabled))
+
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help=h("连接摄像头，看能否出画面", "connect and see whether a picture comes"),
+        description=admin_note,
+        epilog=h(
+            f"退出码：0 有画面，{EXIT_NOT_LIVE} 没有画面（原因见输出）",
+            f"Exit code 0: a picture came; {EXIT_NOT_LIVE}: none (the output says why)",
+        ),
+    )
+    p.add_argument("code")
+    p.add_argument(
+        "--main",
+        action="store_true",
+        help=h("检测主码流（默认检测子码流）", "check the main stream (default: the substream)"),
+    )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=CHECK_WAIT_S,
+        metavar="S",
+        help=h(
+            f"最多等待秒数（默认 {CHECK_WAIT_S:g}）",
+            f"seconds to wait at most (default {CHECK_WAIT_S:g})",
+        ),
+    )
+    p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
+    p.set_defaults(handler=run_check)
+
+
+def _field_options(p: Parser, h: Help, *, adding: bool) -> None:
+    p.add_argument("--name", help=h("名称（如 兰香村村口）", "name (e.g. the village gate)"))
+    p.add_argument(
+        "--region",
+        metavar="REGION",
+        help=h("所在村社或镇街（编码或名称）", "the village or town it is in (code or name)"),
+    )
+    p.add_argument(
+        "--grid",
+        metavar="GRID",
+        help=h("所在网格编码（可省略）", "the grid it is in (code, optional)")
+        if adding
+        else h("所在网格编码；空字符串表示取消", "the grid it is in; an empty string clears it"),
+    )
+    p.add_argument(
+        "--place",
+        metavar="KIND",
+        help=h(
+            "位置类型：" + "、".join(f"{v}（{n['zh']}）" for v, n in PLACE_NAMES.items()),
+            "place kind: " + ", ".join(PLACE_NAMES),
+        ),
+    )
+    p.add_argument(
+        "--main", metavar="URL", help=h("主码流地址 rtsp://…", "main-stream URL rtsp://…")
+    )
+    p.add_argument(
+        "--sub",
+        metavar="URL",
+        help=h("子码流地址（大屏小画面用）", "substream URL (for the wall's tiles)")
+        if adding
+        else h("子码流地址；空字符串表示取消", "substream URL; an empty string removes it"),
+    )
+    p.add_argument(
+        "--user",
+        metavar="NAME",
+        help=h("摄像头的登录用户名（密码在终端输入）", "the camera's account (password asked for)")
+        if adding
+        else h(
+            "摄像头的登录用户名（密码在终端输入）；空字符串表示去掉账号",
+            "the camera's account (password asked for); an empty string removes it",
+        ),
+    )
+    p.add_argument("--lat", type=float, help=h("纬度", "latitude"))
+    p.add_argument("--lng", type=float, help=h("经度", "longitude"))
+    p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
+
+
+# --- handlers --------------------------------------------------------------------------
+
+
+def run_list(ctx: Ctx) -> int:
+    found = cameras.list_cameras(ctx.database(), ctx.args.region)
+    if ctx.json:
+        output.print_json([_public(c) for c in found], ctx.out)
+        return 0
+    if not found:
+        ctx.print(t("camera_none", ctx.lang))
+        return 0
+    lang = ctx.lang
+    keys = ("camera", "camera_name", "place_kind", "region", "grid", "state", "sub_url", "main_url")
+    rows = [
+        [
+            c.code,
+            c.name,
+            place_name(c.place_kind.value, lang),
+            c.region_name,
+            c.grid_code or "",
+            t("camera_enabled_state" if c.enabled else "camera_disabled_state", lang),
+            mask_url(c.sub_url) if c.sub_url else "",
+            mask_url(c.main_url),
+        ]
+        for c in found
+    ]
+    ctx.print(output.table([header(k, lang) for k in keys], rows))
+    return 0
+
+
+def run_add(ctx: Ctx) -> int:
+    db = ctx.database()
+    code = cameras.check_code(ctx.args.code)
+    fields = _fields(ctx)
+    info = cameras.add_camera(db, code, fields)
+    return _done(ctx, "camera_added", info)
+
+
+def run_set(ctx: Ctx) -> int:
+    db = ctx.database()
+    cameras.get_camera(db, ctx.args.code)  # "no such camera" before the password prompt
+    info = cameras.change_camera(db, ctx.args.code, _fields(ctx))
+    return _done(ctx, "camera_changed", info)
+
+
+def _switch(enabled: bool) -> Any:
+    def run(ctx: Ctx) -> int:
+        changed = cameras.set_enabled(ctx.database(), ctx.args.code, enabled)
+        if enabled:
+            key = "camera_enabled" if changed else "camera_already_enabled"
+        else:
+            key = "camera_disabled" if changed else "camera_already_disabled"
+        ctx.print(t(key, ctx.lang, code=ctx.args.code))
+        return 0
+
+    return run
+
+
+def run_check(ctx: Ctx) -> int:
+    a = ctx.args
+    if not 0 < a.wait <= 600:
+        raise CliError("camera_bad_wait", value=a.wait)
+    info = cameras.get_camera(ctx.database(), a.code)
+    which = "main" if a.main or not info.sub_url else "sub"
+    url = info.main_url if which == "main" else (info.sub_url or info.main_url)
+    stats, size = _probe(url, info.code, a.wait)
+    live = size is not None
+    if ctx.json:
+        output.print_json(
+            {
+                "camera": info.code,
+                "stream": which,
+                "url": mask_url(url),
+                "live": live,
+                "state": stats.state.value,
+                "failure": stats.failure or None,
+                "width": size[0] if size else None,
+                "height": size[1] if size else None,
+                "fps": stats.fps,
+            },
+            ctx.out,
+        )
+    else:
+        lang = ctx.lang
+        ctx.print(
+            t(
+                "camera_check_title",
+                lang,
+                code=info.code,
+                name=info.name,
+                stream=t(f"camera_stream_{which}", lang),
+                url=mask_url(url),
+            )
+        )
+        if size is not None:
+            ctx.print(t("camera_check_live", lang, width=size[0], height=size[1], fps=stats.fps))
+        else:
+            ctx.print(t("camera_check_failed", lang, why=_why(stats, a.wait, lang)))
+    return 0 if live else EXIT_NOT_LIVE
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _probe(url: str, name: str, wait: float) -> tuple[CameraStats, tuple[int, int] | None]:
+    """Open ``url`` at its own size until a picture has come for a second (so the rate
+    means something), a state says none will, or ``wait`` runs out."""
+    capture = open_camera(url, size=None, name=name)
+    try:
+        deadline = time.monotonic() + wait
+        first: float | None = None
+        while True:
+            now = time.monotonic()
+            stats = capture.stats()
+            frame = capture.latest()
+            if frame is not None:
+                first = first if first is not None else now
+                if now - first >= 1.0 or now >= deadline:
+                    return stats, frame.source_size
+            elif stats.state in GIVE_UP or now >= deadline:
+                return stats, None
+            time.sleep(0.05)
+    finally:
+        capture.close()
+
+
+def _why(stats: CameraStats, wait: float, lang: str) -> str:
+    if stats.failure:
+        return t(f"camera_failure_{stats.failure}", lang)
+    if stats.state is CameraState.CONNECTING:
+        return t("camera_failure_no_picture", lang, wait=f"{wait:g}")
+    return t(f"camera_state_{stats.state.value}", lang)
+
+
+def _fields(ctx: Ctx) -> CameraFields:
+    a = ctx.args
+    for which, url in (("main", a.main), ("sub", a.sub)):
+        if url and _holds_account(url):
+            raise CameraError("camera_url_account", which=which)
+    place = None
+    if a.place is not None:
+        place = enum_value(PlaceKind, a.place, header("place_kind", ctx.lang), PLACE_NAMES)
+    account = None
+    if a.user is not None:
+        user = a.user.strip()
+        account = (user, _read_password(ctx, user)) if user else ("", "")
+    return CameraFields(
+        name=a.name,
+        place_kind=place,
+        region_ref=a.region,
+        grid_ref=a.grid,
+        main_url=a.main,
+        sub_url=a.sub,
+        lat=a.lat,
+        lng=a.lng,
+        account=account,
+    )
+
+
+def _holds_account(url: str) -> bool:
+    authority = url.partition("://")[2].partition("/")[0]
+    return "@" in authority
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _read_password(ctx: Ctx, user: str) -> str:
+    """The camera's own password: typed once (``check`` tells at once if it was wrong)."""
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env is not None:
+        return from_env
+    if not _stdin_is_terminal():
+        raise CliError("camera_password_missing")
+    return getpass.getpass(t("camera_password_prompt", ctx.lang, user=user))
+
+
+def _done(ctx: Ctx, key: str, info: CameraInfo) -> int:
+    if ctx.json:
+        output.print_json(_public(info), ctx.out)
+        return 0
+    lang = ctx.lang
+    ctx.print(t(key, lang, code=info.code, name=info.name, region=info.region_name))
+    ctx.print(t("camera_urls", lang, main=mask_url(info.main_url), sub=_sub(info, lang)))
+    if not info.enabled:
+        ctx.print(t("camera_is_disabled", lang, code=info.code))
+    return 0
+
+
+def _sub(info: CameraInfo, lang: str) -> str:
+    return mask_url(info.sub_url) if info.sub_url else t("camera_no_sub", lang)
+
+
+def _public(info: CameraInfo) -> dict[str, Any]:
+    return {
+        "code": info.code,
+        "name": info.name,
+        "place_kind": info.place_kind.value,
+        "region": info.region_code,
+        "region_name": info.region_name,
+        "grid": info.grid_code,
+        "lat": info.lat,
+        "lng": info.lng,
+        "enabled": info.enabled,
+        "main_url": mask_url(info.main_url),
+        "sub_url": None if info.sub_url is None else mask_url(info.sub_url),
+        "has_credentials": info.has_credentials,
+    }

@@ -1,0 +1,327 @@
+"""The camera registry: the cameras a wall may show, added and mended by the administrator.
+
+A real deployment has no demo seed, so a village room's cameras must get into the shared
+database somewhere; ``commandroom camera`` is that place and these functions are its rules.
+A camera lives in a village or a town (DOMAIN.md), optionally in one of the village's grids,
+and has a main stream and, usually, a substream that the wall's tiles use.
+
+URLs may carry the camera's account (``rtsp://user:password@host/...``): they are stored as
+given, because the capture worker needs them, and never leave this module unmasked except
+in ``CameraInfo``'s URL fields, which hide themselves from ``repr`` so a log line or a
+traceback cannot print them. Callers mask them before showing them (``video.mask_url``).
+
+Disabled cameras keep their row (a case may point at the camera that saw it); stations
+leave them off their walls. Running stations read the registry when they start.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from commandroom.db.engine import Database
+from commandroom.db.enums import PlaceKind, RegionLevel
+from commandroom.db.models import Camera, Grid, Region
+from commandroom.events import messages, regions
+from commandroom.events.errors import CaseError, NotFound
+
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}")
+NAME_MAX_LENGTH = 128
+URL_MAX_LENGTH = 512  # the column's size
+URL_SCHEMES = ("rtsp", "demo")  # what the capture workers open (demo:// is synthetic)
+
+
+class CameraError(CaseError):
+    """A refused registry change; its words are in ``events.messages`` (``camera_*``)."""
+
+    key = "camera_bad_code"
+
+    def _rendered_params(self, lang: str) -> dict[str, Any]:
+        out = super()._rendered_params(lang)
+        if "which" in out:
+            out["which"] = messages.stream_name(str(out["which"]), lang)
+        return out
+
+
+@dataclass(frozen=True)
+class CameraInfo:
+    """A registered camera. ``main_url``/``sub_url`` may hold a password: mask before
+    showing; they are left out of ``repr`` so that logging this object cannot leak one."""
+
+    code: str
+    name: str
+    place_kind: PlaceKind
+    region_code: str
+    region_name: str
+    grid_code: str | None
+    lat: float | None
+    lng: float | None
+    enabled: bool
+    main_url: str = field(repr=False)
+    sub_url: str | None = field(repr=False)
+
+    @property
+    def has_credentials(self) -> bool:
+        return any(_has_credentials(u) for u in (self.main_url, self.sub_url) if u)
+
+
+@dataclass(frozen=True)
+class CameraFields:
+    """What an add or a change says; None leaves a field as it is (or unset, for an add).
+
+    ``account`` is (user, password) for both URLs; ``("", "")`` removes the account.
+    ``sub_url=""`` removes the substream (tiles then use the main stream)."""
+
+    name: str | None = None
+    place_kind: PlaceKind | None = None
+    region_ref: str | None = None
+    grid_ref: str | None = None
+    main_url: str | None = None
+    sub_url: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+    account: tuple[str, str] | None = field(default=None, repr=False)
+
+
+# --- checks that need no database ------------------------------------------------------
+
+
+def check_code(code: str) -> str:
+    text = code.strip()
+    if not CODE_PATTERN.fullmatch(text):
+        raise CameraError("camera_bad_code", code=code)
+    return text
+
+
+def check_name(name: str) -> str:
+    text = name.strip()
+    if not text or len(text) > NAME_MAX_LENGTH:
+        raise CameraError("camera_bad_name", max=NAME_MAX_LENGTH)
+    return text
+
+
+def check_url(url: str, which: str) -> str:
+    """A URL the capture workers can open, or a refusal that says what is wrong with it
+    (``which`` is ``main`` or ``sub``). The URL itself is never repeated: it may hold a
+    password."""
+    text = url.strip()
+    if not text or any(ch.isspace() for ch in text):
+        raise CameraError("camera_url_spaces" if text else "camera_url_empty", which=which)
+    if len(text) > URL_MAX_LENGTH:
+        raise CameraError("camera_url_long", which=which, max=URL_MAX_LENGTH)
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise CameraError("camera_url_port", which=which) from None
+    if parts.scheme.lower() not in URL_SCHEMES:
+        raise CameraError("camera_url_scheme", which=which)
+    if not parts.hostname:
+        raise CameraError("camera_url_host", which=which)
+    if port == 0:
+        raise CameraError("camera_url_port", which=which)
+    return text
+
+
+def check_place(lat: float | None, lng: float | None) -> None:
+    if (lat is None) != (lng is None):
+        raise CameraError("camera_latlng_pair")
+    if lat is None or lng is None:
+        return
+    if not (math.isfinite(lat) and -90 <= lat <= 90 and math.isfinite(lng) and -180 <= lng <= 180):
+        raise CameraError("camera_latlng_range", lat=lat, lng=lng)
+
+
+def with_account(url: str, user: str, password: str) -> str:
+    """``url`` with its account replaced by (``user``, ``password``), or removed when both
+    are empty. Characters that would end the account early (``@ : /``) are %-escaped, as
+    the capture's URL parser expects."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]  # host and port as written
+    if user or password:
+        netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{netloc}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def account_of(url: str) -> tuple[str, str] | None:
+    """The (user, password) ``url`` carries, decoded; None when it carries none."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return None
+    return unquote(parts.username or ""), unquote(parts.password or "")
+
+
+def _has_credentials(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "@" in url
+    return parts.username is not None or parts.password is not None
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def list_cameras(db: Database, region_ref: str | None = None) -> list[CameraInfo]:
+    """Every camera (enabled or not) by code; with ``region_ref``, those in that region
+    and everything under it."""
+    with db.reading() as s:
+        query = select(Camera).order_by(Camera.code)
+        if region_ref is not None:
+            region = _region(s, region_ref, any_level=True)
+            query = query.where(Camera.region_id.in_(regions.subtree(s, region.id)))
+        return [_info(s, c) for c in s.scalars(query)]
+
+
+def get_camera(db: Database, code: str) -> CameraInfo:
+    with db.reading() as s:
+        return _info(s, _camera(s, code))
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def add_camera(db: Database, code: str, fields: CameraFields) -> CameraInfo:
+    """Register a camera. Name, region and main URL are required; it starts enabled."""
+    code = check_code(code)
+    if fields.name is None or fields.main_url is None or not (fields.region_ref or fields.grid_ref):
+        raise CameraError("camera_missing")
+    with db.writing() as s:
+        taken = s.scalars(
+            select(Camera.code).where(func.lower(Camera.code) == code.lower()).limit(1)
+        ).first()
+        if taken is not None:
+            raise CameraError("camera_code_taken", code=code, existing=taken)
+        camera = Camera(code=code, place_kind=PlaceKind.ROAD, enabled=True)
+        _apply(s, camera, fields)
+        s.add(camera)
+        s.flush()
+        return _info(s, camera)
+
+
+def change_camera(db: Database, code: str, fields: CameraFields) -> CameraInfo:
+    """Change what ``fields`` names and nothing else."""
+    with db.writing() as s:
+        camera = _camera(s, code, lock=True)
+        _apply(s, camera, fields)
+        s.flush()
+        return _info(s, camera)
+
+
+def set_enabled(db: Database, code: str, enabled: bool) -> bool:
+    """Whether anything changed (enabling an enabled camera is not an error)."""
+    with db.writing() as s:
+        camera = _camera(s, code, lock=True)
+        if camera.enabled == enabled:
+            return False
+        camera.enabled = enabled
+        return True
+
+
+def _apply(s: Session, camera: Camera, f: CameraFields) -> None:
+    """Check every field before changing any, so a refused change leaves the row as it was."""
+    name = None if f.name is None else check_name(f.name)
+    main = None if f.main_url is None else check_url(f.main_url, "main")
+    sub = None if not f.sub_url else check_url(f.sub_url, "sub")
+    region = None if f.region_ref is None else _region(s, f.region_ref)
+    grid = None if not f.grid_ref else _grid(s, f.grid_ref)
+    moved = f.lat is not None or f.lng is not None
+    lat, lng = (f.lat, f.lng) if moved else (camera.lat, camera.lng)
+    check_place(lat, lng)
+    region_id = region.id if region is not None else camera.region_id
+    if grid is not None:
+        if region is None and camera.region_id is None:
+            region_id = grid.village_id  # the grid says where the camera is
+        elif grid.village_id not in regions.subtree(s, region_id):
+            raise CameraError("camera_grid_outside", grid=grid.code, region=_name(s, region_id))
+    elif f.grid_ref is None and region is not None and camera.grid_id is not None:
+        grid_now = s.get(Grid, camera.grid_id)
+        if grid_now is not None and grid_now.village_id not in regions.subtree(s, region_id):
+            camera.grid_id = None  # moved out of its grid's village: the grid no longer holds
+
+    if name is not None:
+        camera.name = name
+    if f.place_kind is not None:
+        camera.place_kind = f.place_kind
+    camera.region_id = region_id
+    if grid is not None:
+        camera.grid_id = grid.id
+    elif f.grid_ref == "":
+        camera.grid_id = None
+    # A new address for a camera keeps its account unless the change names another one.
+    account = f.account
+    if account is None and (main is not None or sub) and camera.main_url:
+        account = account_of(camera.main_url)
+    if main is not None:
+        camera.main_url = main
+    if f.sub_url is not None:
+        camera.sub_url = sub or None
+    camera.lat, camera.lng = lat, lng
+    if account is not None:
+        camera.main_url = with_account(camera.main_url, *account)
+        if camera.sub_url:
+            camera.sub_url = with_account(camera.sub_url, *account)
+
+
+# --- lookups ---------------------------------------------------------------------------
+
+
+def _camera(s: Session, code: str, *, lock: bool = False) -> Camera:
+    query = select(Camera).where(func.lower(Camera.code) == code.strip().lower())
+    if lock:
+        query = query.with_for_update()
+    camera = s.scalars(query).first()
+    if camera is None:
+        raise NotFound("camera_not_found", ref=code)
+    return camera
+
+
+def _region(s: Session, ref: str, *, any_level: bool = False) -> Region:
+    """A camera's region is a village or a town (``any_level`` also allows the district,
+    for filtering)."""
+    found = regions.matching(s, ref)
+    if not found:
+        raise CameraError("camera_region_not_found", ref=ref)
+    if len(found) > 1:
+        codes = ", ".join(r.code for r in found)
+        raise CameraError("camera_region_ambiguous", ref=ref, codes=codes)
+    region = found[0]
+    if not any_level and region.level is RegionLevel.DISTRICT:
+        raise CameraError("camera_region_district", region=region.name)
+    return region
+
+
+def _grid(s: Session, ref: str) -> Grid:
+    grid = s.scalars(select(Grid).where(Grid.code == ref.strip())).first()
+    if grid is None:
+        raise CameraError("camera_grid_not_found", ref=ref)
+    return grid
+
+
+def _name(s: Session, region_id: int) -> str:
+    region = s.get(Region, region_id)
+    return region.name if region is not None else str(region_id)
+
+
+def _info(s: Session, camera: Camera) -> CameraInfo:
+    region = s.get(Region, camera.region_id)
+    grid = None if camera.grid_id is None else s.get(Grid, camera.grid_id)
+    return CameraInfo(
+        code=camera.code,
+        name=camera.name,
+        place_kind=PlaceKind(camera.place_kind),
+        region_code=region.code if region is not None else "",
+        region_name=region.name if region is not None else "",
+        grid_code=grid.code if grid is not None else None,
+        lat=camera.lat,
+        lng=camera.lng,
+        enabled=camera.enabled,
+        main_url=camera.main_url,
+        sub_url=camera.sub_url,
+    )

@@ -1,0 +1,166 @@
+"""``commandroom camera``: cameras registered from the command line, checked against a real
+RTSP server (gst-rtsp-server, one password-protected mount) and a port that never answers.
+No password on the command line and none in any output; every failure said in words."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from commandroom.cli import camera_cmds
+from commandroom.db.models import Camera
+from commandroom.video.rtsp_proto import Target
+from tests.cli.conftest import CliRunner, Scene
+from tests.rtsp_server import BlackHole, RtspServer, closed_port
+
+USER, PASSWORD = "admin", "Cam@ra:pw/1"  # '@', ':' and '/' must survive the URL
+
+
+@pytest.fixture(scope="module")
+def rtsp_server() -> Iterator[RtspServer]:
+    server = RtspServer(mounts=["cam1", "cam2"], secure={"secure": (USER, PASSWORD)})
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_password_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(camera_cmds.PASSWORD_ENV, raising=False)
+
+
+def _add(cli: CliRunner, scene: Scene, code: str, main: str, *more: str) -> None:
+    run = cli("--db", scene.url, "camera", "add", code, "--name", "兰香村村口", "--region", "LZ-A",
+              "--main", main, *more)  # fmt: skip
+    assert run.code == 0, run.err
+
+
+def test_a_camera_with_an_account_is_registered_listed_masked_and_live(
+    cli: CliRunner, scene: Scene, rtsp_server: RtspServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(camera_cmds.PASSWORD_ENV, PASSWORD)
+    secure = rtsp_server.url("secure")
+    _add(cli, scene, "LZA-C01", secure, "--sub", secure, "--user", USER, "--place", "出入口")
+    with scene.db.reading() as s:
+        stored = s.scalar(select(Camera.sub_url).where(Camera.code == "LZA-C01"))
+    assert stored is not None and Target.parse(stored).password == PASSWORD
+
+    listed = cli("--db", scene.url, "camera", "list", "--region", "漓渚镇")
+    assert listed.code == 0
+    line = next(x for x in listed.out.splitlines() if x.startswith("LZA-C01"))
+    assert "兰香村村口" in line and "出入口" in line and "启用" in line
+    assert f"rtsp://***@127.0.0.1:{rtsp_server.port}/secure" in line
+    as_json = json.loads(cli("--db", scene.url, "camera", "list", "--json").out)
+    assert [c["code"] for c in as_json] == ["LZA-C01"] and as_json[0]["has_credentials"]
+
+    checked = cli("--db", scene.url, "camera", "check", "LZA-C01")
+    assert checked.code == 0, checked.out + checked.err
+    assert "子码流" in checked.out and "有画面：640×360" in checked.out
+
+    every_output = listed.out + listed.err + json.dumps(as_json) + checked.out + checked.err
+    assert PASSWORD not in every_output and "Cam%40ra" not in every_output
+    assert USER not in every_output
+
+
+def test_a_password_in_the_url_is_refused_and_nothing_is_written(
+    cli: CliRunner, lite: Scene
+) -> None:
+    run = cli("--db", lite.url, "camera", "add", "C1", "--name", "x", "--region", "LZ-A",
+              "--main", "rtsp://admin:12345@10.20.30.40/Streaming/Channels/101")  # fmt: skip
+    assert run.code == 2
+    assert "主码流地址中含有账号密码" in run.err and "12345" not in run.err
+    assert cli("--db", lite.url, "camera", "list").out.strip() == "（没有符合条件的摄像头）"
+
+
+def test_the_password_is_typed_once_at_a_terminal_and_never_taken_from_nowhere(
+    cli: CliRunner, lite: Scene, rtsp_server: RtspServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_terminal = cli("--db", lite.url, "camera", "add", "C1", "--name", "x", "--region",
+                      "LZ-A", "--main", rtsp_server.url("secure"), "--user", USER)  # fmt: skip
+    assert no_terminal.code == 2 and "COMMANDROOM_CAMERA_PASSWORD" in no_terminal.err
+
+    prompts: list[str] = []
+    monkeypatch.setattr(camera_cmds, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(
+        camera_cmds.getpass, "getpass", lambda prompt="": prompts.append(prompt) or PASSWORD
+    )
+    _add(cli, lite, "C1", rtsp_server.url("secure"), "--user", USER)
+    assert prompts == [f"摄像头账号 {USER} 的密码："]
+    assert cli("--db", lite.url, "camera", "check", "C1").code == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_why_no_picture_came_is_said_in_words(
+    cli: CliRunner,
+    lite: Scene,
+    rtsp_server: RtspServer,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    monkeypatch.setenv(camera_cmds.PASSWORD_ENV, "wrong-password")
+    _add(cli, lite, "WRONG-PW", rtsp_server.url("secure"), "--user", USER)
+    _add(cli, lite, "NO-MOUNT", rtsp_server.url("nosuch"))
+    _add(cli, lite, "CLOSED", f"rtsp://127.0.0.1:{closed_port()}/cam1")
+    expected = {
+        "WRONG-PW": ("用户名或密码错误", "wrong user name or password"),
+        "NO-MOUNT": ("没有这个码流路径", "no stream at this path"),
+        "CLOSED": ("连接被拒绝", "connection refused"),
+    }
+    for code, words in expected.items():
+        run = cli("--db", lite.url, "--lang", lang, "camera", "check", code)
+        assert run.code == camera_cmds.EXIT_NOT_LIVE, run.out + run.err
+        said = run.out.splitlines()[-1]
+        assert said.startswith("没有画面：" if lang == "zh" else "No picture: ")
+        assert words[0 if lang == "zh" else 1] in said
+
+
+def test_a_camera_that_never_answers_is_told_apart_from_one_that_refuses(
+    cli: CliRunner, lite: Scene
+) -> None:
+    with BlackHole() as hole:
+        _add(cli, lite, "SILENT", hole.url())
+        run = cli("--db", lite.url, "camera", "check", "SILENT", "--wait", "6", "--json")
+    assert run.code == camera_cmds.EXIT_NOT_LIVE
+    result = json.loads(run.out)
+    assert (result["live"], result["failure"]) == (False, "no_answer")
+
+
+def test_a_new_address_keeps_the_account_and_set_changes_only_what_is_given(
+    cli: CliRunner, lite: Scene, rtsp_server: RtspServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(camera_cmds.PASSWORD_ENV, PASSWORD)
+    _add(cli, lite, "C1", rtsp_server.url("cam1"), "--user", USER)
+    monkeypatch.delenv(camera_cmds.PASSWORD_ENV)
+    run = cli("--db", lite.url, "camera", "set", "c1", "--main", rtsp_server.url("secure"),
+              "--json")  # fmt: skip
+    assert run.code == 0, run.err
+    changed = json.loads(run.out)
+    assert changed["name"] == "兰香村村口" and changed["has_credentials"]
+    assert changed["main_url"] == f"rtsp://***@127.0.0.1:{rtsp_server.port}/secure"
+    assert cli("--db", lite.url, "camera", "check", "C1").code == 0
+
+
+def test_disable_enable_and_refusals_each_say_one_line(cli: CliRunner, lite: Scene) -> None:
+    _add(cli, lite, "C1", "rtsp://10.20.30.40/live")
+    steps = [
+        (("camera", "disable", "C1"), 0, "已停用摄像头 C1"),
+        (("camera", "disable", "C1"), 0, "摄像头 C1 本已停用，未作改动"),
+        (("camera", "enable", "C1"), 0, "已重新启用摄像头 C1"),
+        (("camera", "set", "C9", "--name", "x"), 2, "找不到摄像头 C9"),
+        (("camera", "check", "C1", "--wait", "0"), 2, "等待秒数须大于 0"),
+        (("camera", "add", "C1", "--name", "x", "--region", "LZ-A", "--main", "rtsp://h/x"), 2,
+         "摄像头编码 C1 已被占用"),
+        (("camera", "set", "C1", "--main", "rtsp://h:99999/x"), 2, "主码流地址中的端口无效"),
+        (("camera", "set", "C1", "--region", "柯桥区"), 2, "摄像头要登记在镇街或村社"),
+        (("camera", "set", "C1", "--lat", "30.1"), 2, "经纬度要同时给出"),
+    ]  # fmt: skip
+    for args, code, words in steps:
+        run = cli("--db", lite.url, *args)
+        assert run.code == code, (args, run.out, run.err)
+        said = run.out if code == 0 else run.err
+        assert len(said.strip().splitlines()) == 1 and words in said, (args, said)
