@@ -932,6 +932,108 @@
         </message>
     </context>
     <context>
+        <name>Tile</name>
+        <message>
+            <source>地址无效</source>
+            <translation>invalid address</translation>
+        </message>
+        <message>
+            <source>主机名无法解析</source>
+            <translation>unknown host name</translation>
+        </message>
+        <message>
+            <source>连接被拒绝</source>
+            <translation>connection refused</translation>
+        </message>
+        <message>
+            <source>网络不通</source>
+            <translation>no route to camera</translation>
+        </message>
+        <message>
+            <source>无应答</source>
+            <translation>no answer</translation>
+        </message>
+        <message>
+            <source>用户名或密码错误</source>
+            <translation>wrong user or password</translation>
+        </message>
+        <message>
+            <source>码流路径不存在</source>
+            <translation>no such stream path</translation>
+        </message>
+        <message>
+            <source>码流无法使用</source>
+            <translation>unusable stream</translation>
+        </message>
+        <message>
+            <source>编码格式不支持</source>
+            <translation>unsupported codec</translation>
+        </message>
+        <message>
+            <source>连接被断开</source>
+            <translation>connection closed</translation>
+        </message>
+        <message>
+            <source>%1 帧/秒 · 帧龄 %2</source>
+            <translation>%1 fps · age %2</translation>
+        </message>
+        <message>
+            <source>主码流</source>
+            <translation>main stream</translation>
+        </message>
+        <message>
+            <source>卡顿</source>
+            <translation>stalled</translation>
+        </message>
+        <message>
+            <source>地址错误</source>
+            <translation>bad address</translation>
+        </message>
+        <message>
+            <source>子码流</source>
+            <translation>substream</translation>
+        </message>
+        <message>
+            <source>已关闭</source>
+            <translation>closed</translation>
+        </message>
+        <message>
+            <source>拖入摄像机</source>
+            <translation>Drop a camera here</translation>
+        </message>
+        <message>
+            <source>未授权</source>
+            <translation>unauthorised</translation>
+        </message>
+        <message>
+            <source>画面冻结</source>
+            <translation>frozen</translation>
+        </message>
+        <message>
+            <source>画面时间 %1</source>
+            <translation>Picture at %1</translation>
+        </message>
+        <message>
+            <source>直播</source>
+            <translation>live</translation>
+        </message>
+        <message>
+            <source>离线</source>
+            <translation>offline</translation>
+        </message>
+        <message>
+            <source>连接中</source>
+            <translation>connecting</translation>
+        </message>
+        <message numerus="yes">
+            <source>重连中(第%n次)</source>
+            <translation>
+                <numerusform>reconnecting (attempt %n)</numerusform>
+                <numerusform>reconnecting (attempt %n)</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>TimelineModel</name>
         <message>
             <source>时间</source>
@@ -1163,68 +1265,6 @@
         <message>
             <source>网格</source>
             <translation>Grid</translation>
-        </message>
-    </context>
-    <context>
-        <name>Tile</name>
-        <message>
-            <source>%1 帧/秒 · 帧龄 %2</source>
-            <translation>%1 fps · age %2</translation>
-        </message>
-        <message>
-            <source>主码流</source>
-            <translation>main stream</translation>
-        </message>
-        <message>
-            <source>卡顿</source>
-            <translation>stalled</translation>
-        </message>
-        <message>
-            <source>地址错误</source>
-            <translation>bad address</translation>
-        </message>
-        <message>
-            <source>子码流</source>
-            <translation>substream</translation>
-        </message>
-        <message>
-            <source>已关闭</source>
-            <translation>closed</translation>
-        </message>
-        <message>
-            <source>拖入摄像机</source>
-            <translation>Drop a camera here</translation>
-        </message>
-        <message>
-            <source>未授权</source>
-            <translation>unauthorised</translation>
-        </message>
-        <message>
-            <source>画面冻结</source>
-            <translation>frozen</translation>
-        </message>
-        <message>
-            <source>画面时间 %1</source>
-            <translation>Picture at %1</translation>
-        </message>
-        <message>
-            <source>直播</source>
-            <translation>live</translation>
-        </message>
-        <message>
-            <source>离线</source>
-            <translation>offline</translation>
-        </message>
-        <message>
-            <source>连接中</source>
-            <translation>connecting</translation>
-        </message>
-        <message numerus="yes">
-            <source>重连中(第%n次)</source>
-            <translation>
-                <numerusform>reconnecting (attempt %n)</numerusform>
-                <numerusform>reconnecting (attempt %n)</numerusform>
-            </translation>
         </message>
     </context>
 </TS>

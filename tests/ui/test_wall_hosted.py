@@ -44,5 +44,6 @@ def test_hosted_tiles_go_live_and_pages_stop_workers(
     qtbot.waitUntil(lambda: capture_host.worker_count() == 2, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: live(wall, [0]), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: wall.tiles[1].state_words == "未授权", timeout=WAIT_MS)
+    assert wall.tiles[1].reason_words == "用户名或密码错误"  # through the host's shared stats
     wall.close()
     qtbot.waitUntil(lambda: capture_host.worker_count() == 0, timeout=WAIT_MS)

@@ -119,6 +119,9 @@ def test_rtsp_tiles_go_live_and_say_what_is_wrong(qtbot: QtBot, server: RtspServ
         qtbot.waitUntil(lambda: live(wall, [0, 1, 5]), timeout=WAIT_MS)
         qtbot.waitUntil(lambda: tiles[3].state_words == "未授权", timeout=WAIT_MS)
         qtbot.waitUntil(lambda: tiles[4].state_words == "地址错误", timeout=WAIT_MS)
+        assert tiles[3].reason_words == "用户名或密码错误"
+        assert tiles[4].reason_words == "连接被拒绝"
+        assert tiles[0].reason_words == ""  # live: nothing to explain
         assert tiles[2].frame is None
         assert "wrong" not in tiles[3].capture.masked_url  # type: ignore[union-attr]
         wall.close()

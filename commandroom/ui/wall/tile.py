@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -99,6 +99,37 @@ def state_text(stats: CameraStats | None) -> str:
             return _tr("已关闭")
 
 
+# Why the last attempt failed (``video.rtsp_proto.Failure`` values), said on the tile while
+# no picture is live, so the room can tell a wrong password from a dead cable.
+REASON_STATES = frozenset(
+    {
+        CameraState.RECONNECTING,
+        CameraState.OFFLINE,
+        CameraState.UNAUTHORISED,
+        CameraState.BAD_ADDRESS,
+    }
+)
+REASONS: dict[str, str] = {
+    "bad_url": str(QT_TRANSLATE_NOOP("Tile", "地址无效")),
+    "dns": str(QT_TRANSLATE_NOOP("Tile", "主机名无法解析")),
+    "refused": str(QT_TRANSLATE_NOOP("Tile", "连接被拒绝")),
+    "unreachable": str(QT_TRANSLATE_NOOP("Tile", "网络不通")),
+    "no_answer": str(QT_TRANSLATE_NOOP("Tile", "无应答")),
+    "unauthorised": str(QT_TRANSLATE_NOOP("Tile", "用户名或密码错误")),
+    "not_found": str(QT_TRANSLATE_NOOP("Tile", "码流路径不存在")),
+    "protocol": str(QT_TRANSLATE_NOOP("Tile", "码流无法使用")),
+    "unsupported": str(QT_TRANSLATE_NOOP("Tile", "编码格式不支持")),
+    "closed": str(QT_TRANSLATE_NOOP("Tile", "连接被断开")),
+}
+
+
+def reason_text(stats: CameraStats | None) -> str:
+    """Why no picture is live, in words; "" while nothing failed (or a picture is live)."""
+    if stats is None or stats.state not in REASON_STATES or stats.failure not in REASONS:
+        return ""
+    return _tr(REASONS[stats.failure])
+
+
 def figures_text(stats: CameraStats | None) -> str:
     if stats is None:
         return ""
@@ -156,7 +187,7 @@ class Tile(QWidget):
         self._buffer: npt.NDArray[np.uint8] | None = None  # what _image points into
         self._grey_seq = -1
         self._stats: CameraStats | None = None
-        self._words = ("", "")
+        self._words = ("", "", "")  # state, figures, reason
         self._asked: dict[int, tuple[int, int]] = {}  # id(capture) → size asked for
         self._resized_at = 0.0
         self._size_dirty = True  # ask for a size once resizing has paused
@@ -218,6 +249,10 @@ class Tile(QWidget):
     @property
     def figures_words(self) -> str:
         return self._words[1]
+
+    @property
+    def reason_words(self) -> str:
+        return self._words[2]
 
     @property
     def is_stale(self) -> bool:
@@ -329,9 +364,10 @@ class Tile(QWidget):
         if self.label_stream:
             stream = _tr("主码流") if self._stream == "main" else _tr("子码流")
             state = f"{stream} · {state}"
-        words = (state, figures_text(self._stats) if self.show_figures else "")
+        figures = figures_text(self._stats) if self.show_figures else ""
+        words = (state, figures, reason_text(self._stats))
         if self._spec is None:
-            words = ("", "")
+            words = ("", "", "")
         changed = words != self._words
         self._words = words
         return changed
@@ -462,7 +498,7 @@ class Tile(QWidget):
         Shaping Chinese text costs more than painting the frame; the labels change a few
         times a second at most, the frames 15 times, so text is drawn only when it changes.
         """
-        words, figures = self._words
+        words, figures, reason = self._words
         taken_at = self._frame.wall_time if stale and self._frame is not None else None
         name = None if self._spec is None else self._spec.name
         key = (name, words, figures, taken_at, rect.getRect(), self.devicePixelRatioF())
@@ -502,11 +538,15 @@ class Tile(QWidget):
         if figures:
             corner = QPointF(rect.right(), rect.top())
             self._boxed(painter, "figures", figures, corner, font, metrics, bar_h)
+        centre = QPointF(rect.center().x(), rect.center().y() - bar_h / 2)
         if stale and self._frame is not None:
             taken = datetime.fromtimestamp(self._frame.wall_time, LOCAL_TZ)
             text = _tr("画面时间 %1").replace("%1", taken.strftime("%H:%M:%S"))
-            centre = QPointF(rect.center().x(), rect.center().y() - bar_h / 2)
+            if reason:
+                text = f"{text} · {reason}"
             self._boxed(painter, "stale", text, centre, font, metrics, bar_h, centred=True)
+        elif reason:
+            self._boxed(painter, "reason", reason, centre, font, metrics, bar_h, centred=True)
 
     def _boxed(
         self,
