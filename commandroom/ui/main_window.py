@@ -120,6 +120,7 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         self.settings = WindowSettings(self._qsettings, mode)
         self._pending_layout: str | None = None  # on screen at the last close
         self._station_layout: str | None = None  # the station config's first layout
+        self._configured_grid = ""  # the grid it opens with, set by restore_settings
         self._shown = False
         self._ready = False
         self._page_ok = False  # a page of rows (in scope) is in the table

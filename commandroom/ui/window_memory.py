@@ -3,6 +3,10 @@
 Its geometry, the splitters (when both sides show), the wall's grid and saved layout, the
 event list's tab and filters. A mixin of ``MainWindow``: it reads and writes the window's
 own parts, listed below.
+
+The grid the operator picked comes back only while the station config still says what it
+said when they picked it: an administrator who changes ``wall.grid`` in the config must
+see the change, not the operator's old choice.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class WindowMemory:
     _focus: str
     _pending_layout: str | None  # on screen at the last close
     _station_layout: str | None  # the station config's first layout
+    _configured_grid: str  # the grid the window opened with (the config's), as "r×c"
 
     if TYPE_CHECKING:  # QMainWindow's, which the window also is
 
@@ -55,8 +60,12 @@ class WindowMemory:
             side = s.sizes("side_split")
             if side is not None and len(side) == self.side_split.count():
                 self.side_split.setSizes(side)
+        configured = self.wall.wall_layout.grid
+        self._configured_grid = f"{configured.rows}×{configured.cols}"
         grid = s.text("wall_grid")
-        if grid in PRESETS and PRESETS[grid] != self.wall.wall_layout.grid:
+        picked_over = s.text("wall_grid_configured")  # absent in settings of older versions
+        still_so = picked_over in (None, self._configured_grid)
+        if grid in PRESETS and PRESETS[grid] != configured and still_so:
             self.wall.set_grid(PRESETS[grid])
             self.wall_window.grid_box.setCurrentText(grid)
         self._pending_layout = s.text("wall_layout")
@@ -79,6 +88,7 @@ class WindowMemory:
         grid = next((name for name, g in PRESETS.items() if g == layout.grid), None)
         if grid is not None:
             s.set_text("wall_grid", grid)
+            s.set_text("wall_grid_configured", self._configured_grid)
         s.set_text("wall_layout", layout.name)
         if isinstance(self.event_panel, EventPanel):
             state: dict[str, Any] = {"tab": self.event_panel.current_tab}

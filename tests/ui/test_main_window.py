@@ -19,7 +19,7 @@ from commandroom.events.auth import load_operator
 from commandroom.ui.events.panel import EventPanel
 from commandroom.ui.main_window import MainWindow
 from commandroom.ui.status_bar import database_words
-from commandroom.ui.wall.layout import PRESETS
+from commandroom.ui.wall.layout import PRESETS, WallLayout
 from tests.rtsp_server import closed_port
 from tests.ui.fakes import FakeCameras, make_specs
 from tests.world import World, build_world
@@ -178,6 +178,37 @@ def test_settings_round_trip(
     other_mode = make_window(qtbot, cameras, database, settings_file, mode="wall")
     assert other_mode.wall.wall_layout.grid != PRESETS["2×2"]  # one group per mode
     other_mode.close()
+
+
+def test_a_grid_changed_in_the_station_config_wins_over_the_operators_old_pick(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    def window(grid: str) -> MainWindow:
+        made = MainWindow(
+            mode="wall",
+            cameras=make_specs(4),
+            db=database,
+            opener=cameras,
+            layout=WallLayout.filled("站点", PRESETS[grid], []),
+            settings=settings(settings_file),
+        )
+        qtbot.addWidget(made)
+        return made
+
+    first = window("3×3")
+    first.wall.set_grid(PRESETS["2×2"])  # the operator's pick
+    first.close()
+    second = window("3×3")  # the config unchanged: the pick comes back
+    assert second.wall.wall_layout.grid == PRESETS["2×2"]
+    second.close()
+    third = window("4×4")  # the administrator changed wall.grid: the config shows
+    assert third.wall.wall_layout.grid == PRESETS["4×4"]
+    assert third.wall_window.grid_box.currentText() == "4×4"
+    third.wall.set_grid(PRESETS["1×1"])
+    third.close()
+    fourth = window("4×4")  # a pick made over the new config comes back again
+    assert fourth.wall.wall_layout.grid == PRESETS["1×1"]
+    fourth.close()
 
 
 def test_make_app_shortens_the_gil_switch_interval_for_the_gui_thread(qapp: object) -> None:
