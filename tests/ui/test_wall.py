@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from commandroom.ui.theme import BASE_POINT_SIZE
 from commandroom.ui.wall.camera_list import CameraListModel
 from commandroom.ui.wall.layout import PRESETS, Cell, Grid, WallLayout
 from commandroom.ui.wall.tile import Tile, fit_size, state_text
@@ -379,3 +380,39 @@ def test_tile_without_camera_invites_a_drop(qtbot: QtBot, cameras: FakeCameras) 
     tile: Tile = wall.tiles[0]
     assert tile.code is None and not cameras.opened
     tile.grab()  # paints the hint without a frame
+
+
+def test_tile_words_grow_with_the_stations_font_scale(make_wall: MakeWall) -> None:
+    wall = make_wall(1, WallLayout.filled("t", PRESETS["1×1"], ["CAM001"]), size=(480, 270))
+    tile = wall.tiles[0]
+    plain = tile._font_for(270)[0].pixelSize()
+    font = QFont(tile.font())
+    font.setPointSizeF(BASE_POINT_SIZE * 1.6)  # what a config's font_scale = 1.6 sets
+    tile.setFont(font)
+    assert tile._font_for(270)[0].pixelSize() >= round(plain * 1.5)
+    assert tile._font_for(60)[0].pixelSize() <= 10  # never above a sixth of a small tile
+
+
+def test_a_tile_without_a_picture_keeps_its_bar_in_line_with_its_neighbours(
+    qtbot: QtBot,
+) -> None:
+    cameras = FakeCameras(first_frame=False)
+    layout = WallLayout.filled("t", Grid.make(1, 2), ["CAM001", "CAM002"])
+    wall = WallWidget(make_specs(2), layout, opener=cameras)
+    qtbot.addWidget(wall)
+    wall.resize(960, 720)  # tall cells: pictures are letterboxed
+    wall.show()
+    qtbot.waitExposed(wall)
+    only_capture(cameras, sub(1)).push()
+    only_capture(cameras, sub(2)).set_state(CameraState.BAD_ADDRESS)
+    live, dead = wall.tiles
+    qtbot.waitUntil(lambda: live.state_words == "直播" and dead.state_words == "地址错误")
+
+    def bar_bottom(tile: Tile) -> float:
+        tile.grab()  # paints; the first label drawn is the name-and-state bar
+        corner, label = tile._overlay[0]
+        return corner.y() + label.height() / label.devicePixelRatio()
+
+    assert dead.frame is None and live.frame is not None
+    assert bar_bottom(dead) == pytest.approx(bar_bottom(live), abs=2)
+    assert bar_bottom(dead) < dead.height() - 100  # on the picture's place, not the cell's foot

@@ -36,6 +36,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from commandroom.events.deadlines import LOCAL_TZ
+from commandroom.ui.theme import BASE_POINT_SIZE
 from commandroom.ui.wall.camera_list import CAMERA_MIME, codes_from_mime
 from commandroom.ui.wall.captures import Closer
 from commandroom.video.api import CameraSpec, CameraState, CameraStats, Capture, Frame
@@ -460,8 +461,13 @@ class Tile(QWidget):
     def _paint(self, painter: QPainter) -> None:
         image, stale = self._picture()
         if image is None:
-            rect = QRectF(self.rect())
-            painter.fillRect(rect, BACKGROUND)
+            painter.fillRect(QRectF(self.rect()), BACKGROUND)
+            # Words where a picture would be, so a row of tiles keeps its bars in line and
+            # a dead camera's name is as large as its neighbours'.
+            width, height = float(self.width()), float(self.height())
+            w = min(width, height * DEFAULT_ASPECT)
+            h = w / DEFAULT_ASPECT
+            rect = QRectF(round((width - w) / 2), round((height - h) / 2), w, h)
         else:
             rect, margins = self._placement(image)
             for margin in margins:  # the picture covers the rest (the tile is opaque)
@@ -604,7 +610,12 @@ class Tile(QWidget):
         self._overlay.append((target.topLeft(), cached[1]))
 
     def _font_for(self, height: float) -> tuple[QFont, QFontMetrics]:
-        px = int(min(18, max(11, height / 16)))
+        """Words sized to the tile, times the station's ``font_scale`` (the application
+        font's size against the theme's base): a wall read from across the room sets 1.5+,
+        and the tiles' names are what it is read for. Never above a sixth of the tile."""
+        point_size = self.font().pointSizeF()
+        scale = max(0.5, point_size / BASE_POINT_SIZE) if point_size > 0 else 1.0
+        px = int(min(18 * scale, max(11 * scale, height / 16 * scale), max(8.0, height / 6)))
         if self._font is None or self._font.pixelSize() != px:
             font = QFont(self.font())
             font.setPixelSize(px)
