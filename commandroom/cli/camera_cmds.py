@@ -1,4 +1,4 @@
-"""``commandroom camera list|add|set|disable|enable|check``: the cameras the walls show.
+"""``commandroom camera list|add|set|disable|enable|import|check``: the cameras the walls show.
 
 Like ``commandroom user``, an administrator's command that acts directly on the database
 ``--db`` names. The registry's rules are ``events.cameras``'; this module parses, asks for
@@ -20,6 +20,7 @@ import getpass
 import os
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from commandroom.cli import output
@@ -30,6 +31,7 @@ from commandroom.cli.refs import enum_value
 from commandroom.db.enums import PlaceKind
 from commandroom.events import cameras
 from commandroom.events.cameras import CameraError, CameraFields, CameraInfo
+from commandroom.events.errors import EXIT_BAD_INPUT
 from commandroom.events.messages import PLACE_NAMES, place_name
 from commandroom.video import CameraState, CameraStats, mask_url, open_camera
 
@@ -95,6 +97,34 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
         p = sub.add_parser(name, parents=[common], help=text, description=admin_note)
         p.add_argument("code")
         p.set_defaults(handler=_switch(enabled))
+
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help=h("从 CSV 文件批量登记摄像头", "register cameras from a CSV file"),
+        description=admin_note,
+        epilog=h(
+            "表头（中文或英文）：编码、名称、所在区域、网格、位置类型、主码流、子码流、纬度、经度、"
+            "用户名、密码；编码、名称、主码流必填。文件中任何一行有误时一条也不写入。"
+            "UTF-8 或 Excel 另存的 GB18030 均可。",
+            "Header (Chinese or English): code, name, region, grid, place, main_url, sub_url, "
+            "lat, lng, user, password; code, name and main_url are required. Nothing is "
+            "written unless every line is good. UTF-8 or GB18030 (as Excel saves it).",
+        ),
+    )
+    p.add_argument("file", help=h("CSV 文件", "CSV file"))
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help=h("已登记的摄像头按文件修改（否则视为错误）", "change cameras already registered"),
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=h("只检查，不写入", "check only; write nothing"),
+    )
+    p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
+    p.set_defaults(handler=run_import)
 
     p = sub.add_parser(
         "check",
@@ -229,6 +259,45 @@ def _switch(enabled: bool) -> Any:
         return 0
 
     return run
+
+
+def run_import(ctx: Ctx) -> int:
+    from commandroom.events.importers.cameras import import_camera_file
+
+    a = ctx.args
+    path = Path(a.file)
+    if not path.exists():
+        raise CliError("file_missing", path=a.file)
+    if not path.is_file():
+        raise CliError("not_a_file", path=a.file)
+    report = import_camera_file(ctx.database(), path, update=a.update, dry_run=a.dry_run)
+    result = report.result
+    added = [] if result is None else result.added
+    changed = [] if result is None else result.changed
+    if ctx.json:
+        output.print_json(
+            {
+                "ok": report.ok,
+                "written": result is not None and result.written,
+                "added": added,
+                "changed": changed,
+                "errors": [
+                    {"line": e.line, "key": e.key, "message": e.message_zh,
+                     "message_en": e.message_en}
+                    for e in report.errors
+                ],
+            },
+            ctx.out,
+        )  # fmt: skip
+    for error in report.errors:
+        ctx.warn(f"{a.file}:{error.line}: {error.message(ctx.lang)}")
+    if not report.ok:
+        ctx.warn(t("camera_import_refused", ctx.lang, errors=len(report.errors)))
+        return EXIT_BAD_INPUT
+    if not ctx.json:
+        key = "camera_import_dry" if a.dry_run else "camera_import_done"
+        ctx.print(t(key, ctx.lang, added=len(added), changed=len(changed)))
+    return 0
 
 
 def run_check(ctx: Ctx) -> int:

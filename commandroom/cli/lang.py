@@ -251,6 +251,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "等待秒数须大于 0 且不超过 600，而不是 {value}",
         "en": "The seconds to wait must be above 0 and at most 600, not {value}",
     },
+    "camera_import_done": {
+        "zh": "已登记 {added} 个摄像头，修改 {changed} 个；各工位下次启动起显示",
+        "en": "Registered {added} cameras and changed {changed}; stations show them from "
+        "their next start",
+    },
+    "camera_import_dry": {
+        "zh": "检查通过：将登记 {added} 个摄像头，修改 {changed} 个（试运行，未写入）",
+        "en": "All good: would register {added} cameras and change {changed} (dry run: "
+        "nothing written)",
+    },
+    "camera_import_refused": {
+        "zh": "文件有 {errors} 处错误，未写入任何摄像头",
+        "en": "{errors} problems in the file; no camera was written",
+    },
     "camera_stream_main": {"zh": "主码流", "en": "main stream"},
     "camera_stream_sub": {"zh": "子码流", "en": "substream"},
     "camera_check_title": {

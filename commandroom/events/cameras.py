@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -190,19 +191,67 @@ def get_camera(db: Database, code: str) -> CameraInfo:
 def add_camera(db: Database, code: str, fields: CameraFields) -> CameraInfo:
     """Register a camera. Name, region and main URL are required; it starts enabled."""
     code = check_code(code)
-    if fields.name is None or fields.main_url is None or not (fields.region_ref or fields.grid_ref):
-        raise CameraError("camera_missing")
     with db.writing() as s:
-        taken = s.scalars(
-            select(Camera.code).where(func.lower(Camera.code) == code.lower()).limit(1)
-        ).first()
+        taken = _find(s, code)
         if taken is not None:
-            raise CameraError("camera_code_taken", code=code, existing=taken)
-        camera = Camera(code=code, place_kind=PlaceKind.ROAD, enabled=True)
-        _apply(s, camera, fields)
-        s.add(camera)
+            raise CameraError("camera_code_taken", code=code, existing=taken.code)
+        camera = _new(s, code, fields)
         s.flush()
         return _info(s, camera)
+
+
+@dataclass(frozen=True)
+class CameraLine:
+    """One camera of an import file: the physical line it is on, its code and fields."""
+
+    line: int
+    code: str
+    fields: CameraFields
+
+
+@dataclass
+class CameraImport:
+    """What an import did, or would have done: ``written`` only when every line was good
+    (and it was not a dry run); ``errors`` are (line, refusal) pairs."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    errors: list[tuple[int, CaseError]] = field(default_factory=list)
+    written: bool = False
+
+
+class _Undo(Exception):
+    """Leaves ``db.writing()`` by its rollback path."""
+
+
+def import_cameras(
+    db: Database, lines: Sequence[CameraLine], *, update: bool = False, dry_run: bool = False
+) -> CameraImport:
+    """Add (and with ``update``, change) every camera of ``lines`` in one transaction, or,
+    if any line is refused, none: a half-registered district is worse than none."""
+    result = CameraImport()
+    try:
+        with db.writing() as s:
+            for item in lines:
+                try:
+                    existing = _find(s, check_code(item.code))
+                    if existing is None:
+                        _new(s, item.code.strip(), item.fields)
+                        result.added.append(item.code.strip())
+                    elif update:
+                        _apply(s, existing, item.fields)
+                        result.changed.append(existing.code)
+                    else:
+                        raise CameraError("camera_exists", code=existing.code)
+                    s.flush()
+                except CaseError as exc:
+                    result.errors.append((item.line, exc))
+            if result.errors or dry_run:
+                raise _Undo
+            result.written = True
+    except _Undo:
+        pass
+    return result
 
 
 def change_camera(db: Database, code: str, fields: CameraFields) -> CameraInfo:
@@ -222,6 +271,15 @@ def set_enabled(db: Database, code: str, enabled: bool) -> bool:
             return False
         camera.enabled = enabled
         return True
+
+
+def _new(s: Session, code: str, fields: CameraFields) -> Camera:
+    if fields.name is None or fields.main_url is None or not (fields.region_ref or fields.grid_ref):
+        raise CameraError("camera_missing")
+    camera = Camera(code=code, place_kind=PlaceKind.ROAD, enabled=True)
+    _apply(s, camera, fields)
+    s.add(camera)
+    return camera
 
 
 def _apply(s: Session, camera: Camera, f: CameraFields) -> None:
@@ -272,11 +330,16 @@ def _apply(s: Session, camera: Camera, f: CameraFields) -> None:
 # --- lookups ---------------------------------------------------------------------------
 
 
-def _camera(s: Session, code: str, *, lock: bool = False) -> Camera:
+def _find(s: Session, code: str, *, lock: bool = False) -> Camera | None:
+    """Codes differing only in case are one code to the people who type them."""
     query = select(Camera).where(func.lower(Camera.code) == code.strip().lower())
     if lock:
         query = query.with_for_update()
-    camera = s.scalars(query).first()
+    return s.scalars(query).first()
+
+
+def _camera(s: Session, code: str, *, lock: bool = False) -> Camera:
+    camera = _find(s, code, lock=lock)
     if camera is None:
         raise NotFound("camera_not_found", ref=code)
     return camera

@@ -269,6 +269,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Camera code {code} is taken (existing camera {existing})",
     },
     "camera_not_found": {"zh": "找不到摄像头 {ref}", "en": "Camera {ref} not found"},
+    "camera_exists": {
+        "zh": "摄像头 {code} 已登记（要按文件修改已登记的摄像头，请加 --update）",
+        "en": "Camera {code} is registered already (add --update to change registered "
+        "cameras from the file)",
+    },
     "camera_url_empty": {"zh": "{which}地址不能为空", "en": "The {which} URL is empty"},
     "camera_url_spaces": {
         "zh": "{which}地址中不能有空格",
@@ -299,8 +304,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "password is asked at the terminal",
     },
     "camera_latlng_pair": {
-        "zh": "经纬度要同时给出（--lat 和 --lng）",
-        "en": "Give latitude and longitude together (--lat and --lng)",
+        "zh": "纬度和经度要同时给出",
+        "en": "Give latitude and longitude together",
     },
     "camera_latlng_range": {
         "zh": "经纬度无效：纬度 {lat}、经度 {lng}（纬度 -90–90，经度 -180–180）",

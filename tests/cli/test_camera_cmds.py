@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -157,10 +158,44 @@ def test_disable_enable_and_refusals_each_say_one_line(cli: CliRunner, lite: Sce
          "摄像头编码 C1 已被占用"),
         (("camera", "set", "C1", "--main", "rtsp://h:99999/x"), 2, "主码流地址中的端口无效"),
         (("camera", "set", "C1", "--region", "柯桥区"), 2, "摄像头要登记在镇街或村社"),
-        (("camera", "set", "C1", "--lat", "30.1"), 2, "经纬度要同时给出"),
+        (("camera", "set", "C1", "--lat", "30.1"), 2, "纬度和经度要同时给出"),
     ]  # fmt: skip
     for args, code, words in steps:
         run = cli("--db", lite.url, *args)
         assert run.code == code, (args, run.out, run.err)
         said = run.out if code == 0 else run.err
         assert len(said.strip().splitlines()) == 1 and words in said, (args, said)
+
+
+def test_a_camera_list_is_imported_all_or_nothing(
+    cli: CliRunner, lite: Scene, tmp_path: Path
+) -> None:
+    good = tmp_path / "cameras.csv"
+    good.write_text(
+        "编码,名称,所在区域,主码流,用户名,密码\n"
+        "C1,兰香村北口,LZ-A,rtsp://10.20.30.40/ch1,admin,Secret-1\n"
+        "C2,茶山村河道,LZ-B,rtsp://10.20.30.41/ch1,,\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "code,name,region,main_url\nC3,a,LZ-A,rtsp://h/x\nC4,b,KQ,rtsp://h/x\n", encoding="utf-8"
+    )
+    refused = cli("--db", lite.url, "camera", "import", str(bad))
+    assert refused.code == 2
+    assert refused.err.splitlines() == [
+        f"{bad}:3: 摄像头要登记在镇街或村社，而不是柯桥区",
+        "文件有 1 处错误，未写入任何摄像头",
+    ]
+    dry = cli("--db", lite.url, "camera", "import", str(good), "--dry-run")
+    assert dry.out.strip() == "检查通过：将登记 2 个摄像头，修改 0 个（试运行，未写入）"
+    done = cli("--db", lite.url, "camera", "import", str(good))
+    assert done.code == 0 and done.out.startswith("已登记 2 个摄像头，修改 0 个")
+    listed = cli("--db", lite.url, "camera", "list").out
+    assert "rtsp://***@10.20.30.40/ch1" in listed and "Secret-1" not in listed
+    assert "C3" not in listed
+    again = cli("--db", lite.url, "--lang", "en", "camera", "import", str(good), "--json")
+    assert again.code == 2 and json.loads(again.out)["errors"][0]["key"] == "camera_exists"
+    assert "add --update" in again.err
+    missing = cli("--db", lite.url, "camera", "import", str(tmp_path / "nope.csv"))
+    assert missing.code == 2 and "文件不存在" in missing.err

@@ -1,4 +1,5 @@
-"""File importers: 12345 hotline tickets (CSV or JSON Lines) and grid-app reports (JSONL).
+"""File importers: 12345 hotline tickets (CSV or JSON Lines) and grid-app reports (JSONL);
+also the administrator's camera lists (``cameras``, CSV, written through ``events.cameras``).
 
 Both are all-or-nothing per file: every line is validated first and every bad line is
 reported with its physical line number and a reason in Chinese and English; only a clean

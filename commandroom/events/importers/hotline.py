@@ -44,7 +44,6 @@ Decisions where the issue left room:
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -58,6 +57,7 @@ from commandroom.db.enums import DeadlineUnit, Source
 from commandroom.db.models import ExternalTicket
 from commandroom.events import clocks, deadlines, rules
 from commandroom.events.actors import system_actor
+from commandroom.events.importers import table
 from commandroom.events.importers.lookups import (
     Catalog,
     check_may_report,
@@ -72,7 +72,6 @@ from commandroom.events.importers.report import (
     LineProblem,
     file_failed,
     line_error,
-    undecodable,
 )
 from commandroom.events.importers.source import DecodedFile, read_lines
 from commandroom.events.importers.values import (
@@ -88,7 +87,6 @@ from commandroom.events.importers.values import (
 )
 from commandroom.events.importers.writing import Record, finish
 from commandroom.events.inputs import ReportInput, TicketInput
-from commandroom.events.messages import Words
 from commandroom.events.service import CaseService
 
 CHANNEL = "12345"
@@ -160,7 +158,7 @@ def import_hotline(service: CaseService, path: Path | str) -> ImportReport:
 
 # --- reading the two formats -------------------------------------------------------------
 
-Row = tuple[int, dict[str, Any]]
+Row = table.Row
 
 
 def _format_by_name(path: Path) -> str | None:
@@ -178,77 +176,11 @@ def _sniff(decoded: DecodedFile) -> str:
 
 
 def _field_of(name: str) -> str | None:
-    text = name.strip().strip("\ufeff").strip().strip('"').strip()
-    if text in _ALIASES:
-        return _ALIASES[text]
-    return _ALIASES.get(text.lower().replace(" ", "_").replace("-", "_"))
+    return table.field_of(_ALIASES, name)
 
 
 def _csv_rows(decoded: DecodedFile) -> tuple[list[Row], list[LineError], bool]:
-    """Records with the line each starts on; the bool is true when the header is unusable."""
-    lines = decoded.lines
-    errors: list[LineError] = []
-    if not any(ln.text.strip() for ln in lines):
-        return [], [line_error(1, None, "file_empty")], True
-    header_text = next(ln.text for ln in lines if ln.text.strip())
-    delimiter = "\t" if header_text.count("\t") > header_text.count(",") else ","
-    # strict: a quote left open must not silently swallow the rest of the file into a field.
-    reader = csv.reader((ln.text for ln in lines), delimiter=delimiter, strict=True)
-    header: list[str | None] | None = None
-    rows: list[Row] = []
-    consumed = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(line_error(consumed + 1, None, "csv_syntax", detail=str(exc)))
-            consumed = reader.line_num
-            continue
-        start, consumed = consumed + 1, reader.line_num
-        bad = [ln.number for ln in lines[start - 1 : consumed] if ln.bad_bytes]
-        errors.extend(undecodable(start, n, decoded.encoding) for n in bad)
-        if not any(c.strip() for c in cells):
-            continue  # blank line, or a row of empty cells as spreadsheets leave at the end
-        if header is None:
-            header, problems = _header(cells, start)
-            errors.extend(problems)
-            if problems:
-                return [], errors, True
-            continue
-        if bad:
-            continue
-        width = len(header)
-        if len(cells) != width and not (
-            len(cells) > width and not any(c.strip() for c in cells[width:])
-        ):
-            errors.append(line_error(start, None, "column_count", got=len(cells), expected=width))
-            continue
-        rows.append((start, {f: c for f, c in zip(header, cells, strict=False) if f}))
-    if header is None:
-        return [], [*errors, line_error(1, None, "file_empty")], True
-    return rows, errors, False
-
-
-def _header(cells: list[str], line: int) -> tuple[list[str | None], list[LineError]]:
-    fields: list[str | None] = []
-    seen: dict[str, str] = {}
-    errors: list[LineError] = []
-    for cell in cells:
-        name = _field_of(cell)
-        if name is not None and name in seen:
-            errors.append(
-                line_error(line, name, "duplicate_column", column=cell.strip(), other=seen[name])
-            )
-        elif name is not None:
-            seen[name] = cell.strip()
-        fields.append(name)
-    missing = [f for f in REQUIRED if f not in seen]
-    if missing:
-        columns = Words("、".join(FIELDS[f] for f in missing), ", ".join(missing))
-        errors.append(line_error(line, None, "missing_columns", columns=columns))
-    return fields, errors
+    return table.csv_rows(decoded, table.Columns(_ALIASES, REQUIRED, FIELDS))
 
 
 def _jsonl_rows(decoded: DecodedFile) -> tuple[list[Row], list[LineError]]:

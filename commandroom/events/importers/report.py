@@ -105,6 +105,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "第 {index} 张照片超过 {max} MB",
         "Photo {index} is larger than {max} MB",
     ),
+    "bad_place": (
+        "位置类型“{value}”无效，可选：{allowed}",
+        "Place kind '{value}' is not valid; choose one of: {allowed}",
+    ),
+    "bad_degrees": (
+        "{field}“{value}”应为十进制度数（例：30.0521）",
+        "{field} '{value}' must be decimal degrees (e.g. 30.0521)",
+    ),
     "photo_bad_base64": (
         "第 {index} 张照片的 base64 内容无效",
         "Photo {index} has invalid base64 content",
@@ -132,6 +140,17 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "level": ("等级", "level"),
     "urgency": ("紧急程度", "urgency"),
     "id": ("上报编号", "report id"),
+    # camera lists (importers.cameras)
+    "code": ("编码", "code"),
+    "name": ("名称", "name"),
+    "region": ("所在区域", "region"),
+    "place": ("位置类型", "place kind"),
+    "main_url": ("主码流", "main-stream URL"),
+    "sub_url": ("子码流", "substream URL"),
+    "lat": ("纬度", "latitude"),
+    "lng": ("经度", "longitude"),
+    "user": ("用户名", "user name"),
+    "password": ("密码", "password"),
 }
 
 
