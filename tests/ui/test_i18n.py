@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from commandroom.ui.app import make_app
 from commandroom.ui.i18n import install_translators, pick_lang, qm_path
 from commandroom.ui.main_window import MainWindow
-from commandroom.ui.wall.tile import state_text
+from commandroom.ui.wall.tile_words import state_text
 from commandroom.video.api import CameraState, CameraStats
 from tests.ui.fakes import FakeCameras, make_specs
 

@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from commandroom.ui.theme import BASE_POINT_SIZE
 from commandroom.ui.wall.camera_list import CameraListModel
 from commandroom.ui.wall.layout import PRESETS, Cell, Grid, WallLayout
-from commandroom.ui.wall.tile import Tile, fit_size, state_text
+from commandroom.ui.wall.tile import Tile, fit_size
+from commandroom.ui.wall.tile_words import state_text
 from commandroom.ui.wall.wall_widget import WallWidget
 from commandroom.video.api import CameraState, CameraStats
 from tests.ui.fakes import FakeCameras, FakeCapture, make_specs
