@@ -36,9 +36,10 @@ from commandroom.cli import (
 from commandroom.cli.context import CliError, Ctx, database_error, url_error
 from commandroom.cli.lang import LANGS, Lang, detect_lang, t
 from commandroom.cli.parsing import Parser, UsageError
-from commandroom.db.engine import ENV_VAR, DatabaseUrlError
+from commandroom.db.engine import ENV_VAR, DatabaseUrlError, display_url
+from commandroom.db.errors import write_refused
 from commandroom.events import messages
-from commandroom.events.errors import EXIT_BAD_INPUT, CaseError
+from commandroom.events.errors import EXIT_BAD_INPUT, EXIT_PERMISSION, CaseError
 
 EXIT_INTERNAL = 1
 EXIT_INTERRUPTED = 130
@@ -165,7 +166,16 @@ def main(argv: list[str] | None = None) -> int:
         refusal = url_error(exc)
         err.write(refusal.message(lang) + "\n")
         return refusal.exit_code
-    except (OperationalError, InterfaceError) as exc:
+    except DBAPIError as exc:
+        if write_refused(exc):
+            url = _safe_url(ctx)
+            shown = "" if url is None else display_url(url)
+            err.write(t("db_write_denied", lang, url=shown) + "\n")
+            return EXIT_PERMISSION
+        if not isinstance(exc, (OperationalError, InterfaceError)):
+            return _internal_error(exc, ctx, lang)
+        err.write(database_error(_db_detail(exc, _safe_url(ctx), lang)).message(lang) + "\n")
+        return database_error("").exit_code
         err.write(database_error(_db_detail(exc, _safe_url(ctx), lang)).message(lang) + "\n")
         return database_error("").exit_code
     except KeyboardInterrupt:
@@ -175,10 +185,15 @@ def main(argv: list[str] | None = None) -> int:
         # `commandroom events list | head`: the reader left; not an error of ours.
         return 0
     except Exception as exc:
-        if os.environ.get(DEBUG_ENV) == "1":
-            traceback.print_exc(file=err)
-        detail = _scrub(f"{type(exc).__name__}: {exc}".splitlines()[0], _safe_url(ctx))
-        err.write(t("internal_error", lang, detail=detail) + "\n")
-        return EXIT_INTERNAL
+        return _internal_error(exc, ctx, lang)
     finally:
         ctx.close()
+
+
+def _internal_error(exc: Exception, ctx: Ctx, lang: str) -> int:
+    """A bug: one line (the traceback with COMMANDROOM_DEBUG=1), never a password."""
+    if os.environ.get(DEBUG_ENV) == "1":
+        traceback.print_exc(file=ctx.err)
+    detail = _scrub(f"{type(exc).__name__}: {exc}".splitlines()[0], _safe_url(ctx))
+    ctx.err.write(t("internal_error", lang, detail=detail) + "\n")
+    return EXIT_INTERNAL

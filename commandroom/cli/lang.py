@@ -38,6 +38,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "数据库要写成地址（URL）：这个 SQLite 文件请写 {url}",
         "en": "The database must be given as a URL: for this SQLite file write {url}",
     },
+    "db_write_denied": {
+        "zh": "数据库拒绝写入（{url}）：请用有写权限的数据库账号或文件属主运行（只读的备库不能写）",
+        "en": "The database refused the write ({url}); run as a database role or file "
+        "owner with write access (a read-only replica cannot be written)",
+    },
     "file_missing": {"zh": "文件不存在：{path}", "en": "No such file: {path}"},
     "not_a_file": {"zh": "{path} 不是文件", "en": "{path} is not a file"},
     "file_unreadable": {
@@ -190,11 +195,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "user_password_missing": {
         "zh": "没有密码：请在终端中运行以便输入，或设置环境变量 COMMANDROOM_PASSWORD",
         "en": "No password: run this at a terminal to type it, or set COMMANDROOM_PASSWORD",
-    },
-    "user_db_denied": {
-        "zh": "数据库拒绝写入账号表（{url}）：请用有写权限的数据库账号或文件属主运行",
-        "en": "The database refused to write the account tables ({url}); run as a database "
-        "role or file owner with write access",
     },
     "user_state_active": {"zh": "正常", "en": "active"},
     "user_state_disabled": {"zh": "已停用", "en": "disabled"},

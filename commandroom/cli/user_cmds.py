@@ -4,7 +4,8 @@ An administrator's command, run on (or next to) the database host: it acts direc
 database ``--db`` names, with that connection's rights, and asks for no login of its own (a
 locked-out administrator must be able to unlock themself). Who may run it is therefore who
 holds write access to that database: the SQLite file's owner, or a PostgreSQL role allowed
-to write ``user_account``; a database that refuses the write ends the command with exit 4.
+to write ``user_account``; a database that refuses the write ends the command with exit 4
+(``cli.app`` says so for every command).
 
 Passwords never come from the command line, where ``ps`` and shell history would keep them:
 they are typed twice at the terminal, or taken from ``COMMANDROOM_PASSWORD`` for scripts.
@@ -21,8 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import OperationalError, ProgrammingError
-
 from commandroom.cli import output
 from commandroom.cli.context import CliError, Ctx
 from commandroom.cli.lang import header, role_name, t
@@ -32,11 +31,9 @@ from commandroom.db.engine import Database
 from commandroom.db.enums import Role
 from commandroom.events import accounts, audit_retention
 from commandroom.events.accounts import Account
-from commandroom.events.errors import EXIT_PERMISSION
 from commandroom.events.messages import ROLE_NAMES
 
 PASSWORD_ENV = "COMMANDROOM_PASSWORD"
-INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for "permission denied"
 
 Handler = Callable[[Ctx], int]
 
@@ -78,7 +75,7 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
     p.add_argument("--org", metavar="UNIT", help=h("只列出该单位", "only this unit"))
     p.add_argument("--role", metavar="ROLE", help=h("只列出有该角色的", "only this role"))
     p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
-    p.set_defaults(handler=_guarded(run_list))
+    p.set_defaults(handler=run_list)
 
     p = sub.add_parser(
         "add", parents=[common], help=h("新建账号", "create an account"), description=admin_note
@@ -89,7 +86,7 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
     p.add_argument("--role", action="append", required=True, metavar="ROLE", help=roles_help)
     p.add_argument("--scope", metavar="REGION", help=scope_help)
     p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
-    p.set_defaults(handler=_guarded(run_add))
+    p.set_defaults(handler=run_add)
 
     p = sub.add_parser(
         "passwd",
@@ -98,14 +95,14 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
         description=admin_note,
     )
     p.add_argument("username")
-    p.set_defaults(handler=_guarded(run_passwd))
+    p.set_defaults(handler=run_passwd)
 
     for name, switch in SWITCHES.items():
         p = sub.add_parser(
             name, parents=[common], help=h(switch.help_zh, switch.help_en), description=admin_note
         )
         p.add_argument("username")
-        p.set_defaults(handler=_guarded(switch.handler()))
+        p.set_defaults(handler=switch.handler())
 
     p = sub.add_parser(
         "roles",
@@ -126,7 +123,7 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
         ),
     )
     p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
-    p.set_defaults(handler=_guarded(run_roles))
+    p.set_defaults(handler=run_roles)
 
     p = sub.add_parser(
         "prune-audit",
@@ -160,7 +157,7 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
         help=h("只统计将删除多少条，不删除", "only count what would go; delete nothing"),
     )
     p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
-    p.set_defaults(handler=_guarded(run_prune_audit))
+    p.set_defaults(handler=run_prune_audit)
 
 
 # --- handlers --------------------------------------------------------------------------
@@ -346,24 +343,6 @@ def run_prune_audit(ctx: Ctx) -> int:
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _guarded(handler: Handler) -> Handler:
-    """The database refusing the write is "permission denied" (exit 4), not an outage."""
-
-    def run(ctx: Ctx) -> int:
-        try:
-            return handler(ctx)
-        except ProgrammingError as exc:
-            if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
-                raise
-            raise CliError("user_db_denied", EXIT_PERMISSION, url=ctx.shown_url()) from None
-        except OperationalError as exc:
-            if "readonly database" not in str(exc.orig):
-                raise
-            raise CliError("user_db_denied", EXIT_PERMISSION, url=ctx.shown_url()) from None
-
-    return run
 
 
 def _roles(ctx: Ctx, values: list[str] | None) -> list[Role]:

@@ -50,3 +50,20 @@ def unreachable_reason(exc: BaseException) -> str | None:
         return _BY_SQLSTATE.get(str(sqlstate))
     text = str(original)
     return next((reason for marker, reason in _BY_TEXT if marker in text), None)
+
+
+# The database took the connection but refuses to be written with it: PostgreSQL's
+# insufficient_privilege (a read-only role) and read_only_sql_transaction (a hot-standby
+# replica, or default_transaction_read_only); SQLite's file opened read-only or not
+# writable by this user.
+_WRITE_REFUSED_SQLSTATES = {"42501", "25006"}
+_WRITE_REFUSED_TEXT = ("attempt to write a readonly database",)
+
+
+def write_refused(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database refusing a write this connection may not make (a
+    matter of rights, exit 4), rather than a failure to reach it (exit 5)."""
+    original = getattr(exc, "orig", None) or exc
+    if str(getattr(original, "sqlstate", None) or "") in _WRITE_REFUSED_SQLSTATES:
+        return True
+    return any(marker in str(original) for marker in _WRITE_REFUSED_TEXT)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
 
 from commandroom.cli import app
 from commandroom.db.models import EventAction
@@ -150,6 +152,57 @@ def test_permission_denied(cli: CliRunner, scene: Scene) -> None:
     run = cli("--db", scene.url, "--lang", "en", "case", "sign", event.event_code, "--as", "gw_a2")
     assert run.code == 4
     assert one_line(run.err) == "gw_a2 may not sign for this event"
+
+
+@pytest.fixture
+def read_only_urls(scene: Scene) -> Iterator[list[str]]:
+    """Ways a station may hold the database without the right to write it: a read-only
+    SQLite open; on PostgreSQL a role with SELECT only, and one whose transactions are
+    read-only (as on a hot-standby replica: SQLSTATE 25006 instead of 42501)."""
+    url = make_url(scene.url)
+    if url.get_backend_name() == "sqlite":
+        yield [f"sqlite:///file:{url.database}?mode=ro&uri=true"]
+        return
+    with scene.db.engine.begin() as conn:
+        conn.execute(text("CREATE ROLE cli_reader LOGIN"))
+        conn.execute(text("GRANT SELECT ON ALL TABLES IN SCHEMA public TO cli_reader"))
+        conn.execute(text("CREATE ROLE cli_replica LOGIN"))
+        conn.execute(text("GRANT ALL ON ALL TABLES IN SCHEMA public TO cli_replica"))
+        conn.execute(text("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO cli_replica"))
+        conn.execute(text("ALTER ROLE cli_replica SET default_transaction_read_only = on"))
+    try:
+        yield [
+            url.set(username=role).render_as_string(hide_password=False)
+            for role in ("cli_reader", "cli_replica")
+        ]
+    finally:
+        with scene.db.engine.begin() as conn:
+            for role in ("cli_reader", "cli_replica"):
+                conn.execute(text(f"DROP OWNED BY {role}"))
+                conn.execute(text(f"DROP ROLE {role}"))
+
+
+def test_a_database_that_refuses_every_write_is_permission_denied(
+    cli: CliRunner, scene: Scene, read_only_urls: list[str], tmp_path: Path
+) -> None:
+    """Exit 4 with words, for every writing command, not "unreachable" and the driver's
+    English; reading still works."""
+    event = scene.report()
+    sample = tmp_path / "cameras.csv"
+    sample.write_text("编码,名称,所在区域,主码流\nC1,村口,LZ-A,rtsp://10.0.0.1/x\n", "utf-8")
+    writes = [
+        ("case", "comment", event.event_code, "--as", "disp_lz", "--note", "已电话联系"),
+        ("camera", "add", "C1", "--name", "村口", "--region", "LZ-A", "--main", "rtsp://h/x"),
+        ("camera", "import", str(sample)),
+    ]
+    for url in read_only_urls:
+        assert cli("--db", url, "events", "list").code == 0
+        for args in writes:
+            run = cli("--db", url, *args)
+            assert run.code == 4, (url, args, run.err)
+            assert one_line(run.err).startswith("数据库拒绝写入（"), run.err
+        run = cli("--db", url, "--lang", "en", *writes[0])
+        assert one_line(run.err).startswith("The database refused the write ("), run.err
 
 
 # --- 5: database unreachable or not migrated -------------------------------------------

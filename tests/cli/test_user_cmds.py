@@ -245,7 +245,7 @@ def test_a_database_that_refuses_the_write_is_permission_denied(
         assert cli("--db", readonly, "user", "list").code == 0
         run = cli("--db", readonly, *ADD)
         assert run.code == 4, run.err
-        assert one_line(run.err).startswith("数据库拒绝写入账号表")
+        assert one_line(run.err).startswith("数据库拒绝写入（")
     finally:
         if url.get_backend_name() != "sqlite":
             with scene.db.engine.begin() as conn:
