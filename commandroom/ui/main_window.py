@@ -42,7 +42,7 @@ from commandroom.ui.events.ticker import EventTicker
 from commandroom.ui.lane import DbLane
 from commandroom.ui.settings import WindowSettings, default_settings
 from commandroom.ui.shortcuts import bind, show_shortcut_in_tooltip
-from commandroom.ui.status_bar import OperatorLike, StationStatusBar
+from commandroom.ui.status_bar import OperatorLike, StationStatusBar, database_trouble
 from commandroom.ui.wall.captures import OpenCapture
 from commandroom.ui.wall.layout import WallLayout
 from commandroom.ui.wall.store import LayoutStore
@@ -442,7 +442,7 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
             words = message(self.lang)
         else:
             log.warning("database work failed: %s", exc)
-            words = self.tr("数据库暂时无法访问：{detail}").format(detail=type(exc).__name__)
+            words = database_trouble(exc)
         self.status.showMessage(words, 10000)
 
     # --- view ---------------------------------------------------------------------------------

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 from sqlalchemy.engine import URL, make_url
 
+from commandroom.db.errors import write_refused
 from commandroom.events import messages
 from commandroom.events.deadlines import LOCAL_TZ
 
@@ -45,6 +46,19 @@ def database_words(url: str | URL | None) -> str:
     port = f":{parsed.port}" if parsed.port else ""
     engine = "PostgreSQL" if backend == "postgresql" else backend
     return f"{engine} · {host}{port}/{parsed.database or ''}"
+
+
+def database_trouble(exc: BaseException) -> str:
+    """Why database work failed, for a status line or a form: a refused write (a read-only
+    account or replica: the administrator must act) apart from the database being away (it
+    comes back by itself). The driver's English stays in the log."""
+    if write_refused(exc):
+        return _tr("数据库拒绝写入：本工位的数据库账号没有写权限（或连的是只读备库），请联系管理员")
+    return _tr("数据库暂时无法访问：{detail}").format(detail=type(exc).__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Database", text)
 
 
 def role_words(role: object, lang: str) -> str:

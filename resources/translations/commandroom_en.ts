@@ -179,10 +179,6 @@
             <translation>Cannot read {name}: {detail}</translation>
         </message>
         <message>
-            <source>数据库暂时无法访问：{detail}</source>
-            <translation>The database cannot be reached right now: {detail}</translation>
-        </message>
-        <message>
             <source>已被 {actor} 于 {at} {action}</source>
             <translation>{actor}: {action} at {at}</translation>
         </message>
@@ -758,10 +754,6 @@
             <translation>Layout storage failed: {detail}</translation>
         </message>
         <message>
-            <source>数据库暂时无法访问：{detail}</source>
-            <translation>The database cannot be reached right now: {detail}</translation>
-        </message>
-        <message>
             <source>找不到摄像机 %1</source>
             <translation>Camera %1 not found</translation>
         </message>
@@ -1156,6 +1148,17 @@
         <message>
             <source>第 %1/%2 页</source>
             <translation>Page %1/%2</translation>
+        </message>
+    </context>
+    <context>
+        <name>Database</name>
+        <message>
+            <source>数据库拒绝写入：本工位的数据库账号没有写权限（或连的是只读备库），请联系管理员</source>
+            <translation>The database refused the write: this station's database account may not write (or it is a read-only replica); ask the administrator</translation>
+        </message>
+        <message>
+            <source>数据库暂时无法访问：{detail}</source>
+            <translation>The database cannot be reached for now: {detail}</translation>
         </message>
     </context>
     <context>

@@ -60,3 +60,26 @@ def test_an_error_of_a_connected_session_is_told_by_its_sqlstate_only(
     refused = _failure(pg_server.url("postgres"), 'SET ROLE "role_that_is_not"', DataError)
     assert 'role "role_that_is_not"' in str(refused)
     assert errors.unreachable_reason(refused) is None
+
+
+def test_a_refused_write_is_told_apart_from_an_unreachable_database(
+    pg_server: PostgresServer, tmp_path: Path
+) -> None:
+    """A read-only SQLite open and a read-only PostgreSQL transaction (what a hot-standby
+    replica gives) refuse the write; a missing table or a closed port is something else."""
+    path = tmp_path / "ro.sqlite3"
+    writable = Database.open(f"sqlite:///{path}")
+    with writable.writing() as session:
+        session.execute(text("CREATE TABLE t (x INTEGER)"))
+    writable.dispose()
+    sqlite_ro = _failure(f"sqlite:///file:{path}?mode=ro&uri=true", "INSERT INTO t VALUES (1)")
+    assert errors.write_refused(sqlite_ro)
+    replica = _failure(
+        pg_server.url("postgres"),
+        "SET TRANSACTION READ ONLY; CREATE TABLE refused_here (x int)",
+        DBAPIError,
+    )
+    assert errors.write_refused(replica) and errors.write_refused(replica.orig)
+    assert not errors.write_refused(_failure(f"sqlite:///{path}", "SELECT * FROM missing"))
+    refused = _failure(f"postgresql://clerk@127.0.0.1:{closed_port()}/commandroom")
+    assert not errors.write_refused(refused)

@@ -57,6 +57,7 @@ from commandroom.ui.case.timeline import TimelineModel, TimelineView
 from commandroom.ui.case.words import current_lang, local_time
 from commandroom.ui.lane import DbLane
 from commandroom.ui.shortcuts import bind
+from commandroom.ui.status_bar import database_trouble
 
 log = logging.getLogger(__name__)
 
@@ -482,7 +483,7 @@ class CasePanel(QWidget):
                 name=exc.filename, detail=os_reason(exc).in_lang(self.lang)
             )
         log.warning("case panel: database work failed: %s", exc)
-        return self.tr("数据库暂时无法访问：{detail}").format(detail=type(exc).__name__)
+        return database_trouble(exc)
 
     def _on_notice_action(self) -> None:
         self.notice.clear()
