@@ -19,6 +19,7 @@ from commandroom.db.enums import PlaceKind, RegionLevel
 from commandroom.db.models import Camera, Region
 from commandroom.db.models import WallLayout as WallLayoutRow
 from commandroom.events.auth import load_operator
+from commandroom.events.cameras import CameraFields, add_camera, change_camera, set_enabled
 from commandroom.events.demo.database import NotDemoDatabase, prepare_demo_database
 from commandroom.events.station import StationConfig
 from commandroom.ui.case.panel import CasePanel
@@ -93,6 +94,31 @@ def test_wall_mode_survives_an_unreachable_database(
         window.close()
     finally:
         db.dispose()
+
+
+def test_the_wall_follows_the_camera_registry_without_a_restart(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings: QSettings
+) -> None:
+    cfg = StationConfig(name="兰香村大屏", mode="wall", region="LZ-A")
+    window = open_wall(cfg, database, lang="zh", settings=settings, opener=cameras, show=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: set(window.wall.cameras) == {"CAM-A-1", "CAM-A-2"})
+    loader = window.loader  # type: ignore[attr-defined]
+    loader._refresh.setInterval(100)  # REFRESH_S in a real wall
+    village = CameraFields(name="兰香村河道", region_ref="LZ-A", main_url="rtsp://10.0.0.7/x")
+    add_camera(database, "CAM-A-3", village)
+    qtbot.waitUntil(lambda: "CAM-A-3" in window.wall.cameras)
+    assert "CAM-A-3" in window.wall.wall_layout.cameras  # placed in a free cell
+    set_enabled(database, "CAM-A-1", False)
+    qtbot.waitUntil(lambda: "CAM-A-1" not in window.wall.cameras)
+    assert all(t.code != "CAM-A-1" for t in window.wall.tiles)
+    opened = len(cameras.opened)
+    moved = CameraFields(main_url="rtsp://10.0.0.8/main", sub_url="rtsp://10.0.0.8/sub")
+    change_camera(database, "CAM-A-2", moved)
+    qtbot.waitUntil(lambda: any("10.0.0.8" in u for u in cameras.open_urls()))
+    assert len(cameras.opened) == opened + 1  # only the changed camera reconnected
+    window.close()
 
 
 def test_dispatch_mode_has_the_case_panel_and_the_operator(

@@ -4,10 +4,15 @@ No login and no case editing: the wall (tour running) and a read-only event tick
 fonts, full screen on the screens the config names (one window spanning them). The wall must
 keep running through a database outage: the cameras are fetched on the window's lane and
 fetched again every ``RETRY_S`` until it works, and the status bar says the feed is offline.
+
+A wall runs for weeks: the camera registry is read again every ``REFRESH_S``, so a camera
+the administrator adds, re-addresses or disables (``commandroom camera``) reaches the wall
+without anyone restarting it. Only cameras that changed reconnect.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
@@ -32,7 +37,10 @@ from commandroom.ui.wall.layout import WallLayout
 from commandroom.ui.wall.store import LayoutStore
 from commandroom.video.api import CameraSpec
 
+log = logging.getLogger(__name__)
+
 RETRY_S = 10
+REFRESH_S = 60
 # The wall's share of the width at the first start: the ticker's two-line cards need about a
 # quarter of a 1920 screen to be read from the back of the room (a saved split wins).
 WALL_SHARE = 0.72
@@ -52,24 +60,45 @@ class StationLoader(QObject):
         self._retry.setInterval(RETRY_S * 1000)
         self._retry.timeout.connect(self.load)
         window.add_closer(self._retry.stop)
+        self._cameras: list[CameraSpec] = []
+        self._refresh = QTimer(self)
+        self._refresh.setInterval(REFRESH_S * 1000)
+        self._refresh.timeout.connect(self._reload_cameras)
+        window.add_closer(self._refresh.stop)
         self._ahead = ImportAhead(self)
         window.add_closer(self._ahead.close)
 
     def load(self) -> None:
         lane = self._window.lane
-        if lane is None:
-            return
-        db, cfg = self._db, self._cfg
+        if lane is not None:
+            lane.submit(self._read, self._on_loaded, self._on_failed)
 
-        def work() -> tuple[Any, list[CameraSpec]]:
-            scope = resolve_scope(db, cfg)
-            return scope, [sized_demo(c) for c in station_cameras(db, scope)]
+    def _read(self) -> tuple[Any, list[CameraSpec]]:
+        """Blocking, on the lane: the station's scope and its cameras as they are now."""
+        scope = resolve_scope(self._db, self._cfg)
+        return scope, [sized_demo(c) for c in station_cameras(self._db, scope)]
 
-        lane.submit(work, self._on_loaded, self._on_failed)
+    def _reload_cameras(self) -> None:
+        lane = self._window.lane
+        if lane is not None and not lane.busy:
+            lane.submit(self._read, self._on_reloaded, self._on_reload_failed)
+
+    def _on_reloaded(self, result: tuple[Any, list[CameraSpec]]) -> None:
+        cameras = result[1]
+        if cameras != self._cameras:
+            self._cameras = cameras
+            self._window.wall_window.set_cameras(cameras)
+
+    def _on_reload_failed(self, exc: Exception) -> None:
+        """The database is away: the feed's state already says so; the wall goes on with
+        the cameras it has and the next refresh tries again."""
+        log.info("camera refresh failed: %s", type(exc).__name__)
 
     def _on_loaded(self, result: tuple[Any, list[CameraSpec]]) -> None:
         scope, cameras = result
         self.loaded = True
+        self._cameras = cameras
+        self._refresh.start()
         self._window.set_scope(scope)  # the event list's first page is read meanwhile
 
         def cameras_on() -> None:
