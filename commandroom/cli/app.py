@@ -35,7 +35,7 @@ from commandroom.cli import (
 )
 from commandroom.cli.context import CliError, Ctx, database_error, url_error
 from commandroom.cli.lang import LANGS, Lang, detect_lang, t
-from commandroom.cli.parsing import Parser, UsageError
+from commandroom.cli.parsing import Parser, UsageError, usage_words
 from commandroom.db.engine import ENV_VAR, DatabaseUrlError, display_url
 from commandroom.db.errors import write_refused
 from commandroom.events import messages
@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(args_list)
     except UsageError as exc:
-        err.write(t("usage_error", lang, prog=exc.prog, detail=str(exc)) + "\n")
+        detail = usage_words(str(exc), lang)
+        err.write(t("usage_error", lang, prog=exc.prog, detail=detail) + "\n")
         return EXIT_BAD_INPUT
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0

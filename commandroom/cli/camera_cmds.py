@@ -241,7 +241,12 @@ def run_add(ctx: Ctx) -> int:
     return _done(ctx, "camera_added", info)
 
 
+FIELD_OPTIONS = ("name", "region", "grid", "place", "main", "sub", "user", "lat", "lng")
+
+
 def run_set(ctx: Ctx) -> int:
+    if all(getattr(ctx.args, name) is None for name in FIELD_OPTIONS):
+        raise CliError("camera_nothing_to_change")
     db = ctx.database()
     cameras.get_camera(db, ctx.args.code)  # "no such camera" before the password prompt
     info = cameras.change_camera(db, ctx.args.code, _fields(ctx))

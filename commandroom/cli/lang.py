@@ -248,6 +248,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No camera password: run this at a terminal to type it, or set "
         "COMMANDROOM_CAMERA_PASSWORD",
     },
+    "camera_nothing_to_change": {
+        "zh": "没有要修改的项：请给出 --name、--main、--sub、--user、--region 等",
+        "en": "Nothing to change: give --name, --main, --sub, --user, --region …",
+    },
     "camera_bad_wait": {
         "zh": "等待秒数须大于 0 且不超过 600，而不是 {value}",
         "en": "The seconds to wait must be above 0 and at most 600, not {value}",

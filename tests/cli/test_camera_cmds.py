@@ -153,6 +153,7 @@ def test_disable_enable_and_refusals_each_say_one_line(cli: CliRunner, lite: Sce
         (("camera", "disable", "C1"), 0, "摄像头 C1 本已停用，未作改动"),
         (("camera", "enable", "C1"), 0, "已重新启用摄像头 C1"),
         (("camera", "set", "C9", "--name", "x"), 2, "找不到摄像头 C9"),
+        (("camera", "set", "C1"), 2, "没有要修改的项"),
         (("camera", "check", "C1", "--wait", "0"), 2, "等待秒数须大于 0"),
         (("camera", "add", "C1", "--name", "x", "--region", "LZ-A", "--main", "rtsp://h/x"), 2,
          "摄像头编码 C1 已被占用"),

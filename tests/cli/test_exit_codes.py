@@ -40,6 +40,25 @@ def test_usage_error_is_one_line_exit_2(cli: CliRunner) -> None:
     assert "--as" in one_line(run.err) and "参数错误" in run.err
 
 
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (("case", "sign"), "缺少必需的参数：ID, --as", "the following arguments are required"),
+        (("events", "list", "--bogus"), "无法识别的参数：--bogus", "unrecognized arguments"),
+        (("camera", "check", "C1", "--wait", "abc"), "--wait 的值 'abc' 不是数字", "invalid"),
+        (("events", "list", "--level"), "--level 后面需要一个值", "expected one argument"),
+        (("camera", "bogus"), "CMD 的值 'bogus' 无效，可选：'list'", "invalid choice"),
+    ],
+)
+def test_usage_errors_are_said_in_the_users_language(
+    cli: CliRunner, args: tuple[str, ...], zh: str, en: str
+) -> None:
+    run = cli(*args)
+    assert run.code == 2 and zh in one_line(run.err), run.err
+    english = cli("--lang", "en", *args)
+    assert english.code == 2 and en in one_line(english.err), english.err
+
+
 def test_help_and_version_exit_0(cli: CliRunner) -> None:
     helped = cli("--help")
     assert helped.code == 0 and "退出码" in helped.out
