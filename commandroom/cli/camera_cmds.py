@@ -19,11 +19,10 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from commandroom.cli import output
+from commandroom.cli import camera_check, output
 from commandroom.cli.context import CliError, Ctx
 from commandroom.cli.lang import header, t
 from commandroom.cli.parsing import Help, Parser, SubParsers
@@ -33,13 +32,11 @@ from commandroom.events import cameras
 from commandroom.events.cameras import CameraError, CameraFields, CameraInfo
 from commandroom.events.errors import EXIT_BAD_INPUT
 from commandroom.events.messages import PLACE_NAMES, place_name
-from commandroom.video import CameraState, CameraStats, mask_url, open_camera
+from commandroom.video import mask_url
 
 PASSWORD_ENV = "COMMANDROOM_CAMERA_PASSWORD"
-EXIT_NOT_LIVE = 7  # ``camera check``: no picture came
-CHECK_WAIT_S = 10.0
-# States after which waiting longer cannot bring a picture (the worker would keep retrying).
-GIVE_UP = {CameraState.UNAUTHORISED, CameraState.BAD_ADDRESS, CameraState.OFFLINE}
+EXIT_NOT_LIVE = camera_check.EXIT_NOT_LIVE
+CHECK_WAIT_S = camera_check.CHECK_WAIT_S
 
 
 def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
@@ -136,7 +133,15 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
             f"Exit code 0: a picture came; {EXIT_NOT_LIVE}: none (the output says why)",
         ),
     )
-    p.add_argument("code")
+    p.add_argument("code", nargs="*", help=h("摄像头编码，可多个", "camera codes, any number"))
+    p.add_argument(
+        "--region",
+        metavar="REGION",
+        help=h(
+            "检测该区域（含下级）所有启用的摄像头",
+            "every enabled camera of this region (and below)",
+        ),
+    )
     p.add_argument(
         "--main",
         action="store_true",
@@ -153,7 +158,7 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
         ),
     )
     p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
-    p.set_defaults(handler=run_check)
+    p.set_defaults(handler=camera_check.run_check)
 
 
 def _field_options(p: Parser, h: Help, *, adding: bool) -> None:
@@ -305,80 +310,7 @@ def run_import(ctx: Ctx) -> int:
     return 0
 
 
-def run_check(ctx: Ctx) -> int:
-    a = ctx.args
-    if not 0 < a.wait <= 600:
-        raise CliError("camera_bad_wait", value=a.wait)
-    info = cameras.get_camera(ctx.database(), a.code)
-    which = "main" if a.main or not info.sub_url else "sub"
-    url = info.main_url if which == "main" else (info.sub_url or info.main_url)
-    stats, size = _probe(url, info.code, a.wait)
-    live = size is not None
-    if ctx.json:
-        output.print_json(
-            {
-                "camera": info.code,
-                "stream": which,
-                "url": mask_url(url),
-                "live": live,
-                "state": stats.state.value,
-                "failure": stats.failure or None,
-                "width": size[0] if size else None,
-                "height": size[1] if size else None,
-                "fps": stats.fps,
-            },
-            ctx.out,
-        )
-    else:
-        lang = ctx.lang
-        ctx.print(
-            t(
-                "camera_check_title",
-                lang,
-                code=info.code,
-                name=info.name,
-                stream=t(f"camera_stream_{which}", lang),
-                url=mask_url(url),
-            )
-        )
-        if size is not None:
-            ctx.print(t("camera_check_live", lang, width=size[0], height=size[1], fps=stats.fps))
-        else:
-            ctx.print(t("camera_check_failed", lang, why=_why(stats, a.wait, lang)))
-    return 0 if live else EXIT_NOT_LIVE
-
-
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _probe(url: str, name: str, wait: float) -> tuple[CameraStats, tuple[int, int] | None]:
-    """Open ``url`` at its own size until a picture has come for a second (so the rate
-    means something), a state says none will, or ``wait`` runs out."""
-    capture = open_camera(url, size=None, name=name)
-    try:
-        deadline = time.monotonic() + wait
-        first: float | None = None
-        while True:
-            now = time.monotonic()
-            stats = capture.stats()
-            frame = capture.latest()
-            if frame is not None:
-                first = first if first is not None else now
-                if now - first >= 1.0 or now >= deadline:
-                    return stats, frame.source_size
-            elif stats.state in GIVE_UP or now >= deadline:
-                return stats, None
-            time.sleep(0.05)
-    finally:
-        capture.close()
-
-
-def _why(stats: CameraStats, wait: float, lang: str) -> str:
-    if stats.failure:
-        return t(f"camera_failure_{stats.failure}", lang)
-    if stats.state is CameraState.CONNECTING:
-        return t("camera_failure_no_picture", lang, wait=f"{wait:g}")
-    return t(f"camera_state_{stats.state.value}", lang)
 
 
 def _fields(ctx: Ctx) -> CameraFields:

@@ -248,6 +248,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No camera password: run this at a terminal to type it, or set "
         "COMMANDROOM_CAMERA_PASSWORD",
     },
+    "camera_check_what": {
+        "zh": "请给出要检测的摄像头编码，或用 --region 检测一个区域的摄像头",
+        "en": "Name the cameras to check, or give --region to check a region's cameras",
+    },
+    "camera_none_in_region": {
+        "zh": "{region} 没有启用的摄像头",
+        "en": "{region} has no enabled camera",
+    },
+    "camera_check_summary": {
+        "zh": "{live}/{total} 个摄像头有画面",
+        "en": "{live} of {total} cameras show a picture",
+    },
     "camera_nothing_to_change": {
         "zh": "没有要修改的项：请给出 --name、--main、--sub、--user、--region 等",
         "en": "Nothing to change: give --name, --main, --sub, --user, --region …",
@@ -376,6 +388,8 @@ HEADERS: dict[str, dict[str, str]] = {
     "grid": {"zh": "网格", "en": "Grid"},
     "sub_url": {"zh": "子码流", "en": "Substream"},
     "main_url": {"zh": "主码流", "en": "Main stream"},
+    "stream": {"zh": "码流", "en": "Stream"},
+    "result": {"zh": "检测结果", "en": "Result"},
 }
 
 EN_ACTION_DONE: dict[str, str] = {

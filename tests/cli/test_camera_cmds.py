@@ -5,13 +5,14 @@ No password on the command line and none in any output; every failure said in wo
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from commandroom.cli import camera_cmds
+from commandroom.cli import camera_check, camera_cmds
 from commandroom.db.models import Camera
 from commandroom.video.rtsp_proto import Target
 from tests.cli.conftest import CliRunner, Scene
@@ -127,7 +128,7 @@ def test_a_camera_that_never_answers_is_told_apart_from_one_that_refuses(
         _add(cli, lite, "SILENT", hole.url())
         run = cli("--db", lite.url, "camera", "check", "SILENT", "--wait", "6", "--json")
     assert run.code == camera_cmds.EXIT_NOT_LIVE
-    result = json.loads(run.out)
+    [result] = json.loads(run.out)
     assert (result["live"], result["failure"]) == (False, "no_answer")
 
 
@@ -200,3 +201,22 @@ def test_a_camera_list_is_imported_all_or_nothing(
     assert "add --update" in again.err
     missing = cli("--db", lite.url, "camera", "import", str(tmp_path / "nope.csv"))
     assert missing.code == 2 and "文件不存在" in missing.err
+
+
+def test_a_regions_cameras_are_checked_together_a_few_at_a_time(
+    cli: CliRunner, lite: Scene, rtsp_server: RtspServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(camera_check, "AT_ONCE", 2)  # three cameras: the window must roll
+    _add(cli, lite, "A-1", rtsp_server.url("cam1"))
+    _add(cli, lite, "A-2", f"rtsp://127.0.0.1:{closed_port()}/cam")
+    _add(cli, lite, "A-3", rtsp_server.url("cam2"))
+    run = cli("--db", lite.url, "camera", "check", "--region", "漓渚镇")
+    assert run.code == camera_cmds.EXIT_NOT_LIVE, run.err
+    rows = {line.split()[0]: line for line in run.out.splitlines()[1:-1]}
+    assert "有画面：640×360" in rows["A-1"] and "有画面：640×360" in rows["A-3"]
+    assert "没有画面：连接被拒绝" in rows["A-2"]
+    assert run.out.splitlines()[-1] == "2/3 个摄像头有画面"
+    assert [t.name for t in threading.enumerate() if t.name.startswith("capture:")] == []
+    assert cli("--db", lite.url, "camera", "check", "A-1", "A-3").code == 0
+    nothing = cli("--db", lite.url, "camera", "check")
+    assert nothing.code == 2 and "请给出要检测的摄像头编码" in nothing.err
