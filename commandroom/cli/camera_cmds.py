@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from commandroom.cli import camera_check, output
-from commandroom.cli.context import CliError, Ctx
+from commandroom.cli.context import CliError, Ctx, who_runs
 from commandroom.cli.lang import header, t
 from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.cli.refs import enum_value
@@ -94,6 +94,16 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
         p = sub.add_parser(name, parents=[common], help=text, description=admin_note)
         p.add_argument("code")
         p.set_defaults(handler=_switch(enabled))
+
+    p = sub.add_parser(
+        "history",
+        parents=[common],
+        help=h("修改记录：谁在何时改了什么", "who changed what, and when"),
+        description=admin_note,
+    )
+    p.add_argument("code")
+    p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
+    p.set_defaults(handler=run_history)
 
     p = sub.add_parser(
         "import",
@@ -242,7 +252,7 @@ def run_add(ctx: Ctx) -> int:
     db = ctx.database()
     code = cameras.check_code(ctx.args.code)
     fields = _fields(ctx)
-    info = cameras.add_camera(db, code, fields)
+    info = cameras.add_camera(db, code, fields, by=who_runs())
     return _done(ctx, "camera_added", info)
 
 
@@ -254,13 +264,13 @@ def run_set(ctx: Ctx) -> int:
         raise CliError("camera_nothing_to_change")
     db = ctx.database()
     cameras.get_camera(db, ctx.args.code)  # "no such camera" before the password prompt
-    info = cameras.change_camera(db, ctx.args.code, _fields(ctx))
+    info = cameras.change_camera(db, ctx.args.code, _fields(ctx), by=who_runs())
     return _done(ctx, "camera_changed", info)
 
 
 def _switch(enabled: bool) -> Any:
     def run(ctx: Ctx) -> int:
-        changed = cameras.set_enabled(ctx.database(), ctx.args.code, enabled)
+        changed = cameras.set_enabled(ctx.database(), ctx.args.code, enabled, by=who_runs())
         if enabled:
             key = "camera_enabled" if changed else "camera_already_enabled"
         else:
@@ -269,6 +279,46 @@ def _switch(enabled: bool) -> Any:
         return 0
 
     return run
+
+
+def run_history(ctx: Ctx) -> int:
+    changes = cameras.camera_history(ctx.database(), ctx.args.code)
+    if ctx.json:
+        output.print_json(changes, ctx.out)
+        return 0
+    lang = ctx.lang
+    if not changes:
+        ctx.print(t("camera_no_history", lang, code=ctx.args.code))
+        return 0
+    heads = [header(k, lang) for k in ("when", "who", "action", "camera_change")]
+    rows = [
+        [
+            output.local_time(c.at),
+            c.by,
+            t(f"camera_action_{c.action}", lang),
+            "；".join(_changed(name, values, lang) for name, values in c.changes.items())
+            if lang == "zh"
+            else "; ".join(_changed(name, values, lang) for name, values in c.changes.items()),
+        ]
+        for c in changes
+    ]
+    ctx.print(output.table(heads, rows))
+    return 0
+
+
+def _changed(name: str, values: tuple[object, object], lang: str) -> str:
+    def shown(value: object) -> str:
+        if value is None:
+            return "—"
+        if name == "place_kind":
+            return place_name(str(value), lang)
+        if name == "account":
+            return t(f"camera_account_{value}", lang)
+        return str(value)
+
+    before, after = (shown(v) for v in values)
+    label = t(f"camera_field_{name}", lang)
+    return f"{label} {before} → {after}"
 
 
 def run_import(ctx: Ctx) -> int:
@@ -280,7 +330,9 @@ def run_import(ctx: Ctx) -> int:
         raise CliError("file_missing", path=a.file)
     if not path.is_file():
         raise CliError("not_a_file", path=a.file)
-    report = import_camera_file(ctx.database(), path, update=a.update, dry_run=a.dry_run)
+    report = import_camera_file(
+        ctx.database(), path, update=a.update, dry_run=a.dry_run, by=who_runs()
+    )
     result = report.result
     added = [] if result is None else result.added
     changed = [] if result is None else result.changed

@@ -8,6 +8,9 @@ command ends with exit 5 and one line saying why.
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import socket
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -32,6 +35,15 @@ class CliError(Exception):
 
     def message(self, lang: str) -> str:
         return t(self.key, lang, **self.params)
+
+
+def who_runs() -> str:
+    """Who made a change, for history rows: the OS account and the machine it ran on."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no name for this uid (a bare container): the uid will do
+        user = str(os.getuid())
+    return f"cli:{user}@{socket.gethostname()}"
 
 
 def database_error(detail: str) -> CliError:

@@ -260,6 +260,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "{live}/{total} 个摄像头有画面",
         "en": "{live} of {total} cameras show a picture",
     },
+    "camera_no_history": {
+        "zh": "摄像头 {code} 没有修改记录（记录始于 0011 版数据库）",
+        "en": "Camera {code} has no recorded change (recorded since database migration 0011)",
+    },
+    "camera_action_add": {"zh": "登记", "en": "added"},
+    "camera_action_change": {"zh": "修改", "en": "changed"},
+    "camera_action_disable": {"zh": "停用", "en": "disabled"},
+    "camera_action_enable": {"zh": "启用", "en": "enabled"},
+    "camera_field_name": {"zh": "名称", "en": "name"},
+    "camera_field_place_kind": {"zh": "位置类型", "en": "place"},
+    "camera_field_region": {"zh": "区域", "en": "region"},
+    "camera_field_grid": {"zh": "网格", "en": "grid"},
+    "camera_field_main_url": {"zh": "主码流", "en": "main stream"},
+    "camera_field_sub_url": {"zh": "子码流", "en": "substream"},
+    "camera_field_lat": {"zh": "纬度", "en": "latitude"},
+    "camera_field_lng": {"zh": "经度", "en": "longitude"},
+    "camera_field_account": {"zh": "账号", "en": "account"},
+    "camera_account_set": {"zh": "已设置", "en": "set"},
+    "camera_account_new": {"zh": "已更换", "en": "replaced"},
     "camera_nothing_to_change": {
         "zh": "没有要修改的项：请给出 --name、--main、--sub、--user、--region 等",
         "en": "Nothing to change: give --name, --main, --sub, --user, --region …",
@@ -389,6 +408,7 @@ HEADERS: dict[str, dict[str, str]] = {
     "sub_url": {"zh": "子码流", "en": "Substream"},
     "main_url": {"zh": "主码流", "en": "Main stream"},
     "stream": {"zh": "码流", "en": "Stream"},
+    "camera_change": {"zh": "改动", "en": "Changes"},
     "result": {"zh": "检测结果", "en": "Result"},
 }
 

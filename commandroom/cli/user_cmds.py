@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import getpass
 import os
-import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from commandroom.cli import output
-from commandroom.cli.context import CliError, Ctx
+from commandroom.cli.context import CliError, Ctx, who_runs
 from commandroom.cli.lang import header, role_name, t
 from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.cli.refs import enum_value, split_values
@@ -204,7 +203,7 @@ def run_add(ctx: Ctx) -> int:
         roles,
         password,
         scope_ref=a.scope,
-        by=_by(),
+        by=who_runs(),
     )
     if ctx.json:
         output.print_json(account, ctx.out)
@@ -226,7 +225,7 @@ def run_passwd(ctx: Ctx) -> int:
     username = ctx.args.username
     db = ctx.database()
     accounts.get_account(db, username)  # "no such user" before the password prompt
-    accounts.set_password(db, username, _read_password(ctx, username.strip()), by=_by())
+    accounts.set_password(db, username, _read_password(ctx, username.strip()), by=who_runs())
     ctx.print(t("user_password_set", ctx.lang, username=username))
     return 0
 
@@ -243,7 +242,7 @@ class Switch:
 
     def handler(self) -> Handler:
         def run(ctx: Ctx) -> int:
-            changed = self.apply(ctx.database(), ctx.args.username, _by())
+            changed = self.apply(ctx.database(), ctx.args.username, who_runs())
             key = self.done if changed else self.unchanged
             ctx.print(t(key, ctx.lang, username=ctx.args.username))
             return 0
@@ -286,7 +285,7 @@ def run_roles(ctx: Ctx) -> int:
             add=_roles(ctx, a.add),
             remove=_roles(ctx, a.remove),
             scope_ref=a.scope,
-            by=_by(),
+            by=who_runs(),
         )
     else:
         account = accounts.get_account(db, a.username)
@@ -348,15 +347,6 @@ def run_prune_audit(ctx: Ctx) -> int:
 def _roles(ctx: Ctx, values: list[str] | None) -> list[Role]:
     what = header("role", ctx.lang)
     return [enum_value(Role, v, what, ROLE_NAMES) for v in split_values(values)]
-
-
-def _by() -> str:
-    """Who made the change, for the audit row: the OS account and the machine it ran on."""
-    try:
-        user = getpass.getuser()
-    except Exception:  # no name for this uid (a bare container): the uid will do
-        user = str(os.getuid())
-    return f"cli:{user}@{socket.gethostname()}"
 
 
 def _stdin_is_terminal() -> bool:

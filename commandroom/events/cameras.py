@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 from commandroom.db.engine import Database
 from commandroom.db.enums import PlaceKind, RegionLevel
 from commandroom.db.models import Camera, Grid, Region
-from commandroom.events import messages, regions
+from commandroom.events import camera_audit, messages, regions
 from commandroom.events.errors import CaseError, NotFound
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}")
@@ -189,15 +190,23 @@ def get_camera(db: Database, code: str) -> CameraInfo:
 # --- writing ---------------------------------------------------------------------------
 
 
-def add_camera(db: Database, code: str, fields: CameraFields) -> CameraInfo:
-    """Register a camera. Name, region and main URL are required; it starts enabled."""
+def add_camera(
+    db: Database,
+    code: str,
+    fields: CameraFields,
+    *,
+    by: str | None = None,
+    now: datetime | None = None,
+) -> CameraInfo:
+    """Register a camera. Name, region and main URL are required; it starts enabled.
+    ``by`` (``cli:user@host``) and the time go into the camera's history."""
     code = check_code(code)
     with db.writing() as s:
         taken = _find(s, code)
         if taken is not None:
             raise CameraError("camera_code_taken", code=code, existing=taken.code)
         camera = _new(s, code, fields)
-        s.flush()
+        camera_audit.record(s, camera, camera_audit.ADD, {}, by=by, now=now)
         return _info(s, camera)
 
 
@@ -226,7 +235,12 @@ class _Undo(Exception):
 
 
 def import_cameras(
-    db: Database, lines: Sequence[CameraLine], *, update: bool = False, dry_run: bool = False
+    db: Database,
+    lines: Sequence[CameraLine],
+    *,
+    update: bool = False,
+    dry_run: bool = False,
+    by: str | None = None,
 ) -> CameraImport:
     """Add (and with ``update``, change) every camera of ``lines`` in one transaction, or,
     if any line is refused, none: a half-registered district is worse than none."""
@@ -237,14 +251,16 @@ def import_cameras(
                 try:
                     existing = _find(s, check_code(item.code))
                     if existing is None:
-                        _new(s, item.code.strip(), item.fields)
-                        result.added.append(item.code.strip())
+                        camera = _new(s, item.code.strip(), item.fields)
+                        camera_audit.record(s, camera, camera_audit.ADD, {}, by=by)
+                        result.added.append(camera.code)
                     elif update:
+                        before = camera_audit.snapshot(s, existing)
                         _apply(s, existing, item.fields)
-                        result.changed.append(existing.code)
+                        if camera_audit.record(s, existing, camera_audit.CHANGE, before, by=by):
+                            result.changed.append(existing.code)
                     else:
                         raise CameraError("camera_exists", code=existing.code)
-                    s.flush()
                 except CaseError as exc:
                     result.errors.append((item.line, exc))
             if result.errors or dry_run:
@@ -255,23 +271,43 @@ def import_cameras(
     return result
 
 
-def change_camera(db: Database, code: str, fields: CameraFields) -> CameraInfo:
-    """Change what ``fields`` names and nothing else."""
+def change_camera(
+    db: Database,
+    code: str,
+    fields: CameraFields,
+    *,
+    by: str | None = None,
+    now: datetime | None = None,
+) -> CameraInfo:
+    """Change what ``fields`` names and nothing else (a change that changes nothing leaves
+    no history row)."""
     with db.writing() as s:
         camera = _camera(s, code, lock=True)
+        before = camera_audit.snapshot(s, camera)
         _apply(s, camera, fields)
-        s.flush()
+        camera_audit.record(s, camera, camera_audit.CHANGE, before, by=by, now=now)
         return _info(s, camera)
 
 
-def set_enabled(db: Database, code: str, enabled: bool) -> bool:
+def set_enabled(
+    db: Database, code: str, enabled: bool, *, by: str | None = None, now: datetime | None = None
+) -> bool:
     """Whether anything changed (enabling an enabled camera is not an error)."""
     with db.writing() as s:
         camera = _camera(s, code, lock=True)
         if camera.enabled == enabled:
             return False
+        before = camera_audit.snapshot(s, camera)
         camera.enabled = enabled
+        action = camera_audit.ENABLE if enabled else camera_audit.DISABLE
+        camera_audit.record(s, camera, action, before, by=by, now=now)
         return True
+
+
+def camera_history(db: Database, code: str) -> list[camera_audit.CameraChange]:
+    with db.reading() as s:
+        camera_id = _camera(s, code).id
+    return camera_audit.history(db, camera_id)
 
 
 def _new(s: Session, code: str, fields: CameraFields) -> Camera:

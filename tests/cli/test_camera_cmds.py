@@ -220,3 +220,22 @@ def test_a_regions_cameras_are_checked_together_a_few_at_a_time(
     assert cli("--db", lite.url, "camera", "check", "A-1", "A-3").code == 0
     nothing = cli("--db", lite.url, "camera", "check")
     assert nothing.code == 2 and "请给出要检测的摄像头编码" in nothing.err
+
+
+def test_history_says_who_changed_what_without_the_password(
+    cli: CliRunner, lite: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add(cli, lite, "C1", "rtsp://10.20.30.40/ch1")
+    monkeypatch.setenv(camera_cmds.PASSWORD_ENV, PASSWORD)
+    assert cli("--db", lite.url, "camera", "set", "C1", "--user", USER).code == 0
+    assert cli("--db", lite.url, "camera", "disable", "C1").code == 0
+    run = cli("--db", lite.url, "camera", "history", "C1")
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[0].split() == ["时间", "操作人", "操作", "改动"]
+    assert [line.split()[3] for line in lines[1:]] == ["登记", "修改", "停用"]
+    assert all(line.split()[2].startswith("cli:") for line in lines[1:])
+    assert "账号 — → 已设置" in lines[2] and "rtsp://***@10.20.30.40/ch1" in lines[2]
+    assert PASSWORD not in run.out and USER not in run.out
+    as_json = json.loads(cli("--db", lite.url, "camera", "history", "C1", "--json").out)
+    assert [c["action"] for c in as_json] == ["add", "change", "disable"]

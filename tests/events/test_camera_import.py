@@ -67,7 +67,7 @@ def test_registered_cameras_change_only_with_update_and_keep_their_accounts(
 
     updated = import_camera_file(database, path, update=True)
     assert updated.ok and updated.result is not None
-    assert updated.result.changed == ["LZA-C01", "LZA-C02"]
+    assert updated.result.changed == ["LZA-C01"]  # LZA-C02's line changes nothing
     first = cameras.get_camera(database, "LZA-C01")
     assert first.name == "兰香村北口(新)" and first.sub_url is None  # the empty cell removed it
     assert Target.parse(first.main_url).password == "Hik@12:34/5"  # an empty user keeps it

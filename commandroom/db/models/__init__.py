@@ -20,10 +20,11 @@ from commandroom.db.models.sla import (
     Supervision,
     WorkCalendar,
 )
-from commandroom.db.models.video import Camera, Tour, WallLayout
+from commandroom.db.models.video import Camera, CameraAudit, Tour, WallLayout
 
 __all__ = [
     "Camera",
+    "CameraAudit",
     "Category",
     "DatabaseMeta",
     "DispatchRule",

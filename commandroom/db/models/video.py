@@ -1,13 +1,14 @@
-"""Cameras and the saved wall layouts / tours that stations of one unit share."""
+"""Cameras, who changed them, and the saved wall layouts / tours that stations share."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String
+from sqlalchemy import JSON, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from commandroom.db.base import Base, BigId, enum_column, intpk, str32, str128
+from commandroom.db.base import Base, BigId, UtcDateTime, enum_column, intpk, str32, str128
 from commandroom.db.enums import PlaceKind
 
 
@@ -27,6 +28,21 @@ class Camera(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     lng: Mapped[float | None] = mapped_column(Float)
     enabled: Mapped[bool] = mapped_column(default=True)
+
+
+class CameraAudit(Base):
+    """One change to a camera: who (``cli:user@host``), when, and each changed field as
+    ``{field: [before, after]}``, URLs masked (the registry's 留痕; never a password)."""
+
+    __tablename__ = "camera_audit"
+    __table_args__ = (Index("ix_camera_audit_camera_id_at", "camera_id", "at"),)
+
+    id: Mapped[intpk]
+    camera_id: Mapped[int] = mapped_column(BigId, ForeignKey("camera.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    by: Mapped[str128]
+    action: Mapped[str32]  # add, change, disable, enable
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class WallLayout(Base):

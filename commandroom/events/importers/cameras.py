@@ -112,7 +112,12 @@ class CameraFileReport:
 
 
 def import_camera_file(
-    db: Database, path: Path | str, *, update: bool = False, dry_run: bool = False
+    db: Database,
+    path: Path | str,
+    *,
+    update: bool = False,
+    dry_run: bool = False,
+    by: str | None = None,
 ) -> CameraFileReport:
     report = CameraFileReport(str(path))
     try:
@@ -126,7 +131,8 @@ def import_camera_file(
         return report
     lines, problems = _camera_lines(rows)
     report.errors.extend(problems)
-    result = import_cameras(db, lines, update=update, dry_run=dry_run or bool(report.errors))
+    dry = dry_run or bool(report.errors)
+    result = import_cameras(db, lines, update=update, dry_run=dry, by=by)
     report.errors.extend(
         LineError(line, None, exc.message("zh"), exc.message("en"), exc.key)
         for line, exc in result.errors
