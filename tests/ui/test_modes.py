@@ -89,7 +89,10 @@ def test_wall_mode_survives_an_unreachable_database(
         window.show()
         qtbot.waitUntil(lambda: window.status.feed.property("state") == "offline", timeout=15000)
         loader = window.loader  # type: ignore[attr-defined]
-        assert not loader.loaded and loader._retry.isActive()  # tries again by itself
+        # Tries again by itself (the feed and the loader fail on their own threads: either
+        # may tell first, so the retry is waited for, not assumed).
+        qtbot.waitUntil(lambda: loader._retry.isActive(), timeout=15000)
+        assert not loader.loaded
         assert window.isVisible() and window.wall.isVisible()
         window.close()
     finally:
