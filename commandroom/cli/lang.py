@@ -222,18 +222,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{code} is disabled and stays off the walls (commandroom camera enable {code})",
     },
     "camera_disabled": {
-        "zh": "已停用摄像头 {code}：大屏一分钟内撤下，调度台下次启动起不再显示；记录保留",
-        "en": "Disabled camera {code}: off the wall stations within a minute, off the desks "
-        "from their next start; kept on record",
+        "zh": "已停用摄像头 {code}：各工作站一分钟内撤下；记录保留",
+        "en": "Disabled camera {code}: off every station within a minute; kept on record",
     },
     "camera_already_disabled": {
         "zh": "摄像头 {code} 本已停用，未作改动",
         "en": "{code} was already disabled; nothing changed",
     },
     "camera_enabled": {
-        "zh": "已重新启用摄像头 {code}：大屏一分钟内显示，调度台下次启动起显示",
-        "en": "Enabled camera {code}: on the wall stations within a minute, on the desks "
-        "from their next start",
+        "zh": "已重新启用摄像头 {code}：各工作站一分钟内显示",
+        "en": "Enabled camera {code}: on every station within a minute",
     },
     "camera_already_enabled": {
         "zh": "摄像头 {code} 本已启用，未作改动",
@@ -288,9 +286,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The seconds to wait must be above 0 and at most 600, not {value}",
     },
     "camera_import_done": {
-        "zh": "已登记 {added} 个摄像头，修改 {changed} 个；大屏一分钟内更新，调度台下次启动起更新",
-        "en": "Registered {added} cameras and changed {changed}; the wall stations show them "
-        "within a minute, the desks from their next start",
+        "zh": "已登记 {added} 个摄像头，修改 {changed} 个；各工作站一分钟内更新",
+        "en": "Registered {added} cameras and changed {changed}; every station shows them "
+        "within a minute",
     },
     "camera_import_dry": {
         "zh": "检查通过：将登记 {added} 个摄像头，修改 {changed} 个（试运行，未写入）",

@@ -11,8 +11,8 @@ in ``CameraInfo``'s URL fields, which hide themselves from ``repr`` so a log lin
 traceback cannot print them. Callers mask them before showing them (``video.mask_url``).
 
 Disabled cameras keep their row (a case may point at the camera that saw it); stations
-leave them off their walls. Wall stations read the registry again every minute
-(``ui.modes.wall``), desks when they start.
+leave them off their walls. Stations read the registry again every minute
+(``ui.modes.wall.StationLoader``).
 """
 
 from __future__ import annotations

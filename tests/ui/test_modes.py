@@ -109,10 +109,13 @@ def test_the_wall_follows_the_camera_registry_without_a_restart(
     qtbot.waitUntil(lambda: set(window.wall.cameras) == {"CAM-A-1", "CAM-A-2"})
     loader = window.loader  # type: ignore[attr-defined]
     loader._refresh.setInterval(100)  # REFRESH_S in a real wall
+    nearby = CameraSpec("CAM-B-1", "摄像机3", "demo://CAM-B-1/main")  # as CameraLinks adds it
+    window.wall_window.set_cameras([*window.wall.cameras.values(), nearby])
     village = CameraFields(name="兰香村河道", region_ref="LZ-A", main_url="rtsp://10.0.0.7/x")
     add_camera(database, "CAM-A-3", village)
     qtbot.waitUntil(lambda: "CAM-A-3" in window.wall.cameras)
     assert "CAM-A-3" in window.wall.wall_layout.cameras  # placed in a free cell
+    assert "CAM-B-1" in window.wall.cameras  # the desk's own addition stays
     set_enabled(database, "CAM-A-1", False)
     qtbot.waitUntil(lambda: "CAM-A-1" not in window.wall.cameras)
     assert all(t.code != "CAM-A-1" for t in window.wall.tiles)

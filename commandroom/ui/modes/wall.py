@@ -7,7 +7,8 @@ fetched again every ``RETRY_S`` until it works, and the status bar says the feed
 
 A wall runs for weeks: the camera registry is read again every ``REFRESH_S``, so a camera
 the administrator adds, re-addresses or disables (``commandroom camera``) reaches the wall
-without anyone restarting it. Only cameras that changed reconnect.
+without anyone restarting it. Only cameras that changed reconnect. The dispatch desk uses
+the same loader.
 """
 
 from __future__ import annotations
@@ -85,9 +86,14 @@ class StationLoader(QObject):
 
     def _on_reloaded(self, result: tuple[Any, list[CameraSpec]]) -> None:
         cameras = result[1]
-        if cameras != self._cameras:
-            self._cameras = cameras
-            self._window.wall_window.set_cameras(cameras)
+        if cameras == self._cameras:
+            return
+        # A desk may have put an event's nearby camera on its wall (``CameraLinks``): it
+        # stays, whatever the station's own list now says.
+        station = {c.code for c in self._cameras} | {c.code for c in cameras}
+        extra = [s for code, s in self._window.wall.cameras.items() if code not in station]
+        self._cameras = cameras
+        self._window.wall_window.set_cameras([*cameras, *extra])
 
     def _on_reload_failed(self, exc: Exception) -> None:
         """The database is away: the feed's state already says so; the wall goes on with
