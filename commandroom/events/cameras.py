@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from commandroom.db.engine import Database
@@ -206,6 +207,10 @@ def add_camera(
         if taken is not None:
             raise CameraError("camera_code_taken", code=code, existing=taken.code)
         camera = _new(s, code, fields)
+        try:
+            s.flush()
+        except IntegrityError:  # another administrator added this code a moment ago
+            raise CameraError("camera_code_taken", code=code, existing=code) from None
         camera_audit.record(s, camera, camera_audit.ADD, {}, by=by, now=now)
         return _info(s, camera)
 

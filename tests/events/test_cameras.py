@@ -4,6 +4,8 @@ worker's URL parser reads back."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
@@ -158,3 +160,37 @@ def test_a_registered_camera_is_on_its_towns_wall_until_disabled(
     assert _wall_of_town_lz(database) == ()
     assert cameras.set_enabled(database, "LZA-C01", True)
     assert _wall_of_town_lz(database) == ("LZA-C01",)
+
+
+def test_two_administrators_adding_one_code_at_once_get_one_camera_and_one_refusal(
+    database: Database, world: World
+) -> None:
+    """The second add waits for the first's transaction (PostgreSQL: on the unique index;
+    SQLite: on the write lock) and is then refused in words, not with an IntegrityError."""
+    first = database.engine.connect()
+    transaction = first.begin()
+    first.execute(
+        Camera.__table__.insert().values(  # type: ignore[attr-defined]
+            code="LZA-C01", name="先登记的", place_kind="road", region_id=world.regions["LZ-A"],
+            main_url=MAIN, enabled=True,
+        )
+    )  # fmt: skip
+    outcome: list[BaseException | None] = []
+
+    def second() -> None:
+        try:
+            cameras.add_camera(database, "LZA-C01", _fields(name="后登记的"))
+            outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    worker.join(0.5)
+    assert worker.is_alive()  # waiting for the first transaction
+    transaction.commit()
+    first.close()
+    worker.join(10)
+    assert len(outcome) == 1 and isinstance(outcome[0], CameraError), outcome
+    assert outcome[0].key == "camera_code_taken"
+    assert [c.name for c in cameras.list_cameras(database)] == ["先登记的"]
