@@ -17,7 +17,7 @@ from commandroom.ui.wall.layout import PRESETS, Cell, Grid, WallLayout
 from commandroom.ui.wall.tile import Tile, fit_size
 from commandroom.ui.wall.tile_words import state_text
 from commandroom.ui.wall.wall_widget import WallWidget
-from commandroom.video.api import CameraState, CameraStats
+from commandroom.video.api import CameraSpec, CameraState, CameraStats
 from tests.ui.fakes import FakeCameras, FakeCapture, make_specs
 
 MakeWall = Callable[..., WallWidget]
@@ -417,3 +417,23 @@ def test_a_tile_without_a_picture_keeps_its_bar_in_line_with_its_neighbours(
     assert dead.frame is None and live.frame is not None
     assert bar_bottom(dead) == pytest.approx(bar_bottom(live), abs=2)
     assert bar_bottom(dead) < dead.height() - 100  # on the picture's place, not the cell's foot
+
+
+def test_a_maximised_camera_that_changes_address_reopens_and_one_that_goes_restores(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(4, WallLayout.filled("t", PRESETS["2×2"], ["CAM001", "CAM002"]))
+    qtbot.waitUntil(lambda: wall.tiles[0].state_words == "直播")
+    wall.maximise("CAM001")
+    old_main = only_capture(cameras, main(1))
+    specs = make_specs(4)
+    moved = CameraSpec("CAM001", specs[0].name, "demo://cam1-new/main", "demo://cam1-new/sub")
+    wall.set_cameras([moved, *specs[1:]])
+    assert wall.maximised == "CAM001"
+    qtbot.waitUntil(lambda: old_main.closed)
+    assert "demo://cam1-new/main" in cameras.open_urls()
+    assert not any("admin:secret@cam1/" in url for url in cameras.open_urls())
+    wall.set_cameras(specs[1:])  # disabled in the registry meanwhile
+    assert wall.maximised is None
+    qtbot.waitUntil(lambda: not any("cam1-new" in url for url in cameras.open_urls()))
+    assert wall.tiles[0].code is None and wall.tiles[1].code == "CAM002"

@@ -137,13 +137,22 @@ class WallWidget(QWidget):
     # --- changing what is shown -------------------------------------------------------------
 
     def set_cameras(self, cameras: Iterable[CameraSpec]) -> None:
-        """New camera configuration; tiles whose camera's URLs changed reconnect."""
+        """New camera configuration; tiles whose camera's URLs changed reconnect. A
+        maximised camera that changed opens again on its new address (its old streams are
+        not handed back to the grid); one that is gone leaves the wall on the grid."""
         new = {c.code: c for c in cameras}
         changed = {code for code, spec in self._specs.items() if new.get(code) != spec}
         self._specs = new
         for tile in self._tiles:
             if tile.code in changed:
                 tile.clear()
+        maximised = self._maximised
+        if maximised is not None and maximised in changed:
+            self._solo.clear()
+            self.restore()
+            if maximised in new:
+                self.maximise(maximised)
+            return
         self._apply()
 
     def set_layout(self, layout: WallLayout, page: int = 0) -> None:
