@@ -19,6 +19,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -268,7 +269,9 @@ def run_set(ctx: Ctx) -> int:
     return _done(ctx, "camera_changed", info)
 
 
-def _switch(enabled: bool) -> Any:
+def _switch(enabled: bool) -> Callable[[Ctx], int]:
+    """The handler of ``enable`` or ``disable``: enabling an enabled camera is no error."""
+
     def run(ctx: Ctx) -> int:
         changed = cameras.set_enabled(ctx.database(), ctx.args.code, enabled, by=who_runs())
         if enabled:
@@ -291,14 +294,13 @@ def run_history(ctx: Ctx) -> int:
         ctx.print(t("camera_no_history", lang, code=ctx.args.code))
         return 0
     heads = [header(k, lang) for k in ("when", "who", "action", "camera_change")]
+    glue = "；" if lang == "zh" else "; "
     rows = [
         [
             output.local_time(c.at),
             c.by,
             t(f"camera_action_{c.action}", lang),
-            "；".join(_changed(name, values, lang) for name, values in c.changes.items())
-            if lang == "zh"
-            else "; ".join(_changed(name, values, lang) for name, values in c.changes.items()),
+            glue.join(_changed(name, values, lang) for name, values in c.changes.items()),
         ]
         for c in changes
     ]
