@@ -16,6 +16,7 @@ walking away from the pole.
 
 from __future__ import annotations
 
+import csv
 import getpass
 import os
 import sys
@@ -32,7 +33,7 @@ from commandroom.db.enums import PlaceKind
 from commandroom.events import cameras
 from commandroom.events.cameras import CameraError, CameraFields, CameraInfo
 from commandroom.events.errors import EXIT_BAD_INPUT
-from commandroom.events.messages import PLACE_NAMES, place_name
+from commandroom.events.messages import PLACE_NAMES, os_reason, place_name
 from commandroom.video import mask_url
 
 PASSWORD_ENV = "COMMANDROOM_CAMERA_PASSWORD"
@@ -95,6 +96,31 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
         p = sub.add_parser(name, parents=[common], help=text, description=admin_note)
         p.add_argument("code")
         p.set_defaults(handler=_switch(enabled))
+
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help=h(
+            "导出为 CSV（不含密码，可编辑后用 import --update 导回）", "write the registry as CSV"
+        ),
+        description=admin_note,
+        epilog=h(
+            "地址中的账号密码不导出；导回时用户名一列为空即保留各摄像头原有账号。"
+            "写入文件时带 BOM，Excel 可直接打开。",
+            "Accounts are left out of the URLs; importing the file back with --update keeps "
+            "each camera's account. A file is written with a BOM so Excel opens it as UTF-8.",
+        ),
+    )
+    p.add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        help=h("CSV 文件（默认输出到屏幕）", "CSV file (default: stdout)"),
+    )
+    p.add_argument(
+        "--region", metavar="REGION", help=h("只导出该区域（含下级）", "only this region")
+    )
+    p.set_defaults(handler=run_export)
 
     p = sub.add_parser(
         "history",
@@ -321,6 +347,23 @@ def _changed(name: str, values: tuple[object, object], lang: str) -> str:
     before, after = (shown(v) for v in values)
     label = t(f"camera_field_{name}", lang)
     return f"{label} {before} → {after}"
+
+
+def run_export(ctx: Ctx) -> int:
+    from commandroom.events.importers.cameras import export_rows
+
+    rows = export_rows(ctx.database(), ctx.args.region)
+    if ctx.args.file == "-":
+        csv.writer(ctx.out, lineterminator="\n").writerows(rows)
+        return 0
+    path = Path(ctx.args.file)
+    try:
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    except OSError as exc:
+        raise CliError("file_unwritable", path=ctx.args.file, detail=os_reason(exc)) from None
+    ctx.print(t("camera_exported", ctx.lang, count=len(rows) - 1, path=ctx.args.file))
+    return 0
 
 
 def run_import(ctx: Ctx) -> int:

@@ -44,6 +44,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "owner with write access (a read-only replica cannot be written)",
     },
     "file_missing": {"zh": "文件不存在：{path}", "en": "No such file: {path}"},
+    "file_unwritable": {
+        "zh": "无法写入文件 {path}：{detail}",
+        "en": "Cannot write file {path}: {detail}",
+    },
     "not_a_file": {"zh": "{path} 不是文件", "en": "{path} is not a file"},
     "file_unreadable": {
         "zh": "无法读取文件 {path}：{detail}",
@@ -245,6 +249,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "没有摄像头密码：请在终端中运行以便输入，或设置环境变量 COMMANDROOM_CAMERA_PASSWORD",
         "en": "No camera password: run this at a terminal to type it, or set "
         "COMMANDROOM_CAMERA_PASSWORD",
+    },
+    "camera_exported": {
+        "zh": "已导出 {count} 个摄像头到 {path}（不含密码）",
+        "en": "Wrote {count} cameras to {path} (no passwords)",
     },
     "camera_check_what": {
         "zh": "请给出要检测的摄像头编码，或用 --region 检测一个区域的摄像头",

@@ -239,3 +239,27 @@ def test_history_says_who_changed_what_without_the_password(
     assert PASSWORD not in run.out and USER not in run.out
     as_json = json.loads(cli("--db", lite.url, "camera", "history", "C1", "--json").out)
     assert [c["action"] for c in as_json] == ["add", "change", "disable"]
+
+
+def test_an_export_carries_no_password_and_imports_back_as_no_change(
+    cli: CliRunner, lite: Scene, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(camera_cmds.PASSWORD_ENV, PASSWORD)
+    _add(cli, lite, "C1", "rtsp://10.20.30.40/ch1", "--sub", "rtsp://10.20.30.40/ch2",
+         "--user", USER, "--place", "河道", "--lat", "30.05", "--lng", "120.45")  # fmt: skip
+    _add(cli, lite, "C2", "rtsp://10.20.30.41/ch1")
+    shown = cli("--db", lite.url, "camera", "export")
+    assert shown.code == 0
+    assert shown.out.splitlines()[1] == (
+        "C1,兰香村村口,LZ-A,,河道,rtsp://10.20.30.40/ch1,rtsp://10.20.30.40/ch2,30.05,120.45,,,启用"
+    )
+    path = tmp_path / "cameras.csv"
+    written = cli("--db", lite.url, "camera", "export", str(path))
+    assert written.out.strip() == f"已导出 2 个摄像头到 {path}（不含密码）"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    assert PASSWORD.encode() not in raw and USER.encode() not in raw
+    back = cli("--db", lite.url, "camera", "import", str(path), "--update", "--json")
+    assert back.code == 0 and json.loads(back.out)["changed"] == []
+    checked = json.loads(cli("--db", lite.url, "camera", "list", "--json").out)
+    assert checked[0]["has_credentials"] and checked[0]["main_url"].startswith("rtsp://***@")

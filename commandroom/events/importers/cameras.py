@@ -38,7 +38,14 @@ from typing import Any
 
 from commandroom.db.engine import Database
 from commandroom.db.enums import PlaceKind
-from commandroom.events.cameras import CameraFields, CameraImport, CameraLine, import_cameras
+from commandroom.events.cameras import (
+    CameraFields,
+    CameraImport,
+    CameraLine,
+    import_cameras,
+    list_cameras,
+    with_account,
+)
 from commandroom.events.importers import table
 from commandroom.events.importers.report import (
     FileProblem,
@@ -205,3 +212,32 @@ def _degrees(value: str | None, name: str) -> float | None:
     if not math.isfinite(number):
         raise LineProblem(name, "bad_degrees", value=value)
     return number
+
+
+def export_rows(db: Database, region_ref: str | None = None) -> list[list[str]]:
+    """The registry as the rows of a file ``import_camera_file`` reads back, header first.
+
+    URLs lose their account (a file that travels must not carry passwords) and the 用户名
+    and 密码 cells stay empty, so importing the file again with ``update`` changes nothing:
+    an empty 用户名 keeps each camera's account. 状态 is for the reader; import ignores it.
+    """
+    header = [*FIELDS.values(), "状态"]  # every field, in FIELDS' order
+    rows = [header]
+    for c in list_cameras(db, region_ref):
+        rows.append(
+            [
+                c.code,
+                c.name,
+                c.region_code,
+                c.grid_code or "",
+                PLACE_NAMES[c.place_kind.value]["zh"],
+                with_account(c.main_url, "", ""),
+                "" if c.sub_url is None else with_account(c.sub_url, "", ""),
+                "" if c.lat is None else repr(c.lat),
+                "" if c.lng is None else repr(c.lng),
+                "",
+                "",
+                "启用" if c.enabled else "停用",
+            ]
+        )
+    return rows
