@@ -31,6 +31,7 @@ from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.cli.refs import enum_value
 from commandroom.db.enums import PlaceKind
 from commandroom.events import cameras
+from commandroom.events.camera_urls import account_of
 from commandroom.events.cameras import CameraError, CameraFields, CameraInfo
 from commandroom.events.errors import EXIT_BAD_INPUT
 from commandroom.events.messages import PLACE_NAMES, os_reason, place_name
@@ -413,7 +414,7 @@ def run_import(ctx: Ctx) -> int:
 def _fields(ctx: Ctx) -> CameraFields:
     a = ctx.args
     for which, url in (("main", a.main), ("sub", a.sub)):
-        if url and _holds_account(url):
+        if url and account_of(url) is not None:
             raise CameraError("camera_url_account", which=which)
     place = None
     if a.place is not None:
@@ -433,11 +434,6 @@ def _fields(ctx: Ctx) -> CameraFields:
         lng=a.lng,
         account=account,
     )
-
-
-def _holds_account(url: str) -> bool:
-    authority = url.partition("://")[2].partition("/")[0]
-    return "@" in authority
 
 
 def _stdin_is_terminal() -> bool:

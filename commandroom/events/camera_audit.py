@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from commandroom.db.base import utcnow
 from commandroom.db.engine import Database
 from commandroom.db.models import Camera, CameraAudit, Grid, Region
+from commandroom.events.camera_urls import account_of, masked
 
 ADD, CHANGE, DISABLE, ENABLE = "add", "change", "disable", "enable"
 FIELDS = ("name", "place_kind", "region", "grid", "main_url", "sub_url", "lat", "lng")
@@ -34,18 +34,6 @@ class CameraChange:
     by: str
     action: str
     changes: dict[str, tuple[Any, Any]]  # field → (before, after); URLs masked
-
-
-def masked(url: str | None) -> str | None:
-    """``rtsp://user:pw@host/x`` → ``rtsp://***@host/x`` (as ``video.mask_url`` shows it;
-    ``events`` may not import ``video``)."""
-    if url is None:
-        return None
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
 
 
 def snapshot(s: Session, camera: Camera) -> dict[str, Any]:
@@ -63,13 +51,8 @@ def snapshot(s: Session, camera: Camera) -> dict[str, Any]:
         "sub_url": masked(camera.sub_url),
         "lat": camera.lat,
         "lng": camera.lng,
-        _ACCOUNT: tuple(_userinfo(u) for u in (camera.main_url, camera.sub_url)),
+        _ACCOUNT: tuple(u and account_of(u) for u in (camera.main_url, camera.sub_url)),
     }
-
-
-def _userinfo(url: str | None) -> str | None:
-    netloc = urlsplit(url or "").netloc
-    return netloc.rpartition("@")[0] if "@" in netloc else None
 
 
 def _account_change(before: dict[str, Any], after: dict[str, Any]) -> list[str | None] | None:

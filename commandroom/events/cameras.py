@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +33,7 @@ from commandroom.db.engine import Database
 from commandroom.db.enums import PlaceKind, RegionLevel
 from commandroom.db.models import Camera, Grid, Region
 from commandroom.events import camera_audit, messages, regions
+from commandroom.events.camera_urls import account_of, with_account
 from commandroom.events.errors import CaseError, NotFound
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}")
@@ -72,7 +73,7 @@ class CameraInfo:
 
     @property
     def has_credentials(self) -> bool:
-        return any(_has_credentials(u) for u in (self.main_url, self.sub_url) if u)
+        return any(account_of(u) for u in (self.main_url, self.sub_url) if u)
 
 
 @dataclass(frozen=True)
@@ -140,33 +141,6 @@ def check_place(lat: float | None, lng: float | None) -> None:
         return
     if not (math.isfinite(lat) and -90 <= lat <= 90 and math.isfinite(lng) and -180 <= lng <= 180):
         raise CameraError("camera_latlng_range", lat=lat, lng=lng)
-
-
-def with_account(url: str, user: str, password: str) -> str:
-    """``url`` with its account replaced by (``user``, ``password``), or removed when both
-    are empty. Characters that would end the account early (``@ : /``) are %-escaped, as
-    the capture's URL parser expects."""
-    parts = urlsplit(url)
-    netloc = parts.netloc.rpartition("@")[2]  # host and port as written
-    if user or password:
-        netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{netloc}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
-def account_of(url: str) -> tuple[str, str] | None:
-    """The (user, password) ``url`` carries, decoded; None when it carries none."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return None
-    return unquote(parts.username or ""), unquote(parts.password or "")
-
-
-def _has_credentials(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "@" in url
-    return parts.username is not None or parts.password is not None
 
 
 # --- reading ---------------------------------------------------------------------------

@@ -38,13 +38,13 @@ from typing import Any
 
 from commandroom.db.engine import Database
 from commandroom.db.enums import PlaceKind
+from commandroom.events.camera_urls import with_account
 from commandroom.events.cameras import (
     CameraFields,
     CameraImport,
     CameraLine,
     import_cameras,
     list_cameras,
-    with_account,
 )
 from commandroom.events.importers import table
 from commandroom.events.importers.report import (
