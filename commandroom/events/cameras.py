@@ -328,9 +328,12 @@ def _apply(s: Session, camera: Camera, f: CameraFields) -> None:
         camera.grid_id = grid.id
     elif f.grid_ref == "":
         camera.grid_id = None
-    # A new address for a camera keeps its account unless the change names another one.
+    # A new address keeps the camera's account unless the change names another one, as
+    # ``account`` or inside the new URLs (an import file may write them so).
     account = f.account
-    if account is None and (main is not None or sub) and camera.main_url:
+    readdressed = main is not None or bool(sub)
+    carries = any(account_of(u) for u in (main, sub) if u)
+    if account is None and readdressed and not carries and camera.main_url:
         account = account_of(camera.main_url)
     if main is not None:
         camera.main_url = main

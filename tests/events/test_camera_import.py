@@ -115,3 +115,15 @@ def test_a_file_without_the_required_columns_is_refused_on_line_one(
     report = import_camera_file(database, _write(tmp_path, "编码,名称\nC1,x\n"))
     assert [(e.line, e.key) for e in report.errors] == [(1, "missing_columns")]
     assert "主码流" in report.errors[0].message_zh
+
+
+def test_an_account_written_in_the_files_url_replaces_the_old_one(
+    database: Database, world: World, tmp_path: Path
+) -> None:
+    assert import_camera_file(database, _write(tmp_path, HEADER + GOOD)).ok
+    text = (
+        "编码,名称,所在区域,主码流\nLZA-C01,兰香村北口,LZ-A,rtsp://ops:New-Pw-2@10.20.30.40/ch1\n"
+    )
+    assert import_camera_file(database, _write(tmp_path, text), update=True).ok
+    main = cameras.get_camera(database, "LZA-C01").main_url
+    assert (Target.parse(main).user, Target.parse(main).password) == ("ops", "New-Pw-2")
