@@ -176,12 +176,14 @@ def delete_layout(db: Database, layout_id: int) -> bool:
         return True
 
 
-def load_cameras(db: Database) -> list[CameraRow]:
-    """Enabled cameras by code, for the wall's camera list."""
+def load_cameras(db: Database, codes: Sequence[str] = ()) -> list[CameraRow]:
+    """Enabled cameras by code, for the wall's camera list: those of ``codes`` when given
+    (a station's, read again every minute: not a whole district's), else all of them."""
+    query = select(Camera).where(Camera.enabled.is_(True)).order_by(Camera.code)
+    if codes:
+        query = query.where(Camera.code.in_(codes))
     with db.reading() as session:
-        rows = session.scalars(
-            select(Camera).where(Camera.enabled.is_(True)).order_by(Camera.code)
-        ).all()
+        rows = session.scalars(query).all()
         return [
             CameraRow(
                 code=r.code,

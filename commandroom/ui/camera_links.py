@@ -60,7 +60,7 @@ class CameraLinks:
         db = self.db
 
         def fetch() -> CameraSpec | None:
-            return next((to_spec(r) for r in load_cameras(db) if r.code == code), None)
+            return next((to_spec(r) for r in load_cameras(db, [code])), None)
 
         def place(spec: CameraSpec | None) -> None:
             if spec is None:

@@ -91,7 +91,7 @@ def pick_cameras(rows: Iterable[CameraRow], codes: Sequence[str]) -> list[Camera
 def station_cameras(db: Database, scope: Any) -> list[CameraSpec]:
     """Blocking (run it on a lane): the cameras ``scope`` names, else all enabled ones."""
     codes = tuple(getattr(scope, "camera_codes", ()) or ())
-    return pick_cameras(load_cameras(db), codes)
+    return pick_cameras(load_cameras(db, codes), codes)
 
 
 def sized_demo(spec: CameraSpec) -> CameraSpec:

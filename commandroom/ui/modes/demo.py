@@ -95,7 +95,7 @@ def scope_to(
 
     def work() -> tuple[Any, list[CameraSpec]]:
         scope = operator_scope(db, operator)
-        specs = pick_cameras(load_cameras(db), scope.camera_codes)
+        specs = pick_cameras(load_cameras(db, scope.camera_codes), scope.camera_codes)
         return scope, with_rtsp(specs, urls)
 
     def done(result: tuple[Any, list[CameraSpec]]) -> None:
