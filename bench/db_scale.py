@@ -72,7 +72,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import select, text  # noqa: E402
 
 from commandroom.db.engine import Database, make_engine  # noqa: E402
-from commandroom.db.enums import OrgKind, RegionLevel, Source, Status  # noqa: E402
+from commandroom.db.enums import OrgKind, RegionLevel, Role, Source, Status  # noqa: E402
 from commandroom.db.feed import changes_since, latest_action_id  # noqa: E402
 from commandroom.db.migrate import upgrade  # noqa: E402
 from commandroom.db.models import Category, Event, Grid, Org, Region  # noqa: E402
@@ -80,10 +80,11 @@ from commandroom.events.choices import load_choices  # noqa: E402
 from commandroom.events.demo.seed import seed_demo  # noqa: E402
 from commandroom.events.queries import (  # noqa: E402
     EventFilter,
-    Queue,
     list_events,
     queue_counts,
 )
+from commandroom.events.queue import Queue, queue_for  # noqa: E402
+from commandroom.events.rules import Grant  # noqa: E402
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)  # fixed, so runs are comparable
 LIST_QUERIES = 50
@@ -105,6 +106,11 @@ OPEN = (
     Status.ON_HOLD,
     Status.PENDING_VERIFY,
 )
+
+
+def town_desk(org: int | None, town: int) -> Queue:
+    """A town dispatcher's 我的待办, as the window builds it."""
+    return queue_for(org, [Grant(Role.TOWN_DISPATCHER, town, RegionLevel.TOWN)])
 
 
 def _log(quiet: bool, message: str) -> None:
@@ -247,7 +253,7 @@ def _panel_filter(rng: random.Random, w: World) -> EventFilter:
     flt = EventFilter()
     if tab == "mine":
         home = town if town is not None else rng.choice(w.towns)
-        flt = EventFilter(queue=Queue(org_id=w.dispatch_org.get(home), pending_town_id=home))
+        flt = EventFilter(queue=town_desk(w.dispatch_org.get(home), home))
     elif tab == "open":
         flt = EventFilter(open_only=True)
     elif tab == "overdue":
@@ -281,7 +287,7 @@ def _hard_filters(w: World) -> list[EventFilter]:
         EventFilter(town_id=town, source=Source.LEADER_ASSIGNED, levels=(4,)),
         EventFilter(category_id=w.l1[l1[1]][-1], source=Source.WALK_IN, levels=(1,)),
         EventFilter(town_id=town, grid_id=w.grids[w.villages[town][0]][0], levels=(4,)),
-        EventFilter(queue=Queue(org_id=w.dispatch_org.get(town), pending_town_id=town)),
+        EventFilter(queue=town_desk(w.dispatch_org.get(town), town)),
         EventFilter(town_id=town, overdue=True, category_id=l1[2]),
         EventFilter(open_only=True, source=Source.SENSOR, levels=(4,)),
     ]
@@ -317,7 +323,8 @@ def describe(flt: EventFilter) -> str:
         if name == "statuses":
             value = ",".join(s.value for s in value)
         elif name == "queue":
-            value = f"org {value.org_id}+pending town {value.pending_town_id}"
+            waits = [(w.status.value, w.region_id) for w in value.waiting]
+            value = f"org {value.org_id}+waiting {waits}"
         parts.append(f"{name}={value}")
     return " ".join(parts) or "all"
 
@@ -354,7 +361,7 @@ def window_steps(db: Database) -> list[tuple[str, EventFilter]]:
         ("status=待受理", "status", Status.PENDING),
         ("status=all", "status", None),
     ]
-    start = EventFilter(town_id=town, queue=Queue(org_id=org, pending_town_id=town))
+    start = EventFilter(town_id=town, queue=town_desk(org, town))
     out = [("start: 我的待办", start)]
     bar: dict[str, Any] = dict.fromkeys(("tab", "level", "status", "village", "source"))
     bar.update(category=None, text=None)

@@ -11,12 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, and_, false, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Row, Select, false, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from commandroom.db.enums import Source, Status
 from commandroom.db.models import Category, Event, Grid, Org, Region, SlaClock
 from commandroom.events.clocks import DUE_KINDS
+from commandroom.events.queue import Queue, in_queue, queue_clause
 from commandroom.events.rules import OPEN_STATES
 from commandroom.events.text_search import (
     TextPlan,
@@ -30,28 +31,6 @@ from commandroom.events.text_search import (
 )
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Queue:
-    """My queue (我的待办): open events my org owns, or events waiting in a dispatch seat's region.
-
-    Two alternatives joined by OR, which the flat filter fields cannot say. ``pending_*``
-    names the dispatch seat's region; ``pending_anywhere`` is a district seat's.
-    """
-
-    org_id: int | None = None
-    pending_town_id: int | None = None
-    pending_village_id: int | None = None
-    pending_anywhere: bool = False
-
-    @property
-    def takes_pending(self) -> bool:
-        return (
-            self.pending_anywhere
-            or self.pending_town_id is not None
-            or self.pending_village_id is not None
-        )
 
 
 @dataclass(frozen=True)
@@ -174,7 +153,7 @@ def apply_filter(
             query = query.where(text_grams)
         query = query.where(like_clause(flt.text, text_index=text_index))
     if flt.queue is not None:
-        query = query.where(Event.is_open.is_(True), _queue_clause(flt.queue))
+        query = query.where(Event.is_open.is_(True), queue_clause(flt.queue))
     return query
 
 
@@ -188,20 +167,6 @@ def _category_clause(
     if is_l1 is None:
         return or_(small == category_id, big == category_id)
     return (big if is_l1 else small) == category_id
-
-
-def _queue_clause(queue: Queue) -> ColumnElement[bool]:
-    mine: list[ColumnElement[bool]] = []
-    if queue.org_id is not None:
-        mine.append(Event.owner_org_id == queue.org_id)
-    if queue.takes_pending:
-        waiting: list[ColumnElement[bool]] = [Event.status == Status.PENDING]
-        if queue.pending_town_id is not None:
-            waiting.append(Event.town_id == queue.pending_town_id)
-        if queue.pending_village_id is not None:
-            waiting.append(Event.village_id == queue.pending_village_id)
-        mine.append(and_(*waiting))
-    return or_(*mine) if mine else false()
 
 
 def matches(row: EventRow, flt: EventFilter, now: datetime) -> bool:
@@ -237,13 +202,13 @@ def _text_hit(row: EventRow, text: str) -> bool:
 
 
 def _in_queue(row: EventRow, queue: Queue) -> bool:
-    if queue.org_id is not None and row.owner_org_id == queue.org_id:
-        return True
-    return (
-        queue.takes_pending
-        and row.status is Status.PENDING
-        and (queue.pending_town_id is None or row.town_id == queue.pending_town_id)
-        and (queue.pending_village_id is None or row.village_id == queue.pending_village_id)
+    return in_queue(
+        queue,
+        status=row.status,
+        level=row.level,
+        town_id=row.town_id,
+        village_id=row.village_id,
+        owner_org_id=row.owner_org_id,
     )
 
 

@@ -6,15 +6,23 @@ from datetime import timedelta
 
 import pytest
 
-from commandroom.db.enums import Source, Status, Urgency
+from commandroom.db.enums import AttachmentPhase, RegionLevel, Role, Source, Status, Urgency
 from commandroom.events.choices import load_choices
 from commandroom.events.inputs import AttachmentInput, ReportInput
-from commandroom.events.queries import EventFilter, Queue, list_events, matches
+from commandroom.events.queries import EventFilter, list_events, matches
+from commandroom.events.queue import Queue, queue_for
+from commandroom.events.rules import Grant
 from commandroom.events.service import CaseService
 from tests.events.conftest import FakeClock
 from tests.world import World
 
 PHOTO = AttachmentInput("scene.jpg", b"\xff\xd8fake-jpeg-bytes")
+AFTER = AttachmentInput("after.jpg", b"\xff\xd8after", phase=AttachmentPhase.AFTER)
+TOWN, VILLAGE, DISTRICT = RegionLevel.TOWN, RegionLevel.VILLAGE, RegionLevel.DISTRICT
+
+
+def seat(org: int | None, role: Role, region: int, scope: RegionLevel) -> Queue:
+    return queue_for(org, [Grant(role, region, scope)])
 
 
 def _report(service: CaseService, title: str, category: str, grid: str, **kw: object) -> int:
@@ -41,6 +49,12 @@ def seeded(service: CaseService, clock: FakeClock, world: World) -> World:
     _report(service, "河道漂浮物", "ENV-RIVER", "PS-B-01", source=Source.HOTLINE_12345)
     clock.advance(minutes=5)
     _report(service, "待研判事项", "TRIAGE", "LZ-B-02")  # no rule: stays PENDING
+    clock.advance(minutes=5)
+    done = _report(service, "又见可疑人员", "SEC-SUSP", "LZ-A-01")
+    service.sign(done, "police_lz")
+    service.resolve(
+        done, "police_lz", result_type="依法处理", result_text="已盘查", photos=(AFTER,)
+    )
     clock.advance(days=6)  # the L3 cases are now overdue
     return world
 
@@ -53,7 +67,7 @@ def test_matches_agrees_with_the_sql_filter(
     with service.db.reading() as s:
         everything = list_events(s, EventFilter(), now, limit=1000)
         choices = load_choices(s)
-    assert len(everything) == 4
+    assert len(everything) == 5
     filters = [
         EventFilter(),
         EventFilter(open_only=True),
@@ -72,9 +86,10 @@ def test_matches_agrees_with_the_sql_filter(
         EventFilter(text="可疑"),
         EventFilter(text="KQ-PS"),
         EventFilter(queue=Queue(org_id=w.orgs["police_LZ"])),
-        EventFilter(queue=Queue(org_id=w.orgs["cmd_LZ"], pending_town_id=w.regions["LZ"])),
-        EventFilter(queue=Queue(org_id=None, pending_village_id=w.regions["PS-B"])),
-        EventFilter(queue=Queue(org_id=w.orgs["center"], pending_anywhere=True)),
+        EventFilter(queue=seat(w.orgs["cmd_LZ"], Role.TOWN_DISPATCHER, w.regions["LZ"], TOWN)),
+        EventFilter(queue=seat(None, Role.VILLAGE_OPERATOR, w.regions["PS-B"], VILLAGE)),
+        EventFilter(queue=seat(w.orgs["center"], Role.DISTRICT_CENTER, 0, DISTRICT)),
+        EventFilter(queue=seat(None, Role.GRID_CHIEF, w.regions["LZ-A"], VILLAGE)),
         EventFilter(queue=Queue()),
     ]
     seen_nonempty = 0

@@ -17,11 +17,12 @@ import pytest
 from sqlalchemy import select
 
 from commandroom.db.engine import Database
-from commandroom.db.enums import Source, Status
+from commandroom.db.enums import RegionLevel, Source, Status
 from commandroom.db.models import Category, Event, Grid, Org, Region
 from commandroom.events.demo.seed import seed_demo
-from commandroom.events.queries import EventFilter, Queue, list_events
-from commandroom.events.rules import OPEN_STATES
+from commandroom.events.queries import EventFilter, list_events
+from commandroom.events.queue import WAITS_FOR, Queue, queue_for
+from commandroom.events.rules import OPEN_STATES, Grant
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
 WORDS = ("垃圾", "电动车", "充电", "讨薪", "kq-", "不存在的词", "通道")
@@ -57,11 +58,12 @@ def _brute(events: list[dict[str, Any]], flt: EventFilter) -> list[int]:
         q = flt.queue
         if q is not None:
             mine = q.org_id is not None and e["owner_org_id"] == q.org_id
-            waiting = (
-                q.takes_pending
-                and status is Status.PENDING
-                and (q.pending_town_id is None or e["town_id"] == q.pending_town_id)
-                and (q.pending_village_id is None or e["village_id"] == q.pending_village_id)
+            waiting = any(
+                status is w.status
+                and e["level"] in w.levels
+                and (w.scope is not RegionLevel.TOWN or e["town_id"] == w.region_id)
+                and (w.scope is not RegionLevel.VILLAGE or e["village_id"] == w.region_id)
+                for w in q.waiting
             )
             if not is_open or not (mine or waiting):
                 return False
@@ -71,6 +73,18 @@ def _brute(events: list[dict[str, Any]], flt: EventFilter) -> list[int]:
         (e for e in events if ok(e)), key=lambda e: (e["reported_at"], e["id"]), reverse=True
     )
     return [e["id"] for e in hits]
+
+
+def _random_queue(rng: random.Random, org: int, town: int | None, villages: list[int]) -> Queue:
+    """A seat's queue as ``queue_for`` makes them: a random seat's roles in a random region."""
+    if town is not None:
+        scope, region = RegionLevel.TOWN, town
+    elif rng.random() < 0.5:
+        scope, region = RegionLevel.VILLAGE, rng.choice(villages)
+    else:
+        scope, region = RegionLevel.DISTRICT, 0
+    roles = rng.sample(sorted({r for by_role in WAITS_FOR.values() for r in by_role}), 2)
+    return queue_for(org, [Grant(role, region, scope) for role in roles])
 
 
 def _filters(
@@ -88,13 +102,7 @@ def _filters(
         town = rng.choice(towns) if rng.random() < 0.7 else None
         tab = rng.choice(["mine", "open", "overdue", "serious", "all", "not-overdue"])
         base = {
-            "mine": EventFilter(
-                queue=Queue(
-                    org_id=rng.choice(orgs),
-                    pending_town_id=town,
-                    pending_anywhere=town is None and rng.random() < 0.5,
-                )
-            ),
+            "mine": EventFilter(queue=_random_queue(rng, rng.choice(orgs), town, villages)),
             "open": EventFilter(open_only=True),
             "overdue": EventFilter(overdue=True),
             "serious": EventFilter(levels=(3, 4)),

@@ -38,9 +38,12 @@ from PySide6.QtWidgets import (
 )
 
 from commandroom.db.engine import Database
-from commandroom.db.enums import RegionLevel, Role
+from commandroom.db.enums import Role
 from commandroom.events.choices import FilterChoices, load_choices
-from commandroom.events.queries import EventFilter, Queue, matches
+from commandroom.events.queries import EventFilter, matches
+from commandroom.events.queue import Queue
+from commandroom.events.queue import queue_for as events_queue_for
+from commandroom.events.rules import Grant
 from commandroom.ui.events.columns import Column, Lang, default_widths, fit_widths
 from commandroom.ui.events.feed import LIVE, OFFLINE, POLLING
 from commandroom.ui.events.filters import BarFields, FilterBar
@@ -51,11 +54,6 @@ from commandroom.ui.lane import DbLane
 MINE, OPEN, OVERDUE, SERIOUS, ALL = "mine", "open", "overdue", "serious", "all"
 TABS = (MINE, OPEN, OVERDUE, SERIOUS, ALL)
 NO_LEVEL = (0,)  # a level no event has: two level picks that exclude each other
-
-# Seats that screen and dispatch what waits in their region (DOMAIN.md transitions 2–5).
-DISPATCH_ROLES = frozenset(
-    {Role.TOWN_DISPATCHER, Role.TOWN_SUPERVISOR, Role.DISTRICT_CENTER, Role.VILLAGE_OPERATOR}
-)
 
 
 class GrantLike(Protocol):
@@ -124,18 +122,13 @@ def combine(
 
 
 def queue_for(operator: OperatorLike, choices: FilterChoices | None) -> Queue:
-    """My queue: what my org owns; for a dispatch seat also what waits in its region."""
+    """My queue (``events.queue``): a grant whose region the choices do not know is left out."""
+    grants = []
     for grant in operator.grants:
-        if grant.role not in DISPATCH_ROLES:
-            continue
         level = choices.region_level(grant.scope_region_id) if choices else None
-        if level is RegionLevel.TOWN:
-            return Queue(org_id=operator.org_id, pending_town_id=grant.scope_region_id)
-        if level is RegionLevel.VILLAGE:
-            return Queue(org_id=operator.org_id, pending_village_id=grant.scope_region_id)
-        if level is RegionLevel.DISTRICT:
-            return Queue(org_id=operator.org_id, pending_anywhere=True)
-    return Queue(org_id=operator.org_id)
+        if level is not None:
+            grants.append(Grant(grant.role, grant.scope_region_id, level))
+    return events_queue_for(operator.org_id, grants)
 
 
 class CellDelegate(QStyledItemDelegate):

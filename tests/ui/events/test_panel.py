@@ -15,9 +15,10 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from commandroom.db.engine import Database
-from commandroom.db.enums import Role, Source, Status, Urgency
+from commandroom.db.enums import AttachmentPhase, Role, Source, Status, Urgency
 from commandroom.events import messages
 from commandroom.events.deadlines import Light
+from commandroom.events.inputs import AttachmentInput
 from commandroom.events.service import CaseService
 from commandroom.ui.events.columns import LIGHT_BACKGROUND, Column, fit_widths
 from commandroom.ui.events.filters import BarFields
@@ -38,6 +39,9 @@ from tests.ui.events.test_model import NOW, Counter, row
 from tests.world import World
 
 WAIT = 10_000
+
+
+AFTER = AttachmentInput("after.jpg", b"\xff\xd8after", phase=AttachmentPhase.AFTER)
 
 
 @dataclass(frozen=True)
@@ -121,9 +125,9 @@ def test_scope_limits_the_list_to_a_station_region(
 
 
 def test_my_queue_follows_the_operator(
-    qtbot: QtBot, panel: EventPanel, report: Report, world: World
+    qtbot: QtBot, panel: EventPanel, report: Report, world: World, service: CaseService
 ) -> None:
-    report("派出所的事件", category="SEC-SUSP", grid="LZ-A-02")
+    police_case = report("派出所的事件", category="SEC-SUSP", grid="LZ-A-02")
     report("待研判", category="TRIAGE", grid="LZ-A-01")  # no rule: waits in the town
     report("村里的事件", category="FIRE-LANE", grid="LZ-A-01")
     wait_loaded(qtbot, panel)
@@ -137,6 +141,14 @@ def test_my_queue_follows_the_operator(
     with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
         panel.set_operator(dispatcher)
     assert titles(panel.model) == ["待研判"]
+    # the police report their result: the level-3 case now waits for the town's verification
+    service.sign(police_case, "police_lz")
+    service.resolve(
+        police_case, "police_lz", result_type="依法处理", result_text="已盘查", photos=(AFTER,)
+    )
+    qtbot.waitUntil(lambda: "派出所的事件" in titles(panel.model), timeout=WAIT)
+    service.verify(police_case, "disp_lz", note="核查属实")
+    qtbot.waitUntil(lambda: titles(panel.model) == ["待研判"], timeout=WAIT)
 
 
 def test_model_stays_valid_and_never_resets_while_the_feed_inserts_and_updates(
