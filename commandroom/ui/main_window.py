@@ -147,6 +147,7 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         # The camera list is for arranging the wall; a desk's smaller wall starts without it.
         self.wall_window.dock.hide()
         self._dock_was_visible = False
+        self._was_maximised = False
         if store is not None:
             store.sig_loaded.connect(self._on_saved_layouts)
             # A database outage must not put a modal box over the wall: say it in the status
@@ -450,13 +451,16 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
     def set_full_screen(self, on: bool) -> None:
         """F11: the window alone on its screen, menu bar and wall tools out of the way."""
         dock = self.wall_window.dock
-        if on:
+        if on and not self.isFullScreen():  # the action's signal calls again: keep the first
             self._dock_was_visible = dock.isVisible()
+            self._was_maximised = self.isMaximized()
         self.menuBar().setVisible(not on)
         self.wall_window.toolbar.setVisible(not on)
         dock.setVisible(not on and self._dock_was_visible)
         if on:
             self.showFullScreen()
+        elif self._was_maximised:
+            self.showMaximized()  # back as it was before F11
         else:
             self.showNormal()
         if self.full_screen_action.isChecked() != on:

@@ -17,7 +17,8 @@ from commandroom.ui.events.panel import TABS, EventPanel
 from commandroom.ui.wall.layout import PRESETS, WallLayout
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QByteArray
+    from PySide6.QtCore import QByteArray, QRect
+    from PySide6.QtGui import QScreen
     from PySide6.QtWidgets import QSplitter, QWidget
 
     from commandroom.ui.settings import WindowSettings
@@ -37,6 +38,7 @@ class WindowMemory:
     event_panel: QWidget
     _focus: str
     _pending_layout: str | None  # on screen at the last close
+    _geometry_restored: bool = False  # a saved geometry came back (not the first start)
     _station_layout: str | None  # the station config's first layout
     _configured_grid: str  # the grid the window opened with (the config's), as "r×c"
 
@@ -44,15 +46,35 @@ class WindowMemory:
 
         def saveGeometry(self) -> QByteArray: ...  # noqa: N802
 
+        def show(self) -> None: ...
+
+        def showMaximized(self) -> None: ...  # noqa: N802
+
+        def screen(self) -> QScreen | None: ...
+
+        def setGeometry(self, rect: QRect, /) -> None: ...  # noqa: N802
+
         def restoreGeometry(  # noqa: N802
             self, geometry: QByteArray | bytes | bytearray | memoryview, /
         ) -> bool: ...
+
+    def show_on_screen(self) -> None:
+        """Show the window as it was left, or on a first start fill the screen: a trainer's
+        1366×768 laptop must not get a window larger than itself."""
+        if self._geometry_restored:
+            self.show()
+            return
+        screen = self.screen()
+        if screen is not None:
+            # also where no window manager maximises (a kiosk X session, Xvfb)
+            self.setGeometry(screen.availableGeometry())
+        self.showMaximized()
 
     def restore_settings(self) -> None:
         s = self.settings
         geometry = s.bytes("geometry")
         if geometry is not None:
-            self.restoreGeometry(geometry)
+            self._geometry_restored = self.restoreGeometry(geometry)
         sizes = s.sizes("main_split")
         if sizes is not None and len(sizes) == self.split.count():
             self.split.setSizes(sizes)

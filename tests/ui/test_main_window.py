@@ -224,3 +224,31 @@ def test_make_app_shortens_the_gil_switch_interval_for_the_gui_thread(qapp: obje
         assert GIL_SWITCH_INTERVAL_S < 0.005
     finally:
         sys.setswitchinterval(before)
+
+
+def test_a_first_start_fills_the_screen_and_a_later_one_comes_back_as_left(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    first = make_window(qtbot, cameras, database, settings_file)
+    first.show_on_screen()  # nothing saved yet
+    qtbot.waitUntil(first.isMaximized)
+    screen = first.screen().availableGeometry()
+    # the offscreen screen is smaller than the window's 1600×900 default: it fits, and fills it
+    assert (first.width(), first.height()) == (screen.width(), screen.height())
+    first.wall_window.dock.show()  # the camera list
+    first.set_full_screen(True)
+    qtbot.waitUntil(first.isFullScreen)
+    assert not first.wall_window.dock.isVisible()
+    first.set_full_screen(False)
+    qtbot.waitUntil(first.isMaximized)  # F11 twice: back as it was, camera list and all
+    assert first.wall_window.dock.isVisible()
+    first.showNormal()
+    first.resize(700, 500)
+    size = (first.width(), first.height())
+    first.close()
+
+    second = make_window(qtbot, cameras, database, settings_file)
+    second.show_on_screen()
+    assert not second.isMaximized()
+    assert (second.width(), second.height()) == size
+    second.close()

@@ -214,7 +214,7 @@ def run_demo_window(
                 return 0
             window = open_demo(demo.db, operator, lang=picked, rtsp=rtsp, rate=rate, db_url=url)
             window.sig_ready.connect(freeze_startup_heap)
-            window.show()
+            window.show_on_screen()
             quit_after(app, quit_after_s)
             code = app.exec()
             window.close()

@@ -159,7 +159,7 @@ def run_dispatch(
             return 0
         window = open_dispatch(cfg, db, operator, lang=picked)
         window.sig_ready.connect(freeze_startup_heap)
-        window.show()
+        window.show_on_screen()
         quit_after(app, quit_after_s)
         code = app.exec()
         window.close()
