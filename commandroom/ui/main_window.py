@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,6 +56,9 @@ MODES = ("wall", "dispatch", "demo")
 FOCUS = ("both", "wall", "events")
 # The first start's split of the width: the wall dominates a wall display, the events a desk.
 INITIAL_WALL_SHARE = {"wall": 0.78, "dispatch": 0.42, "demo": 0.45}
+# On a narrow screen the event list takes room from the wall, down to this share: a 3×3
+# wall at 1366 px still shows 16:9 tiles of ~135 px width.
+LEAST_WALL_SHARE = 0.3
 
 
 def optional(module: str, name: str) -> Any:
@@ -358,9 +361,34 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
             self.feed.sig_state.connect(self.status.set_feed_state)
             panel.live.sig_load_failed.connect(lambda _exc: self.status.set_feed_state("offline"))
 
+    def fill_screen(self) -> None:
+        """Take the screen's free area, and split it for that width, not the default's."""
+        screen = self.screen()
+        if screen is not None:
+            self.setGeometry(screen.availableGeometry())
+            self._apply_initial_split()
+            QTimer.singleShot(0, self._events_in_sight)
+
+    def _events_in_sight(self) -> None:
+        """Once laid out: widen the event side by what its columns still overflow (margins
+        and the header's own minimums are only known now), the wall keeping its least share."""
+        view = getattr(self.event_panel, "view", None)
+        if self.mode == "wall" or view is None or self.split.count() != 2:
+            return
+        over = view.horizontalHeader().length() - view.viewport().width()
+        wall, side = self.split.sizes()
+        give = min(over, wall - round((wall + side) * LEAST_WALL_SHARE))
+        if give > 0:
+            self.split.setSizes([wall - give, side + give])
+
     def _apply_initial_split(self) -> None:
         width = max(self.width(), 800)
         wall = round(width * INITIAL_WALL_SHARE[self.mode])
+        least = getattr(self.event_panel, "least_width", None)
+        if self.mode != "wall" and least is not None:
+            # A narrow screen (a 1366×768 laptop): the event list keeps every column in sight,
+            # as long as the wall keeps its least share of the width.
+            wall = max(min(wall, width - least()), round(width * LEAST_WALL_SHARE))
         self.split.setSizes([wall, width - wall])
         if self.mode != "wall":
             height = max(self.height(), 600)

@@ -17,8 +17,7 @@ from commandroom.ui.events.panel import TABS, EventPanel
 from commandroom.ui.wall.layout import PRESETS, WallLayout
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QByteArray, QRect
-    from PySide6.QtGui import QScreen
+    from PySide6.QtCore import QByteArray
     from PySide6.QtWidgets import QSplitter, QWidget
 
     from commandroom.ui.settings import WindowSettings
@@ -50,9 +49,7 @@ class WindowMemory:
 
         def showMaximized(self) -> None: ...  # noqa: N802
 
-        def screen(self) -> QScreen | None: ...
-
-        def setGeometry(self, rect: QRect, /) -> None: ...  # noqa: N802
+        def fill_screen(self) -> None: ...  # MainWindow's
 
         def restoreGeometry(  # noqa: N802
             self, geometry: QByteArray | bytes | bytearray | memoryview, /
@@ -64,10 +61,7 @@ class WindowMemory:
         if self._geometry_restored:
             self.show()
             return
-        screen = self.screen()
-        if screen is not None:
-            # also where no window manager maximises (a kiosk X session, Xvfb)
-            self.setGeometry(screen.availableGeometry())
+        self.fill_screen()  # also where no window manager maximises (a kiosk X session, Xvfb)
         self.showMaximized()
 
     def restore_settings(self) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from commandroom.db.engine import Database
 from commandroom.events.auth import load_operator
 from commandroom.ui.events.panel import EventPanel
-from commandroom.ui.main_window import MainWindow
+from commandroom.ui.main_window import LEAST_WALL_SHARE, MainWindow
 from commandroom.ui.status_bar import database_words
 from commandroom.ui.wall.layout import PRESETS, WallLayout
 from tests.rtsp_server import closed_port
@@ -252,3 +252,27 @@ def test_a_first_start_fills_the_screen_and_a_later_one_comes_back_as_left(
     assert not second.isMaximized()
     assert (second.width(), second.height()) == size
     second.close()
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_every_event_column_is_in_sight_on_a_laptop_screen(
+    qtbot: QtBot,
+    cameras: FakeCameras,
+    database: Database,
+    world: World,
+    settings_file: Path,
+    width: int,
+) -> None:
+    window = make_window(qtbot, cameras, database, settings_file)
+    window.resize(width, 768)
+    window._apply_initial_split()  # what fill_screen does on a first start at this size
+    window.show()
+    panel = window.event_panel
+    assert isinstance(panel, EventPanel)
+    view = panel.view
+    qtbot.waitUntil(lambda: view.viewport().width() > 0)
+    header = view.horizontalHeader()
+    qtbot.waitUntil(lambda: header.length() <= view.viewport().width())  # nothing to scroll to
+    assert view.horizontalScrollBar().maximum() == 0
+    assert window.split.sizes()[0] >= width * LEAST_WALL_SHARE  # and the wall keeps its share
+    window.close()

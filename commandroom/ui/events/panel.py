@@ -369,6 +369,20 @@ class EventPanel(QWidget):
         finally:
             self._sizing = False
 
+    def least_width(self) -> int:
+        """Pixels the panel needs to show every column, free text at its narrowest: less,
+        and the rightmost columns — the deadline among them — scroll out of sight."""
+        metrics = QFontMetrics(self.view.font())
+        bold = QFont(self.view.horizontalHeader().font())
+        bold.setBold(True)
+        widths = default_widths(metrics, self._lang, QFontMetrics(bold))
+        narrowest = fit_widths(widths, 0, metrics.horizontalAdvance("国"))
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        around = margins.left() + margins.right() if margins is not None else 0
+        scroll = self.view.verticalScrollBar().sizeHint().width()
+        return sum(narrowest.values()) + scroll + 2 * self.view.frameWidth() + around
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         # The table's viewport, not the panel: its width is final only once the layout and
         # the scroll bars have had their say.
