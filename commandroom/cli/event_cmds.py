@@ -15,7 +15,9 @@ from commandroom.db.base import utcnow
 from commandroom.events import messages, rules
 from commandroom.events.deadlines import countdown_text
 from commandroom.events.errors import EXIT_BAD_INPUT
+from commandroom.events.actors import load_actor
 from commandroom.events.queries import EventFilter, EventRow, list_events
+from commandroom.events.queue import queue_for
 
 LIST_COLUMNS = ("code", "time", "category", "level", "status", "place", "owner", "due")
 
@@ -41,6 +43,14 @@ def add_parsers(
     p.add_argument("--overdue", action="store_true", help=h("只看超期", "overdue only"))
     p.add_argument("--open", action="store_true", help=h("只看在办", "open only"))
     p.add_argument("--text", metavar="T", help=h("标题/描述/编号包含", "text search"))
+    p.add_argument(
+        "--mine",
+        metavar="LOGIN",
+        help=h(
+            "此账号的我的待办：本单位承办的，和在其辖区等其研判、派单或核查的",
+            "this account's queue: what its unit holds, and what waits for its roles there",
+        ),
+    )
     p.add_argument("--limit", type=int, default=50, metavar="N", help=h("最多条数", "max rows"))
     p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
     p.set_defaults(handler=run_list)
@@ -74,6 +84,10 @@ def build_filter(ctx: Ctx) -> EventFilter:
         village = village_id(session, a.village, town)
         category = category_id(session, a.category)
         org = org_id(session, a.org)
+        queue = None
+        if a.mine:
+            actor = load_actor(session, a.mine)
+            queue = queue_for(actor.org_id, actor.grants)
     return EventFilter(
         statuses=flt_statuses,
         levels=flt_levels,
@@ -85,6 +99,7 @@ def build_filter(ctx: Ctx) -> EventFilter:
         open_only=a.open,
         owner_org_id=org,
         text=a.text,
+        queue=queue,
     )
 
 

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from commandroom.db.base import utcnow
+from commandroom.db.enums import AttachmentPhase
+from commandroom.events.inputs import AttachmentInput
 from tests.cli.conftest import CliRunner, Scene
 
 DATA = Path(__file__).parents[1] / "events" / "data"
+AFTER = AttachmentInput("after.jpg", b"\xff\xd8after", phase=AttachmentPhase.AFTER)
 
 
 @pytest.fixture
@@ -90,6 +93,23 @@ def test_filters(cli: CliRunner, lite: Scene, listed: dict[str, str]) -> None:
     assert ambiguous.code == 2 and "LZ-A" in ambiguous.err and "PS-A" in ambiguous.err
     assert cli("--db", lite.url, "events", "list", "--level", "5").code == 2
     assert cli("--db", lite.url, "events", "list", "--limit", 0).code == 2
+
+
+def test_mine_is_the_accounts_queue(cli: CliRunner, lite: Scene, listed: dict[str, str]) -> None:
+    # the town waits to screen the undispatched dispute; the police hold both of theirs
+    assert codes_of(cli, lite, "--mine", "disp_lz") == {listed["nb"]}
+    assert codes_of(cli, lite, "--mine", "police_lz") == {listed["old"], listed["sec"]}
+    assert codes_of(cli, lite, "--mine", "disp_ps") == set()  # another town's
+    assert codes_of(cli, lite, "--mine", "leader") == set()  # reads everything, waits for nothing
+    sec = listed["sec"]
+    lite.service.sign(sec, "police_lz")
+    lite.service.resolve(
+        sec, "police_lz", result_type="依法处理", result_text="已盘查", photos=(AFTER,)
+    )
+    assert codes_of(cli, lite, "--mine", "disp_lz") == {listed["nb"], listed["sec"]}  # to verify
+    assert codes_of(cli, lite, "--mine", "disp_lz", "--level", "3") == {listed["sec"]}
+    unknown = cli("--db", lite.url, "events", "list", "--mine", "nobody")
+    assert unknown.code == 2 and "nobody" in unknown.err
 
 
 def test_json_rows(cli: CliRunner, lite: Scene, listed: dict[str, str]) -> None:
