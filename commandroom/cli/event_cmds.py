@@ -13,9 +13,9 @@ from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.cli.refs import category_id, levels, org_id, source, statuses, town_id, village_id
 from commandroom.db.base import utcnow
 from commandroom.events import messages, rules
+from commandroom.events.actors import load_actor
 from commandroom.events.deadlines import countdown_text
 from commandroom.events.errors import EXIT_BAD_INPUT
-from commandroom.events.actors import load_actor
 from commandroom.events.queries import EventFilter, EventRow, list_events
 from commandroom.events.queue import queue_for
 
