@@ -245,8 +245,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "region name '{ref}' is ambiguous ({codes}); use its code (serves.region)",
     },
     "station_cameras_not_found": {
-        "zh": "找不到摄像头：{codes}（wall.cameras）",
-        "en": "no camera with code: {codes} (wall.cameras)",
+        "zh": "摄像头未登记，未上墙：{codes}（wall.cameras）",
+        "en": "cameras not in the registry, left off the wall: {codes} (wall.cameras)",
     },
     # events.cameras: the camera registry (``which`` is a stream name, ``stream_name``)
     "camera_bad_code": {

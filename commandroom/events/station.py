@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commandroom.db.engine import Database
@@ -102,6 +102,9 @@ class StationScope:
     town_id: int | None  # the served town, or the served village's town
     village_id: int | None
     camera_codes: tuple[str, ...]
+    # Codes the config lists that the registry does not know: the wall shows the others and
+    # says which these are, rather than staying dark for one typo or one removed camera.
+    missing_cameras: tuple[str, ...] = ()
 
 
 def load_station(path: Path) -> StationConfig:
@@ -276,12 +279,15 @@ class _Reader:
 
 
 def resolve_station(db: Database, cfg: StationConfig) -> StationScope:
-    """Look up the org, region and cameras the config names; refuse any name not found.
+    """Look up the org, region and cameras the config names; refuse an org or region not
+    found (the station would not know what it serves).
 
     Without ``serves.region`` the org's own region is served. Without ``wall.cameras`` the
     wall gets every enabled camera placed in the served region's subtree (a town station sees
-    its villages' cameras), by code. Listed cameras keep their order; disabled ones are left
-    out, so switching a broken camera off does not stop the station from starting.
+    its villages' cameras), by code. Listed cameras keep their order and are matched as the
+    registry matches codes (case aside); disabled ones are left out, so switching a broken
+    camera off does not stop the station, and codes the registry does not know are named in
+    ``missing_cameras`` instead of blanking the whole wall.
     """
     where = cfg.source or cfg.name
     with db.reading() as session:
@@ -297,8 +303,8 @@ def resolve_station(db: Database, cfg: StationConfig) -> StationScope:
         if cfg.region is not None:
             region_id = _region_id(session, cfg.region, where)
         town_id, village_id = _town_and_village(session, region_id)
-        cameras = _cameras(session, cfg, region_id, where)
-    return StationScope(org_id, region_id, town_id, village_id, cameras)
+        cameras, missing = _cameras(session, cfg, region_id)
+    return StationScope(org_id, region_id, town_id, village_id, cameras, missing)
 
 
 def _region_id(session: Session, ref: str, where: str) -> int:
@@ -325,18 +331,25 @@ def _town_and_village(session: Session, region_id: int | None) -> tuple[int | No
 
 
 def _cameras(
-    session: Session, cfg: StationConfig, region_id: int | None, where: str
-) -> tuple[str, ...]:
+    session: Session, cfg: StationConfig, region_id: int | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The enabled cameras to show, and the listed codes the registry does not know."""
     if cfg.cameras:
+        wanted = {code.strip().lower() for code in cfg.cameras}
         rows = session.execute(
-            select(Camera.code, Camera.enabled).where(Camera.code.in_(cfg.cameras))
+            select(Camera.code, Camera.enabled).where(func.lower(Camera.code).in_(wanted))
         ).all()
-        enabled = {code: on for code, on in rows}
-        missing = [code for code in cfg.cameras if code not in enabled]
-        if missing:
-            raise StationConfigError("station_cameras_not_found", where, codes=", ".join(missing))
-        return tuple(code for code in cfg.cameras if enabled[code])
+        known = {code.lower(): (code, on) for code, on in rows}
+        shown: list[str] = []
+        missing: list[str] = []
+        for listed in cfg.cameras:
+            found = known.get(listed.strip().lower())
+            if found is None:
+                missing.append(listed)
+            elif found[1] and found[0] not in shown:
+                shown.append(found[0])
+        return tuple(shown), tuple(missing)
     query = select(Camera.code).where(Camera.enabled.is_(True)).order_by(Camera.code)
     if region_id is not None:
         query = query.where(Camera.region_id.in_(regions.subtree(session, region_id)))
-    return tuple(session.scalars(query))
+    return tuple(session.scalars(query)), ()

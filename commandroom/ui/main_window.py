@@ -130,6 +130,7 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         self._ready_scope: Any = None  # the scope the first page must be filtered by
         self._awaits_scope = False
         self._closers: list[Callable[[], None]] = []
+        self._serves_station = station is not None  # its region comes with set_scope
         self.setObjectName(f"main-{mode}")
         self.setWindowTitle(self._title(station))
 
@@ -224,7 +225,11 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         if self.db is None or self.lane is None:
             return Placeholder(self.tr("事件列表"), self)
         return EventTicker.for_wall(
-            self.db, self.lane, self, lang="en" if self.lang == "en" else "zh"
+            self.db,
+            self.lane,
+            self,
+            lang="en" if self.lang == "en" else "zh",
+            scoped_later=self._serves_station,
         )
 
     def _action(

@@ -93,6 +93,10 @@ class StationStatusBar(QStatusBar):
     def __init__(self, lang: str = "zh", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._lang = lang
+        self.warning = ElidedLabel(self)  # what the station config asks that cannot be
+        self.warning.setProperty("state", "offline")
+        self.warning.hide()
+        self.addPermanentWidget(self.warning)
         self.station = ElidedLabel(self)
         self.operator = ElidedLabel(self)
         self.database = ElidedLabel(self)
@@ -125,6 +129,12 @@ class StationStatusBar(QStatusBar):
 
     def set_station(self, name: str | None) -> None:
         self.station.setText(self.tr("工作站：") + (name or self.tr("未配置")))
+
+    def set_warning(self, words: str | None) -> None:
+        """A standing warning (not a passing message): shown until ``None`` clears it."""
+        self.warning.setText(words or "")
+        self.warning.setToolTip(words or "")
+        self.warning.setVisible(bool(words))
 
     def set_operator(self, operator: OperatorLike | None) -> None:
         if operator is None:

@@ -15,12 +15,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from commandroom.db.engine import Database
-from commandroom.db.enums import PlaceKind, RegionLevel
+from commandroom.db.enums import PlaceKind, RegionLevel, Source
 from commandroom.db.models import Camera, Region
 from commandroom.db.models import WallLayout as WallLayoutRow
 from commandroom.events.auth import load_operator
 from commandroom.events.cameras import CameraFields, add_camera, change_camera, set_enabled
 from commandroom.events.demo.database import NotDemoDatabase, prepare_demo_database
+from commandroom.events.inputs import ReportInput
+from commandroom.events.service import CaseService
 from commandroom.events.station import StationConfig
 from commandroom.ui.case.panel import CasePanel
 from commandroom.ui.events.panel import EventPanel
@@ -97,6 +99,53 @@ def test_wall_mode_survives_an_unreachable_database(
         window.close()
     finally:
         db.dispose()
+
+
+def test_a_wall_config_naming_unknown_cameras_shows_the_rest_and_says_which(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings: QSettings
+) -> None:
+    listed = ("CAM-NOPE", "cam-a-2", "CAM-A-1")  # a typo, and a code in other case
+    cfg = StationConfig(name="兰香村大屏", mode="wall", region="LZ-A", cameras=listed)
+    window = open_wall(cfg, database, lang="zh", settings=settings, opener=cameras, show=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: set(window.wall.cameras) == {"CAM-A-2", "CAM-A-1"})
+    warning = window.status.warning
+    assert warning.isVisible() and "CAM-NOPE" in warning.text() and "未登记" in warning.text()
+    assert "CAM-A" not in warning.text()
+    loader = window.loader  # type: ignore[attr-defined]
+    loader._refresh.setInterval(100)  # REFRESH_S in a real wall
+    late = CameraFields(name="补登的", region_ref="LZ-A", main_url="demo://CAM-NOPE/main")
+    add_camera(database, "CAM-NOPE", late)
+    qtbot.waitUntil(lambda: "CAM-NOPE" in window.wall.cameras)  # registered: on the wall
+    qtbot.waitUntil(lambda: not warning.isVisible())
+    window.close()
+
+
+def test_a_wall_whose_region_is_unknown_lists_no_other_places_events(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings: QSettings
+) -> None:
+    CaseService(database).report(
+        ReportInput(
+            title="别处的事件",
+            description="测试描述",
+            category_code="FIRE-LANE",
+            source=Source.HOTLINE_12345,
+            grid_code="PS-B-01",
+        ),
+        "system",
+    )
+    cfg = StationConfig(name="写错区域的大屏", mode="wall", region="月亮村")
+    window = open_wall(cfg, database, lang="zh", settings=settings, opener=cameras, show=False)
+    qtbot.addWidget(window)
+    window.show()
+    loader = window.loader  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: loader._retry.isActive(), timeout=15000)  # refused: tries again
+    ticker = window.event_panel
+    assert isinstance(ticker, EventTicker)
+    qtbot.waitUntil(lambda: window.status.feed.property("state") in ("live", "polling"))
+    assert ticker.model.rowCount() == 0  # not the district's events while its region is unknown
+    window.close()
 
 
 def test_the_wall_follows_the_camera_registry_without_a_restart(

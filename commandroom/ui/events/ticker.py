@@ -252,6 +252,8 @@ def _countdown_colour(light: Light | None) -> QColor:
     return theme.OK
 
 
+NO_EVENT_LEVEL = (0,)  # a level no event has: a filter that lists nothing
+
 class EventTicker(QWidget):
     """A card list on an event model; ``close_ticker`` stops what ``for_wall`` started."""
 
@@ -324,12 +326,19 @@ class EventTicker(QWidget):
         lang: Lang = "zh",
         point_size: int = 20,
         limit: int = 50,
+        scoped_later: bool = False,
     ) -> EventTicker:
-        """A ticker with its own live list: the open events of a station's region."""
+        """A ticker with its own live list: the open events of a station's region.
+        ``scoped_later``: the region comes from the station's config, read from the database;
+        until then (``live.set_filter``) it lists nothing rather than the whole district, its
+        feed running all the same so the status bar can tell a database that is away."""
         live = LiveEvents(db, lane, None, limit=limit, lang=lang)
         ticker = cls(live.model, parent, point_size=point_size, live=live, lang=lang)
         live.setParent(ticker)
-        live.set_filter(EventFilter(open_only=True, town_id=town_id, village_id=village_id))
+        if scoped_later:
+            live.set_filter(EventFilter(open_only=True, levels=NO_EVENT_LEVEL))
+        else:
+            live.set_filter(EventFilter(open_only=True, town_id=town_id, village_id=village_id))
         return ticker
 
     # --- public ---------------------------------------------------------------------------

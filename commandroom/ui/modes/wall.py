@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 
 from commandroom.db.engine import Database
+from commandroom.events import messages
 from commandroom.ui.app import freeze_startup_heap, make_app
 from commandroom.ui.main_window import MainWindow
 from commandroom.ui.modes.common import (
@@ -84,7 +85,18 @@ class StationLoader(QObject):
         if lane is not None and not lane.busy:
             lane.submit(self._read, self._on_reloaded, self._on_reload_failed)
 
+    def _warn_missing(self, scope: Any) -> None:
+        missing = tuple(getattr(scope, "missing_cameras", ()) or ())
+        words = None
+        if missing:
+            log.warning("station cameras not in the registry: %s", ", ".join(missing))
+            lang = "en" if self._window.lang == "en" else "zh"
+            codes = ", ".join(missing)
+            words = messages.text("station_cameras_not_found", lang, codes=codes)
+        self._window.status.set_warning(words)
+
     def _on_reloaded(self, result: tuple[Any, list[CameraSpec]]) -> None:
+        self._warn_missing(result[0])
         cameras = result[1]
         if cameras == self._cameras:
             return
@@ -103,6 +115,7 @@ class StationLoader(QObject):
     def _on_loaded(self, result: tuple[Any, list[CameraSpec]]) -> None:
         scope, cameras = result
         self.loaded = True
+        self._warn_missing(scope)
         self._cameras = cameras
         self._refresh.start()
         self._window.set_scope(scope)  # the event list's first page is read meanwhile
