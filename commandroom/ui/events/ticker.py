@@ -254,6 +254,7 @@ def _countdown_colour(light: Light | None) -> QColor:
 
 NO_EVENT_LEVEL = (0,)  # a level no event has: a filter that lists nothing
 
+
 class EventTicker(QWidget):
     """A card list on an event model; ``close_ticker`` stops what ``for_wall`` started."""
 
