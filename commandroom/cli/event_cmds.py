@@ -85,7 +85,7 @@ def build_filter(ctx: Ctx) -> EventFilter:
         category = category_id(session, a.category)
         org = org_id(session, a.org)
         queue = None
-        if a.mine:
+        if a.mine is not None:  # an empty name is no account, not "everyone"
             actor = load_actor(session, a.mine)
             queue = queue_for(actor.org_id, actor.grants)
     return EventFilter(

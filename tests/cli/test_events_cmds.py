@@ -110,6 +110,7 @@ def test_mine_is_the_accounts_queue(cli: CliRunner, lite: Scene, listed: dict[st
     assert codes_of(cli, lite, "--mine", "disp_lz", "--level", "3") == {listed["sec"]}
     unknown = cli("--db", lite.url, "events", "list", "--mine", "nobody")
     assert unknown.code == 2 and "nobody" in unknown.err
+    assert cli("--db", lite.url, "events", "list", "--mine", "").code == 2  # not "everyone"
 
 
 def test_json_rows(cli: CliRunner, lite: Scene, listed: dict[str, str]) -> None:
