@@ -20,10 +20,13 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def split_values(values: Iterable[str] | None) -> list[str]:
-    """``--status a,b --status c`` → ``["a", "b", "c"]`` (repeatable or comma lists)."""
+    """``--status a,b --status c`` → ``["a", "b", "c"]`` (repeatable or comma lists). An
+    option given empty (``--status ""``, a script's unset variable) stays an empty value,
+    which the caller refuses, instead of vanishing into "no filter"."""
     out: list[str] = []
     for value in values or ():
-        out.extend(part.strip() for part in value.replace("，", ",").split(",") if part.strip())
+        parts = [part.strip() for part in value.replace("，", ",").split(",") if part.strip()]
+        out.extend(parts or [""])
     return out
 
 

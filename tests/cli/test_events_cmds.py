@@ -92,6 +92,8 @@ def test_filters(cli: CliRunner, lite: Scene, listed: dict[str, str]) -> None:
     ambiguous = cli("--db", lite.url, "events", "list", "--village", "兰香村(示例)")
     assert ambiguous.code == 2 and "LZ-A" in ambiguous.err and "PS-A" in ambiguous.err
     assert cli("--db", lite.url, "events", "list", "--level", "5").code == 2
+    for option in ("--status", "--level"):  # given empty: refused, not "no filter"
+        assert cli("--db", lite.url, "events", "list", option, "").code == 2
     assert cli("--db", lite.url, "events", "list", "--limit", 0).code == 2
 
 
