@@ -247,8 +247,11 @@ def soak(args: argparse.Namespace) -> dict[str, object]:
         Tile.on_frame = None
         server.stop()
     done = [r for r in recoveries if r is not None]
-    keys = ("gui_rss_mb", "host_rss_mb", "gui_fds", "host_fds", "gui_threads", "host_threads")
-    keys += ("gui_mapped_blocks", "host_mapped_blocks")  # type: ignore[assignment]
+    keys = [
+        f"{side}_{what}"
+        for what in ("rss_mb", "fds", "threads", "mapped_blocks")
+        for side in ("gui", "host")
+    ]
     return {
         "minutes": args.minutes,
         "cycles": len(recoveries),

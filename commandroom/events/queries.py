@@ -33,6 +33,9 @@ from commandroom.events.text_search import (
 T = TypeVar("T")
 
 
+NO_LEVEL = (0,)  # a level no event has: ``levels=NO_LEVEL`` is a filter that matches nothing
+
+
 @dataclass(frozen=True)
 class EventFilter:
     statuses: tuple[Status, ...] = ()
@@ -191,7 +194,7 @@ def matches(row: EventRow, flt: EventFilter, now: datetime) -> bool:
         flt.overdue is not True or (is_open and row.due_at is not None and row.due_at < now),
         flt.overdue is not False or (row.due_at is None or row.due_at >= now or not is_open),
         not flt.text or _text_hit(row, flt.text),
-        flt.queue is None or (is_open and _in_queue(row, flt.queue)),
+        flt.queue is None or (is_open and in_queue(flt.queue, row)),
     )
     return all(checks)
 
@@ -199,17 +202,6 @@ def matches(row: EventRow, flt: EventFilter, now: datetime) -> bool:
 def _text_hit(row: EventRow, text: str) -> bool:
     needle = text.casefold()
     return needle in row.code.casefold() or needle in row.title.casefold()
-
-
-def _in_queue(row: EventRow, queue: Queue) -> bool:
-    return in_queue(
-        queue,
-        status=row.status,
-        level=row.level,
-        town_id=row.town_id,
-        village_id=row.village_id,
-        owner_org_id=row.owner_org_id,
-    )
 
 
 def list_events(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, and_, false, or_
 
@@ -94,24 +95,31 @@ def queue_clause(queue: Queue) -> ColumnElement[bool]:
     return or_(*mine) if mine else false()
 
 
-def in_queue(
-    queue: Queue,
-    *,
-    status: Status,
-    level: int,
-    town_id: int,
-    village_id: int | None,
-    owner_org_id: int | None,
-) -> bool:
+class QueueRow(Protocol):
+    """The fields of a list row (``queries.EventRow``) the queue looks at."""
+
+    @property
+    def status(self) -> Status: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def town_id(self) -> int: ...
+    @property
+    def village_id(self) -> int | None: ...
+    @property
+    def owner_org_id(self) -> int | None: ...
+
+
+def in_queue(queue: Queue, row: QueueRow) -> bool:
     """``queue_clause`` in Python, for a live list deciding about one changed row."""
-    if queue.org_id is not None and owner_org_id == queue.org_id:
+    if queue.org_id is not None and row.owner_org_id == queue.org_id:
         return True
     for wait in queue.waiting:
-        if status is not wait.status or level not in wait.levels:
+        if row.status is not wait.status or row.level not in wait.levels:
             continue
-        if wait.scope is RegionLevel.TOWN and town_id != wait.region_id:
+        if wait.scope is RegionLevel.TOWN and row.town_id != wait.region_id:
             continue
-        if wait.scope is RegionLevel.VILLAGE and village_id != wait.region_id:
+        if wait.scope is RegionLevel.VILLAGE and row.village_id != wait.region_id:
             continue
         return True
     return False

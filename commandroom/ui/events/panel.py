@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from commandroom.db.engine import Database
 from commandroom.db.enums import Role
 from commandroom.events.choices import FilterChoices, load_choices
-from commandroom.events.queries import EventFilter, matches
+from commandroom.events.queries import NO_LEVEL, EventFilter, matches
 from commandroom.events.queue import Queue
 from commandroom.events.queue import queue_for as events_queue_for
 from commandroom.events.rules import Grant
@@ -53,7 +53,6 @@ from commandroom.ui.lane import DbLane
 
 MINE, OPEN, OVERDUE, SERIOUS, ALL = "mine", "open", "overdue", "serious", "all"
 TABS = (MINE, OPEN, OVERDUE, SERIOUS, ALL)
-NO_LEVEL = (0,)  # a level no event has: two level picks that exclude each other
 
 
 class GrantLike(Protocol):

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from commandroom.db.engine import Database
 from commandroom.events.deadlines import Light
-from commandroom.events.queries import EventFilter, EventRow
+from commandroom.events.queries import NO_LEVEL, EventFilter, EventRow
 from commandroom.ui import theme
 from commandroom.ui.events import columns as cols
 from commandroom.ui.events.columns import Lang
@@ -252,9 +252,6 @@ def _countdown_colour(light: Light | None) -> QColor:
     return theme.OK
 
 
-NO_EVENT_LEVEL = (0,)  # a level no event has: a filter that lists nothing
-
-
 class EventTicker(QWidget):
     """A card list on an event model; ``close_ticker`` stops what ``for_wall`` started."""
 
@@ -337,7 +334,7 @@ class EventTicker(QWidget):
         ticker = cls(live.model, parent, point_size=point_size, live=live, lang=lang)
         live.setParent(ticker)
         if scoped_later:
-            live.set_filter(EventFilter(open_only=True, levels=NO_EVENT_LEVEL))
+            live.set_filter(EventFilter(open_only=True, levels=NO_LEVEL))
         else:
             live.set_filter(EventFilter(open_only=True, town_id=town_id, village_id=village_id))
         return ticker
