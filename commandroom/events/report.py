@@ -1,0 +1,433 @@
+"""The figures the district leadership watches: completion, overdue and the town ranking.
+
+One pass over the events reported in a period, grouped by (town, level, 大类) in the
+database, gives every table the report has: towns ranked, levels, categories and the
+district's total are sums of those groups, so they can never disagree with each other.
+Handling times (reported → closed) come from a second, narrower query, because their P90
+needs the values themselves and SQLite has no percentile function.
+
+Definitions (DOMAIN.md, "Reporting"), all over the events *reported* in the period:
+
+- 有效 valid: not screened out as invalid or merged (``excluded_from_assessment``); every
+  rate below counts valid events only, as assessment rules require.
+- 办结率: closed (or archived) / valid.
+- 按期办结率: closed without ever having been past a deadline / closed.
+- 超期: open and past its deadline now; 曾超期: past a deadline at any time.
+- 退回率, 升级率: valid events returned or escalated at least once / valid; 返工率: closed
+  events sent back for rework at least once / closed.
+- 满意率: 满意 or 基本满意 / call-backs answered (无法联系 is not an answer).
+- 处置时长: hours from report to close, mean and 90th percentile.
+
+Read-only: nothing here writes, so any role may run it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Float, and_, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from commandroom.db.enums import RegionLevel, Status
+from commandroom.db.models import Category, Event, Region
+from commandroom.events.deadlines import LOCAL_TZ
+from commandroom.events.messages import Words
+from commandroom.events.rules import VERIFY_CONTACT_FAILED
+
+CLOSED = (Status.CLOSED, Status.ARCHIVED)
+SATISFIED = ("满意", "基本满意")
+TOWN_EVENT_LEVEL = 3  # 镇级处置三级事件: the town's own cases, one of the ranking's indicators
+
+
+class hours_between(FunctionElement[float]):  # noqa: N801 (SQL function style)
+    """Hours from the first timestamp to the second, as each engine spells it."""
+
+    type = Float()
+    inherit_cache = True
+    name = "hours_between"
+
+
+@compiles(hours_between, "sqlite")
+def _hours_sqlite(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"((julianday({end}) - julianday({start})) * 24.0)"
+
+
+@compiles(hours_between, "postgresql")
+def _hours_postgresql(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 3600.0)"
+
+
+# --- the period ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local calendar days ``first`` .. ``last`` (both included), as a leader names them."""
+
+    first: date
+    last: date
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValueError("period ends before it starts")
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, datetime.min.time(), LOCAL_TZ)
+
+    @property
+    def end(self) -> datetime:
+        """The first moment after the period."""
+        return datetime.combine(self.last + timedelta(days=1), datetime.min.time(), LOCAL_TZ)
+
+    @property
+    def label(self) -> str:
+        return f"{self.first.isoformat()} – {self.last.isoformat()}"
+
+    @classmethod
+    def month_of(cls, day: date) -> Period:
+        first = day.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return cls(first, following - timedelta(days=1))
+
+    @classmethod
+    def previous_month(cls, day: date) -> Period:
+        return cls.month_of(day.replace(day=1) - timedelta(days=1))
+
+    @classmethod
+    def quarter_of(cls, day: date) -> Period:
+        first_month = 3 * ((day.month - 1) // 3) + 1
+        first = day.replace(month=first_month, day=1)
+        return cls(first, cls.month_of(first.replace(month=first_month + 2)).last)
+
+    @classmethod
+    def year_of(cls, day: date) -> Period:
+        return cls(day.replace(month=1, day=1), day.replace(month=12, day=31))
+
+    @classmethod
+    def parse_month(cls, text: str) -> Period:
+        """``2026-11`` → that month; ValueError otherwise."""
+        year, _, month = text.strip().partition("-")
+        if not (year.isdigit() and month.isdigit() and len(year) == 4):
+            raise ValueError(text)
+        return cls.month_of(date(int(year), int(month), 1))
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(LOCAL_TZ).date()
+
+
+# --- the figures ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Event counts of one group; they add, so any table is a sum of groups."""
+
+    received: int = 0
+    invalid: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    open: int = 0
+    overdue_now: int = 0
+    ever_overdue: int = 0
+    town_level: int = 0
+    returned: int = 0
+    escalated: int = 0
+    reworked: int = 0
+    satisfied: int = 0
+    rated: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    @property
+    def valid(self) -> int:
+        return self.received - self.invalid
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One row of a table: a town, a level, a 大类 or the district."""
+
+    key: int | None
+    name: str
+    counts: Counts
+    mean_hours: float | None = None
+    p90_hours: float | None = None
+    rank: int | None = None
+
+    @property
+    def completion_rate(self) -> float | None:
+        return _share(self.counts.closed, self.counts.valid)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _share(self.counts.closed_on_time, self.counts.closed)
+
+    @property
+    def return_rate(self) -> float | None:
+        return _share(self.counts.returned, self.counts.valid)
+
+    @property
+    def escalation_rate(self) -> float | None:
+        return _share(self.counts.escalated, self.counts.valid)
+
+    @property
+    def rework_rate(self) -> float | None:
+        return _share(self.counts.reworked, self.counts.closed)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _share(self.counts.satisfied, self.counts.rated)
+
+    def value(self, key: str) -> Any:
+        """A column's value by its key (``COLUMNS``)."""
+        if hasattr(self.counts, key):
+            return getattr(self.counts, key)
+        return getattr(self, key)
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    made_at: datetime
+    towns: tuple[Figures, ...]
+    levels: tuple[Figures, ...]
+    categories: tuple[Figures, ...]
+    district: Figures
+    ranked_by: str = "on_time_rate"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    words: Words
+    kind: str  # "count" | "rate" | "hours" | "rank" | "name"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("rank", Words("排名", "rank"), "rank"),
+    Column("name", Words("名称", "name"), "name"),
+    Column("received", Words("上报", "reported"), "count"),
+    Column("invalid", Words("无效", "invalid"), "count"),
+    Column("valid", Words("有效", "valid"), "count"),
+    Column("closed", Words("办结", "closed"), "count"),
+    Column("completion_rate", Words("办结率", "closed %"), "rate"),
+    Column("closed_on_time", Words("按期办结", "closed on time"), "count"),
+    Column("on_time_rate", Words("按期办结率", "on time %"), "rate"),
+    Column("open", Words("在办", "open"), "count"),
+    Column("overdue_now", Words("超期", "overdue"), "count"),
+    Column("ever_overdue", Words("曾超期", "ever overdue"), "count"),
+    Column("town_level", Words("三级事件", "level 3"), "count"),
+    Column("return_rate", Words("退回率", "returned %"), "rate"),
+    Column("escalation_rate", Words("升级率", "escalated %"), "rate"),
+    Column("rework_rate", Words("返工率", "rework %"), "rate"),
+    Column("satisfaction_rate", Words("满意率", "satisfied %"), "rate"),
+    Column("mean_hours", Words("平均处置时长(时)", "mean hours"), "hours"),
+    Column("p90_hours", Words("P90处置时长(时)", "P90 hours"), "hours"),
+)
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+RANKABLE = tuple(c.key for c in COLUMNS if c.kind in ("count", "rate", "hours"))
+LOWER_IS_BETTER = frozenset(
+    {
+        "invalid",
+        "open",
+        "overdue_now",
+        "ever_overdue",
+        "return_rate",
+        "escalation_rate",
+        "rework_rate",
+        "mean_hours",
+        "p90_hours",
+    }
+)
+
+
+def cell_text(figures: Figures, column: Column) -> str:
+    """How a value reads in a table or a CSV file: rates in %, hours to one decimal."""
+    value = figures.value(column.key)
+    if value is None:
+        return "—"
+    if column.kind == "rate":
+        return f"{100 * value:.1f}%"
+    if column.kind == "hours":
+        return f"{value:.1f}"
+    return str(value)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+Group = tuple[int, int, int]  # (town, level, 大类)
+
+
+def _flag(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _group_counts(session: Session, period: Period, now: datetime) -> dict[Group, Counts]:
+    """(town, level, 大类) → counts of the events reported in the period."""
+    valid = Event.excluded_from_assessment.is_(False)
+    closed = and_(valid, Event.status.in_(CLOSED))
+    overdue_now = and_(Event.is_open.is_(True), Event.due_at.is_not(None), Event.due_at < now)
+    query = (
+        select(
+            Event.town_id,
+            Event.level,
+            Event.category_l1_id,
+            func.count(),
+            _flag(Event.excluded_from_assessment.is_(True)),
+            _flag(closed),
+            _flag(and_(closed, Event.ever_overdue.is_(False))),
+            _flag(and_(valid, Event.is_open.is_(True))),
+            _flag(and_(valid, overdue_now)),
+            _flag(and_(valid, or_(Event.ever_overdue.is_(True), overdue_now))),
+            _flag(and_(valid, Event.level == TOWN_EVENT_LEVEL)),
+            _flag(and_(valid, Event.return_count > 0)),
+            _flag(and_(valid, Event.escalation_count > 0)),
+            _flag(and_(closed, Event.rework_count > 0)),
+            _flag(and_(valid, Event.satisfaction.in_(SATISFIED))),
+            _flag(
+                and_(
+                    valid,
+                    Event.satisfaction.is_not(None),
+                    Event.satisfaction != VERIFY_CONTACT_FAILED,
+                )
+            ),
+        )
+        .where(Event.reported_at >= period.start, Event.reported_at < period.end)
+        .group_by(Event.town_id, Event.level, Event.category_l1_id)
+    )
+    return {
+        (town, level, category): Counts(*(int(v or 0) for v in values))
+        for town, level, category, *values in session.execute(query)
+    }
+
+
+def _durations(session: Session, period: Period) -> list[tuple[Group, float]]:
+    """(town, level, 大类, hours) of every valid event reported in the period and closed."""
+    query = select(
+        Event.town_id,
+        Event.level,
+        Event.category_l1_id,
+        hours_between(Event.reported_at, Event.closed_at),
+    ).where(
+        Event.reported_at >= period.start,
+        Event.reported_at < period.end,
+        Event.excluded_from_assessment.is_(False),
+        Event.status.in_(CLOSED),
+        Event.closed_at.is_not(None),
+    )
+    return [((t, lv, c), float(h)) for t, lv, c, h in session.execute(query)]
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """The nearest-rank percentile: a value that occurred, as a leader would quote it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _figures(
+    key: int | None,
+    name: str,
+    groups: Iterable[tuple[Group, Counts]],
+    hours: Sequence[float],
+) -> Figures:
+    counts = sum((c for _, c in groups), Counts())
+    mean = sum(hours) / len(hours) if hours else None
+    return Figures(key, name, counts, mean, percentile(hours, 0.9))
+
+
+def _table(
+    names: dict[int, str],
+    position: int,
+    groups: dict[Group, Counts],
+    durations: list[tuple[Group, float]],
+) -> list[Figures]:
+    """One row per named key (a town, a level, a 大类), grouping on the key's position."""
+    counts: dict[int, list[tuple[Group, Counts]]] = defaultdict(list)
+    for group, c in groups.items():
+        counts[group[position]].append((group, c))
+    hours: dict[int, list[float]] = defaultdict(list)
+    for group, h in durations:
+        hours[group[position]].append(h)
+    return [_figures(key, name, counts[key], hours[key]) for key, name in names.items()]
+
+
+def ranked(rows: Iterable[Figures], by: str) -> tuple[Figures, ...]:
+    """Best first by one column; ties share a rank; rows without a value come last, unranked."""
+    if by not in RANKABLE:
+        raise ValueError(by)
+    sign = 1 if by in LOWER_IS_BETTER else -1
+    with_value = [r for r in rows if r.value(by) is not None]
+    without = [r for r in rows if r.value(by) is None]
+    with_value.sort(key=lambda r: (sign * r.value(by), r.name))
+    out: list[Figures] = []
+    for i, row in enumerate(with_value):
+        tied = out and out[-1].value(by) == row.value(by)
+        rank = out[-1].rank if tied and out[-1].rank is not None else i + 1
+        out.append(Figures(row.key, row.name, row.counts, row.mean_hours, row.p90_hours, rank))
+    return (*out, *sorted(without, key=lambda r: r.name))
+
+
+def town_names(session: Session) -> dict[int, str]:
+    query = select(Region.id, Region.name).where(Region.level == RegionLevel.TOWN)
+    return dict(session.execute(query.order_by(Region.code)).all())
+
+
+def category_names(session: Session, lang: str = "zh") -> dict[int, str]:
+    name = Category.name_en if lang == "en" else Category.name_zh
+    query = select(Category.id, name).where(Category.parent_id.is_(None))
+    return dict(session.execute(query.order_by(Category.sort, Category.code)).all())
+
+
+def district_report(
+    session: Session,
+    period: Period,
+    now: datetime,
+    *,
+    by: str = "on_time_rate",
+    lang: str = "zh",
+) -> Report:
+    """Every table of the report for one period, the towns ranked ``by`` one column."""
+    groups = _group_counts(session, period, now)
+    durations = _durations(session, period)
+    towns = town_names(session)
+    for town, _, _ in groups:
+        towns.setdefault(town, str(town))
+    levels = {level: Words(f"{level}级", f"level {level}").in_lang(lang) for level in (1, 2, 3, 4)}
+    categories = category_names(session, lang)
+    for _, _, category in groups:
+        categories.setdefault(category, str(category))
+    district = _figures(
+        None,
+        Words("全区", "district").in_lang(lang),
+        groups.items(),
+        [h for _, h in durations],
+    )
+    return Report(
+        period=period,
+        made_at=now,
+        towns=ranked(_table(towns, 0, groups, durations), by),
+        levels=tuple(_table(levels, 1, groups, durations)),
+        categories=tuple(_table(categories, 2, groups, durations)),
+        district=district,
+        ranked_by=by,
+    )
