@@ -30,6 +30,7 @@ from commandroom.cli import (
     db_cmds,
     demo_cmd,
     event_cmds,
+    report_cmd,
     user_cmds,
     window_cmds,
 )
@@ -108,6 +109,7 @@ def build_parser(lang: Lang) -> Parser:
     user_cmds.add_parsers(groups, common, h)
     camera_cmds.add_parsers(groups, common, h)
     demo_cmd.add_parser(groups, common, h)
+    report_cmd.add_parser(groups, common, h)
     window_cmds.add_parsers(groups, common, h)
     return root
 

@@ -112,6 +112,21 @@ TEXTS: dict[str, dict[str, str]] = {
     "seeded": {"zh": "演示数据已写入：", "en": "Demo data seeded:"},
     # events
     "no_events": {"zh": "（没有符合条件的事件）", "en": "(no matching events)"},
+    # report
+    "bad_month": {
+        "zh": "--month 应为年月，如 2026-11：{value}",
+        "en": "--month must be a year and month such as 2026-11: {value}",
+    },
+    "to_without_from": {"zh": "--to 需要与 --from 一起用", "en": "--to needs --from"},
+    "period_backwards": {
+        "zh": "截止日 {last} 早于起始日 {first}",
+        "en": "the last day {last} is before the first {first}",
+    },
+    "report_heading": {
+        "zh": "统计期 {period}，镇街排名依据：{by}",
+        "en": "Period {period}; towns ranked by {by}",
+    },
+    "report_written": {"zh": "已写出 {path}", "en": "Written: {path}"},
     "shown_of": {"zh": "共显示 {n} 条", "en": "{n} shown"},
     "imported": {
         "zh": "已导入 {created} 条，跳过 {skipped} 条（此前已导入）",

@@ -23,6 +23,8 @@ Read-only: nothing here writes, so any role may run it.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -258,11 +260,11 @@ LOWER_IS_BETTER = frozenset(
 )
 
 
-def cell_text(figures: Figures, column: Column) -> str:
+def cell_text(figures: Figures, column: Column, missing: str = "—") -> str:
     """How a value reads in a table or a CSV file: rates in %, hours to one decimal."""
     value = figures.value(column.key)
     if value is None:
-        return "—"
+        return missing
     if column.kind == "rate":
         return f"{100 * value:.1f}%"
     if column.kind == "hours":
@@ -371,20 +373,36 @@ def _table(
     return [_figures(key, name, counts[key], hours[key]) for key, name in names.items()]
 
 
+TIE_BREAKS = ("on_time_rate", "completion_rate", "overdue_now", "satisfaction_rate", "received")
+"""Where the chosen column ties, these decide in turn, so places are shared only by towns
+equal on all of them (a month where five towns closed everything on time still ranks)."""
+
+
+def _standing(row: Figures, keys: Sequence[str]) -> tuple[tuple[int, float], ...]:
+    """Sort key, best first: a missing value is worse than any value."""
+    out = []
+    for key in keys:
+        value = row.value(key)
+        sign = 1 if key in LOWER_IS_BETTER else -1
+        out.append((1, 0.0) if value is None else (0, sign * float(value)))
+    return tuple(out)
+
+
 def ranked(rows: Iterable[Figures], by: str) -> tuple[Figures, ...]:
-    """Best first by one column; ties share a rank; rows without a value come last, unranked."""
+    """Best first by one column, then ``TIE_BREAKS``; rows without a value come last, unranked."""
     if by not in RANKABLE:
         raise ValueError(by)
-    sign = 1 if by in LOWER_IS_BETTER else -1
-    with_value = [r for r in rows if r.value(by) is not None]
-    without = [r for r in rows if r.value(by) is None]
-    with_value.sort(key=lambda r: (sign * r.value(by), r.name))
+    keys = (by, *(k for k in TIE_BREAKS if k != by))
+    with_value = sorted(
+        (r for r in rows if r.value(by) is not None), key=lambda r: (_standing(r, keys), r.name)
+    )
+    without = sorted((r for r in rows if r.value(by) is None), key=lambda r: r.name)
     out: list[Figures] = []
     for i, row in enumerate(with_value):
-        tied = out and out[-1].value(by) == row.value(by)
-        rank = out[-1].rank if tied and out[-1].rank is not None else i + 1
+        tied = bool(out) and _standing(out[-1], keys) == _standing(row, keys)
+        rank = out[-1].rank if tied else i + 1
         out.append(Figures(row.key, row.name, row.counts, row.mean_hours, row.p90_hours, rank))
-    return (*out, *sorted(without, key=lambda r: r.name))
+    return (*out, *without)
 
 
 def town_names(session: Session) -> dict[int, str]:
@@ -431,3 +449,22 @@ def district_report(
         district=district,
         ranked_by=by,
     )
+
+
+TABLES = ("towns", "levels", "categories")
+
+
+def table_rows(report: Report, table: str) -> list[Figures]:
+    """One table's rows with the district's total last, as every printed table ends."""
+    rows: tuple[Figures, ...] = getattr(report, table)
+    return [*rows, report.district]
+
+
+def to_csv(report: Report, table: str, lang: str = "zh") -> str:
+    """One table as CSV text: a header line in the reader's language, values as shown."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.words.in_lang(lang) for c in COLUMNS])
+    for row in table_rows(report, table):
+        writer.writerow([cell_text(row, c, missing="") for c in COLUMNS])
+    return buffer.getvalue()

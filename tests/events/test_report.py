@@ -134,10 +134,14 @@ def _row(name: str, closed: int, on_time: int) -> Figures:
     return Figures(None, name, Counts(received=closed, closed=closed, closed_on_time=on_time))
 
 
-def test_ranking_is_best_first_with_ties_sharing_a_place_and_empty_rows_last() -> None:
+def test_ranking_is_best_first_with_ties_broken_and_empty_rows_last() -> None:
     rows = [_row("甲", 10, 9), _row("乙", 10, 10), _row("丙", 0, 0), _row("丁", 20, 18)]
     out = ranked(rows, "on_time_rate")
-    assert [(r.name, r.rank) for r in out] == [("乙", 1), ("丁", 2), ("甲", 2), ("丙", None)]
+    # 甲 and 丁 are both at 90 %; 丁 reported more, the last tie-break
+    assert [(r.name, r.rank) for r in out] == [("乙", 1), ("丁", 2), ("甲", 3), ("丙", None)]
+    # equal on every tie-break: the place is shared
+    twins = ranked([_row("甲", 10, 9), _row("乙", 10, 9), _row("丙", 10, 8)], "on_time_rate")
+    assert [(r.name, r.rank) for r in twins] == [("乙", 1), ("甲", 1), ("丙", 3)]
     # more closed is better; fewer overdue is better
     assert [r.name for r in ranked([_row("甲", 3, 1), _row("乙", 5, 5)], "closed")] == ["乙", "甲"]
     late = [Figures(None, n, Counts(overdue_now=k)) for n, k in (("甲", 4), ("乙", 0), ("丙", 2))]

@@ -1,0 +1,109 @@
+"""``commandroom report``: the same figures as ``events.report``, as a table, CSV and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from commandroom.db.base import utcnow
+from commandroom.db.engine import Database
+from commandroom.events.demo.database import prepare_demo_database
+from commandroom.events.report import COLUMNS, Period, district_report, local_today
+from tests.cli.conftest import CliRunner
+
+FIRST, LAST = "2020-01-01", "2099-12-31"  # every seeded event, whenever the seed ran
+
+
+@pytest.fixture
+def demo_url(sqlite_url: str) -> str:
+    db = Database.open(sqlite_url)
+    try:
+        prepare_demo_database(db, events=150, days=20, towns=2, seed=4)
+    finally:
+        db.dispose()
+    return sqlite_url
+
+
+def test_json_is_the_report_itself(cli: CliRunner, demo_url: str) -> None:
+    run = cli("--db", demo_url, "report", "--from", FIRST, "--to", LAST, "--json")
+    assert run.code == 0, run.err
+    got = json.loads(run.out)
+    db = Database.open(demo_url)
+    try:
+        with db.reading() as s:
+            report = district_report(s, Period(date(2020, 1, 1), date(2099, 12, 31)), utcnow())
+    finally:
+        db.dispose()
+    assert got["first"] == FIRST and got["last"] == LAST and got["ranked_by"] == "on_time_rate"
+    assert got["district"]["received"] == report.district.counts.received == 150
+    assert [t["name"] for t in got["towns"]] == [t.name for t in report.towns]
+    assert [t["rank"] for t in got["towns"]] == [t.rank for t in report.towns]
+    for table in ("towns", "levels", "categories"):
+        for row, want in zip(got[table], getattr(report, table), strict=True):
+            assert row["closed"] == want.counts.closed and row["received"] == want.counts.received
+
+
+def test_table_names_the_period_and_ends_with_the_district(cli: CliRunner, demo_url: str) -> None:
+    run = cli("--db", demo_url, "report", "--from", FIRST, "--to", LAST)
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[0] == f"统计期 {FIRST} – {LAST}，镇街排名依据：按期办结率"
+    assert lines[1].split()[:4] == ["排名", "名称", "上报", "有效"]
+    assert lines[-1].split()[:3] == ["—", "全区", "150"]
+    levels = cli("--db", demo_url, "report", "--from", FIRST, "--table", "levels", "--lang", "en")
+    assert [line.split()[:2] for line in levels.out.splitlines()[2:]] == [
+        ["level", "1"],
+        ["level", "2"],
+        ["level", "3"],
+        ["level", "4"],
+        ["district", "150"],
+    ]
+
+
+def test_this_month_is_the_default(cli: CliRunner, demo_url: str) -> None:
+    month = Period.month_of(local_today(utcnow()))
+    run = cli("--db", demo_url, "report", "--json")
+    got = json.loads(run.out)
+    assert (got["first"], got["last"]) == (month.first.isoformat(), month.last.isoformat())
+
+
+def test_csv_carries_every_column_for_excel(cli: CliRunner, demo_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "排名.csv"
+    run = cli("--db", demo_url, "report", "--from", FIRST, "--csv", target, "--rank-by", "received")
+    # the file is written, and the terminal still shows the table it holds
+    assert run.code == 0 and str(target) in run.err and "全区" in run.out
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8 as such
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == [c.words.zh for c in COLUMNS]
+    assert rows[-1][:3] == ["", "全区", "150"]
+    received = [int(r[2]) for r in rows[1:-1]]
+    assert received == sorted(received, reverse=True) and sum(received) == 150
+    assert rows[1][0] == "1"
+    stdout = cli("--db", demo_url, "report", "--from", FIRST, "--csv", "-", "--lang", "en")
+    assert stdout.out.splitlines()[0].startswith("rank,name,reported,invalid,valid")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--month", "2026-13"), "--month 应为年月"),
+        (("--month", "11月"), "--month 应为年月"),
+        (("--from", "2026-11-05", "--to", "2026-11-01"), "早于起始日"),
+        (("--to", "2026-11-01"), "--to 需要与 --from"),
+        (("--from", "2026-1x"), "2026-1x"),
+        (("--csv", "/nonexistent/dir/x.csv"), "无法写入文件"),
+        (("--rank-by", "name"), "name"),
+        (("--month", "2026-11", "--period", "year"), "--period"),
+    ],
+)
+def test_bad_options_are_refused_in_words(
+    cli: CliRunner, demo_url: str, args: tuple[str, ...], words: str
+) -> None:
+    run = cli("--db", demo_url, "report", *args)
+    assert run.code == 2 and words in run.err and run.out == ""
