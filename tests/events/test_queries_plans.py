@@ -12,7 +12,7 @@ unaided). PostgreSQL is not pinned: it builds plans from its own sampled statist
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from commandroom.db.migrate import upgrade
 from commandroom.db.models import Category, Event
 from commandroom.events.demo.seed import seed_demo
 from commandroom.events.queries import EventFilter, page_query
+from commandroom.events.report import Period, counts_query, hours_query
 from commandroom.events.text_search import TextPlan, text_grams_clause
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
@@ -40,6 +41,7 @@ STAT_2M = {
     "ix_event_town_status_level": "2000200 125013 13891 4247",
     "ix_event_town_walk": "2001205 125076 1 1 1 1 1 1 1 1 1",
     "ix_event_walk": "2003600 1 1 1 1 1 1 1 1 1 1",
+    "ix_event_report": "2005000 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
     "sqlite_autoindex_event_1": "2000200 1",
 }
 
@@ -186,3 +188,16 @@ def test_a_rare_words_few_matches_are_fetched_by_id(seeded: Database) -> None:
         EventFilter(text="噪音", source=Source.HOTLINE_12345, category_id=_facts(seeded)["big"]),
     ):
         assert _text_plan(seeded, flt, CANDIDATES) == by_id, flt
+
+
+REPORT_RANGE = "SEARCH event USING COVERING INDEX ix_event_report (reported_at>? AND reported_at<?)"
+
+
+def test_the_leadership_report_reads_its_covering_index_only(seeded: Database) -> None:
+    """Grouped by town, SQLite would skip-scan the town walk and read a row per event."""
+    period = Period(date(2025, 6, 16), date(2026, 6, 15))
+    with seeded.reading() as s:
+        for query in (counts_query("sqlite", period, NOW), hours_query("sqlite", period)):
+            sql = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
+            plan = [str(row[-1]) for row in s.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
+            assert plan[0] == REPORT_RANGE, plan
