@@ -221,28 +221,86 @@ class Column:
     key: str
     words: Words
     kind: str  # "count" | "rate" | "hours" | "rank" | "name"
+    hint: Words | None = None  # how it is counted, for a header's tooltip
 
 
 COLUMNS: tuple[Column, ...] = (
     Column("rank", Words("排名", "rank"), "rank"),
     Column("name", Words("名称", "name"), "name"),
     Column("received", Words("上报", "reported"), "count"),
-    Column("invalid", Words("无效", "invalid"), "count"),
+    Column(
+        "invalid",
+        Words("无效", "invalid"),
+        "count",
+        Words("无效或合并，不计入考核", "invalid or merged, not assessed"),
+    ),
     Column("valid", Words("有效", "valid"), "count"),
     Column("closed", Words("办结", "closed"), "count"),
-    Column("completion_rate", Words("办结率", "closed %"), "rate"),
+    Column(
+        "completion_rate",
+        Words("办结率", "closed %"),
+        "rate",
+        Words("办结 ÷ 有效", "closed ÷ valid"),
+    ),
     Column("closed_on_time", Words("按期办结", "closed on time"), "count"),
-    Column("on_time_rate", Words("按期办结率", "on time %"), "rate"),
+    Column(
+        "on_time_rate",
+        Words("按期办结率", "on time %"),
+        "rate",
+        Words("从未超期的办结 ÷ 办结", "closed never past a deadline ÷ closed"),
+    ),
     Column("open", Words("在办", "open"), "count"),
-    Column("overdue_now", Words("超期", "overdue"), "count"),
-    Column("ever_overdue", Words("曾超期", "ever overdue"), "count"),
-    Column("town_level", Words("三级事件", "level 3"), "count"),
-    Column("return_rate", Words("退回率", "returned %"), "rate"),
-    Column("escalation_rate", Words("升级率", "escalated %"), "rate"),
-    Column("rework_rate", Words("返工率", "rework %"), "rate"),
-    Column("satisfaction_rate", Words("满意率", "satisfied %"), "rate"),
+    Column(
+        "overdue_now",
+        Words("超期", "overdue"),
+        "count",
+        Words("在办且已过时限", "open and past its deadline now"),
+    ),
+    Column(
+        "ever_overdue",
+        Words("曾超期", "ever overdue"),
+        "count",
+        Words("任何时候超过时限的", "past a deadline at any time"),
+    ),
+    Column(
+        "town_level",
+        Words("三级事件", "level 3"),
+        "count",
+        Words("镇级处置的三级事件", "level-3 events, handled by the town"),
+    ),
+    Column(
+        "return_rate",
+        Words("退回率", "returned %"),
+        "rate",
+        Words("被退回过的 ÷ 有效", "returned at least once ÷ valid"),
+    ),
+    Column(
+        "escalation_rate",
+        Words("升级率", "escalated %"),
+        "rate",
+        Words("升级过的 ÷ 有效", "escalated at least once ÷ valid"),
+    ),
+    Column(
+        "rework_rate",
+        Words("返工率", "rework %"),
+        "rate",
+        Words("核查不通过返工过的 ÷ 办结", "sent back for rework ÷ closed"),
+    ),
+    Column(
+        "satisfaction_rate",
+        Words("满意率", "satisfied %"),
+        "rate",
+        Words(
+            "满意与基本满意 ÷ 回访有答复的", "satisfied or fairly satisfied ÷ call-backs answered"
+        ),
+    ),
     Column("mean_hours", Words("平均处置时长(时)", "mean hours"), "hours"),
-    Column("p90_hours", Words("P90处置时长(时)", "P90 hours"), "hours"),
+    Column(
+        "p90_hours",
+        Words("P90处置时长(时)", "P90 hours"),
+        "hours",
+        Words("九成事件在此时长内办结", "90 % of the closed events took at most this long"),
+    ),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 RANKABLE = tuple(c.key for c in COLUMNS if c.kind in ("count", "rate", "hours"))

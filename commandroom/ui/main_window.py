@@ -277,6 +277,9 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
             self.tr("注销 / 切换操作员"), self.sig_switch_operator.emit, "switch_operator"
         )
         self.quit_action = self._action(self.tr("退出"), self.close, "quit")
+        self.report_action = self._action(self.tr("统计与排名…"), self.show_report, "report")
+        self.report_action.setEnabled(self.db is not None and self.mode != "wall")
+        self.report_window: Any = None
         self.case_actions = self._case_actions()
         editing = self.mode != "wall"
         for action in (self.snapshot_action, self.switch_operator_action):
@@ -329,6 +332,12 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         if self.mode != "wall":
             events.addAction(self.snapshot_action)
 
+        menus = []
+        if self.mode != "wall":
+            figures = bar.addMenu(self.tr("统计"))
+            figures.addAction(self.report_action)
+            menus.append(figures)
+
         wall = bar.addMenu(self.tr("视频墙"))
         for action in (
             self.wall_window.prev_action,
@@ -341,7 +350,7 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         cameras = self.wall_window.dock.toggleViewAction()
         cameras.setText(self.tr("摄像机列表"))
         wall.addAction(cameras)
-        self.menus: list[QMenu] = [file_menu, view, events, wall]
+        self.menus: list[QMenu] = [file_menu, view, events, *menus, wall]
 
     def _connect_panels(self) -> None:
         panel = self.event_panel
@@ -551,6 +560,21 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
             self.shutdown()
             self.sig_closed.emit()
         super().closeEvent(event)
+
+    def show_report(self) -> None:
+        """The statistics window, made on first use (its module is imported then too) and
+        brought to the front after; it closes with this window."""
+        if self.db is None or self.mode == "wall":
+            return
+        if self.report_window is None:
+            from commandroom.ui.report.window import ReportWindow
+
+            self.report_window = ReportWindow(self.db, lang=self.lang, parent=self)
+            self.add_closer(self.report_window.shutdown)
+            self.report_window.load()
+        self.report_window.show()
+        self.report_window.raise_()
+        self.report_window.activateWindow()
 
     def add_closer(self, closer: Callable[[], None]) -> None:
         """Run ``closer`` first when the window closes (a mode's timers and helpers)."""

@@ -26,6 +26,7 @@ SHORTCUTS: dict[str, QKeySequence] = {
     "only_events": QKeySequence("Ctrl+2"),
     "side_by_side": QKeySequence("Ctrl+0"),
     "switch_operator": QKeySequence("Ctrl+L"),
+    "report": QKeySequence("Ctrl+R"),
     "quit": QKeySequence("Ctrl+Q"),
 }
 

@@ -714,6 +714,10 @@
             <translation>Quit</translation>
         </message>
         <message>
+            <source>统计与排名…</source>
+            <translation>Figures and ranking…</translation>
+        </message>
+        <message>
             <source>派单</source>
             <translation>Dispatch</translation>
         </message>
@@ -740,6 +744,10 @@
         <message>
             <source>事件</source>
             <translation>Events</translation>
+        </message>
+        <message>
+            <source>统计</source>
+            <translation>Figures</translation>
         </message>
         <message>
             <source>视频墙</source>
@@ -1268,6 +1276,89 @@
         <message>
             <source>网格</source>
             <translation>Grid</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportWindow</name>
+        <message>
+            <source>CSV 文件 (*.csv)</source>
+            <translation>CSV files (*.csv)</translation>
+        </message>
+        <message>
+            <source>{words}（仍显示 {period}）</source>
+            <translation>{words} (still showing {period})</translation>
+        </message>
+        <message>
+            <source>上月</source>
+            <translation>Last month</translation>
+        </message>
+        <message>
+            <source>刷新</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>导出 CSV</source>
+            <translation>Export CSV</translation>
+        </message>
+        <message>
+            <source>导出 CSV…</source>
+            <translation>Export CSV…</translation>
+        </message>
+        <message>
+            <source>已导出 {path}</source>
+            <translation>Exported {path}</translation>
+        </message>
+        <message>
+            <source>按大类</source>
+            <translation>By category</translation>
+        </message>
+        <message>
+            <source>按等级</source>
+            <translation>By level</translation>
+        </message>
+        <message>
+            <source>排名依据</source>
+            <translation>Rank by</translation>
+        </message>
+        <message>
+            <source>无法写入 {path}：{why}</source>
+            <translation>Cannot write {path}: {why}</translation>
+        </message>
+        <message>
+            <source>本季度</source>
+            <translation>This quarter</translation>
+        </message>
+        <message>
+            <source>本年</source>
+            <translation>This year</translation>
+        </message>
+        <message>
+            <source>本月</source>
+            <translation>This month</translation>
+        </message>
+        <message>
+            <source>统计与排名</source>
+            <translation>Figures and ranking</translation>
+        </message>
+        <message>
+            <source>统计中…（{period}）</source>
+            <translation>Counting… ({period})</translation>
+        </message>
+        <message>
+            <source>统计期</source>
+            <translation>Period</translation>
+        </message>
+        <message>
+            <source>统计期 {period} · 上报 {n} 件 · 用时 {s:.1f} 秒</source>
+            <translation>Period {period} · {n} events reported · took {s:.1f} s</translation>
+        </message>
+        <message>
+            <source>自定义…</source>
+            <translation>Custom…</translation>
+        </message>
+        <message>
+            <source>镇街排名</source>
+            <translation>Towns ranked</translation>
         </message>
     </context>
 </TS>

@@ -276,3 +276,25 @@ def test_every_event_column_is_in_sight_on_a_laptop_screen(
     assert view.horizontalScrollBar().maximum() == 0
     assert window.split.sizes()[0] >= width * LEAST_WALL_SHARE  # and the wall keeps its share
     window.close()
+
+
+def test_the_report_opens_from_its_menu_and_closes_with_the_window(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    window = make_window(qtbot, cameras, database, settings_file)
+    window.show()
+    assert window.report_action.shortcut().toString() == "Ctrl+R"
+    assert any(window.report_action in menu.actions() for menu in window.menus)
+    window.report_action.trigger()
+    report = window.report_window
+    assert report is not None and report.isVisible()
+    qtbot.waitUntil(lambda: report.report is not None, timeout=20_000)
+    window.report_action.trigger()  # again: the same window, brought to the front
+    assert window.report_window is report
+    window.close()
+    assert not report.isVisible() and report.lane._closed
+    # the village room's wall has no report
+    wall = make_window(qtbot, cameras, database, settings_file, mode="wall")
+    assert not wall.report_action.isEnabled()
+    assert not any(wall.report_action in menu.actions() for menu in wall.menus)
+    wall.close()

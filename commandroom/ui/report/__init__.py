@@ -1,0 +1,1 @@
+"""The leadership\x27s report: statistics and the town ranking."""
