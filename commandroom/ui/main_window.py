@@ -40,8 +40,9 @@ from commandroom.ui.case.panel import CasePanel
 from commandroom.ui.events.panel import EventPanel
 from commandroom.ui.events.ticker import EventTicker
 from commandroom.ui.lane import DbLane
+from commandroom.ui.menu_bar import build_menus
 from commandroom.ui.settings import WindowSettings, default_settings
-from commandroom.ui.shortcuts import bind, show_shortcut_in_tooltip
+from commandroom.ui.shortcuts import bind
 from commandroom.ui.status_bar import OperatorLike, StationStatusBar, database_trouble
 from commandroom.ui.wall.captures import OpenCapture
 from commandroom.ui.wall.layout import WallLayout
@@ -192,7 +193,7 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         self.status.set_feed_state("connecting" if db is not None else "none")
 
         self._build_actions()
-        self._build_menus()
+        self.menus: list[QMenu] = build_menus(self)
         self._connect_panels()
         if operator is not None:
             self.set_operator(operator)
@@ -305,52 +306,6 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
             self.addAction(action)
             out.append(action)
         return out
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("文件"))
-        if self.mode != "wall":
-            file_menu.addAction(self.switch_operator_action)
-            file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        view = bar.addMenu(self.tr("视图"))
-        view.addAction(self.full_screen_action)
-        view.addSeparator()
-        for action in (self.only_wall_action, self.only_events_action, self.side_by_side_action):
-            view.addAction(action)
-
-        events = bar.addMenu(self.tr("事件"))
-        events.addAction(self.next_event_action)
-        events.addAction(self.previous_event_action)
-        if self.mode != "wall":
-            events.addSeparator()
-            for action in self.case_actions:
-                events.addAction(action)
-        events.addSeparator()
-        events.addAction(self.maximise_camera_action)
-        if self.mode != "wall":
-            events.addAction(self.snapshot_action)
-
-        menus = []
-        if self.mode != "wall":
-            figures = bar.addMenu(self.tr("统计"))
-            figures.addAction(self.report_action)
-            menus.append(figures)
-
-        wall = bar.addMenu(self.tr("视频墙"))
-        for action in (
-            self.wall_window.prev_action,
-            self.wall_window.next_action,
-            self.wall_window.tour_action,
-            self.wall_window.figures_action,
-        ):
-            show_shortcut_in_tooltip(action)
-            wall.addAction(action)
-        cameras = self.wall_window.dock.toggleViewAction()
-        cameras.setText(self.tr("摄像机列表"))
-        wall.addAction(cameras)
-        self.menus: list[QMenu] = [file_menu, view, events, *menus, wall]
 
     def _connect_panels(self) -> None:
         panel = self.event_panel

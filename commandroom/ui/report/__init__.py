@@ -1,1 +1,1 @@
-"""The leadership\x27s report: statistics and the town ranking."""
+"""The leadership's report: statistics and the town ranking."""
