@@ -5,7 +5,8 @@
 
 For a month, a quarter, a year and the whole history (3 years at 2M events) before the seed's
 fixed "now", it times ``events.report.district_report`` (every table: towns ranked, levels,
-大类, the district, handling-time P90s): the first call, then the median of ``--repeats``.
+大类, the district, handling-time P90s), and the same for the busiest town alone (its
+villages ranked): the first call, then the median of ``--repeats``.
 The anchor, in the same run: the least query that reads the same rows
 (``SELECT town_id, count(*) … GROUP BY town_id`` over the period), so the figure says what
 the report adds to reading the period at all. ``--keep DIR`` reuses the databases
@@ -23,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ from bench.db_scale import NOW, machine, postgres_server, seed, sql_literal
 from commandroom.db.engine import Database, make_engine
 from commandroom.db.migrate import upgrade
 from commandroom.db.models import Event
-from commandroom.events.report import Period, district_report, local_today
+from commandroom.events.report import Period, Report, district_report, local_today
 
 
 def periods() -> dict[str, Period]:
@@ -66,9 +68,9 @@ def measure(url: str, repeats: int) -> dict[str, Any]:
     try:
         for name, period in periods().items():
 
-            def report(period: Period = period) -> Any:
+            def report(period: Period = period, town: int | None = None) -> Report:
                 with db.reading() as s:
-                    return district_report(s, period, NOW)
+                    return district_report(s, period, NOW, town_id=town)
 
             def anchor(period: Period = period) -> Any:
                 query = (
@@ -82,9 +84,15 @@ def measure(url: str, repeats: int) -> dict[str, Any]:
             first, warm = timed(report, repeats)
             anchor_first, anchor_warm = timed(anchor, repeats)
             made = report()
+            busiest = max(made.places, key=lambda f: f.counts.received)
+            town_first, town_warm = timed(partial(report, town=busiest.key), repeats)
             out[name] = {
                 "period": made.period.label,
-                "events": made.district.counts.received,
+                "events": made.total.counts.received,
+                "town": busiest.name,
+                "town_events": busiest.counts.received,
+                "town_report_first_s": round(town_first, 3),
+                "town_report_warm_s": round(town_warm, 3),
                 "report_first_s": round(first, 3),
                 "report_warm_s": round(warm, 3),
                 "anchor_first_s": round(anchor_first, 3),

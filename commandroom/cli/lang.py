@@ -123,9 +123,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "the last day {last} is before the first {first}",
     },
     "report_heading": {
-        "zh": "统计期 {period}，镇街排名依据：{by}",
-        "en": "Period {period}; towns ranked by {by}",
+        "zh": "统计期 {period}，{what}依据：{by}",
+        "en": "Period {period}; {what} by {by}",
     },
+    "ranking_of_towns": {"zh": "镇街排名", "en": "towns ranked"},
+    "ranking_of_villages": {"zh": "{town}村社排名", "en": "{town}'s villages ranked"},
     "report_written": {"zh": "已写出 {path}", "en": "Written: {path}"},
     "shown_of": {"zh": "共显示 {n} 条", "en": "{n} shown"},
     "imported": {

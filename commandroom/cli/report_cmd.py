@@ -14,7 +14,7 @@ from commandroom.cli import output
 from commandroom.cli.context import CliError, Ctx
 from commandroom.cli.lang import t
 from commandroom.cli.parsing import Help, Parser, SubParsers
-from commandroom.cli.refs import parse_date
+from commandroom.cli.refs import parse_date, town_id
 from commandroom.db.base import utcnow
 from commandroom.events.messages import os_reason
 from commandroom.events.report import (
@@ -32,6 +32,7 @@ from commandroom.events.report import (
 )
 
 PERIODS = ("this-month", "last-month", "quarter", "year")
+CLI_TABLES = {"ranking": "places", "levels": "levels", "categories": "categories"}
 TERMINAL_COLUMNS = (
     "rank",
     "name",
@@ -64,17 +65,25 @@ def add_parser(groups: SubParsers, common: Parser, h: Help) -> None:
     when.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help=h("起始日", "first day"))
     p.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help=h("截止日（含）", "last day"))
     p.add_argument(
+        "--town",
+        metavar="TOWN",
+        help=h("只看一个镇街：其村社排名（名称或编码）", "one town: its villages ranked"),
+    )
+    p.add_argument(
         "--table",
-        choices=TABLES,
-        default="towns",
-        help=h("镇街排名 / 按等级 / 按大类（默认镇街）", "towns (ranked), levels or categories"),
+        choices=CLI_TABLES,
+        default="ranking",
+        help=h(
+            "排名（镇街，或 --town 的村社）/ 按等级 / 按大类（默认排名）",
+            "the ranking (towns, or --town's villages), levels or categories",
+        ),
     )
     p.add_argument(
         "--rank-by",
         choices=RANKABLE,
         default="on_time_rate",
         metavar="COLUMN",
-        help=h("镇街排名依据（默认按期办结率）", "column the towns are ranked by"),
+        help=h("排名依据（默认按期办结率）", "column the ranking is by"),
     )
     p.add_argument("--csv", metavar="FILE", help=h("写出 CSV（- 为标准输出）", "write CSV"))
     p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
@@ -108,7 +117,10 @@ def run_report(ctx: Ctx) -> int:
     now = utcnow()
     period = pick_period(ctx.args, local_today(now))
     with ctx.database().reading() as session:
-        report = district_report(session, period, now, by=ctx.args.rank_by, lang=ctx.lang)
+        town = town_id(session, ctx.args.town)
+        report = district_report(
+            session, period, now, by=ctx.args.rank_by, lang=ctx.lang, town_id=town
+        )
     if ctx.args.csv is not None:
         _write_csv(ctx, report)
         if ctx.args.csv == "-":
@@ -121,7 +133,7 @@ def run_report(ctx: Ctx) -> int:
 
 
 def _write_csv(ctx: Ctx, report: Report) -> None:
-    text = to_csv(report, ctx.args.table, ctx.lang)
+    text = to_csv(report, CLI_TABLES[ctx.args.table], ctx.lang)
     if ctx.args.csv == "-":
         ctx.out.write(text)
         return
@@ -136,14 +148,21 @@ def _write_csv(ctx: Ctx, report: Report) -> None:
 
 def _print_table(ctx: Ctx, report: Report) -> None:
     lang = ctx.lang
-    ranked_by = COLUMN_BY_KEY[report.ranked_by].words.in_lang(lang)
-    heading = t("report_heading", lang, period=report.period.label, by=ranked_by)
-    ctx.print(heading if ctx.args.table == "towns" else report.period.label)
+    table = CLI_TABLES[ctx.args.table]
+    if table == "places":
+        by = COLUMN_BY_KEY[report.ranked_by].words.in_lang(lang)
+        if report.town_id is None:
+            what = t("ranking_of_towns", lang)
+        else:
+            what = t("ranking_of_villages", lang, town=report.total.name)
+        ctx.print(t("report_heading", lang, period=report.period.label, what=what, by=by))
+    else:
+        ctx.print(report.period.label)
     columns = [COLUMN_BY_KEY[k] for k in TERMINAL_COLUMNS]
-    if ctx.args.table != "towns":
+    if table != "places":
         columns = [c for c in columns if c.key != "rank"]
     headers = [c.words.in_lang(lang) for c in columns]
-    rows = [[cell_text(r, c) for c in columns] for r in table_rows(report, ctx.args.table)]
+    rows = [[cell_text(r, c) for c in columns] for r in table_rows(report, table)]
     ctx.print(output.table(headers, rows))
 
 
@@ -157,7 +176,9 @@ def _jsonable(report: Report) -> dict[str, Any]:
     return {
         "first": report.period.first.isoformat(),
         "last": report.period.last.isoformat(),
+        "town": None if report.town_id is None else report.total.name,
+        "place_kind": report.place_kind,
         "ranked_by": report.ranked_by,
         **{table: rows(table) for table in TABLES},
-        "district": {c.key: report.district.value(c.key) for c in COLUMNS},
+        "total": {c.key: report.total.value(c.key) for c in COLUMNS},
     }

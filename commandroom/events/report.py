@@ -207,13 +207,21 @@ class Figures:
 
 @dataclass(frozen=True)
 class Report:
+    """The district's report (``places`` are its towns) or one town's (its villages, and
+    the town's own events that no village holds)."""
+
     period: Period
     made_at: datetime
-    towns: tuple[Figures, ...]
+    places: tuple[Figures, ...]
     levels: tuple[Figures, ...]
     categories: tuple[Figures, ...]
-    district: Figures
+    total: Figures
     ranked_by: str = "on_time_rate"
+    town_id: int | None = None
+
+    @property
+    def place_kind(self) -> str:
+        return "town" if self.town_id is None else "village"
 
 
 @dataclass(frozen=True)
@@ -334,25 +342,46 @@ def cell_text(figures: Figures, column: Column, missing: str = "—") -> str:
 # --- reading -------------------------------------------------------------------------------
 
 
-Group = tuple[int, int, int]  # (town, level, 大类)
+Group = tuple[int | None, int, int]  # (place: a town, or in a town's report a village; level; 大类)
 
 
 def _flag(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def counts_query(dialect: str, period: Period, now: datetime) -> Select[Any]:
-    """Per (town, level, 大类): the ``Counts`` fields, in order, of the period's events."""
+@dataclass(frozen=True)
+class Scope:
+    """What a report's queries group places by, and the conditions its scope adds.
+
+    SQLite is kept inside ix_event_report: grouping on the bare town it skip-scans a town's
+    list index for the order and reads a table row per event (2 s for a year at 2M events
+    warm, 23 s cold, against 1 s); a bare town condition walks that index too."""
+
+    place: Any  # the column selected as the place
+    group_place: Any  # the same, as the GROUP BY names it
+    where: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, dialect: str, period: Period, town_id: int | None) -> Scope:
+        sqlite = dialect == "sqlite"
+        town = unindexed(Event.town_id) if sqlite else Event.town_id
+        when = (Event.reported_at >= period.start, Event.reported_at < period.end)
+        if town_id is None:
+            return cls(Event.town_id, town, when)
+        return cls(Event.village_id, Event.village_id, (*when, town == town_id))
+
+
+def counts_query(
+    dialect: str, period: Period, now: datetime, town_id: int | None = None
+) -> Select[Any]:
+    """Per (place, level, 大类): the ``Counts`` fields, in order, of the period's events."""
+    scope = Scope.of(dialect, period, town_id)
     valid = Event.excluded_from_assessment.is_(False)
     closed = and_(valid, Event.status.in_(CLOSED))
     overdue_now = and_(Event.is_open.is_(True), Event.due_at.is_not(None), Event.due_at < now)
-    # Grouping on the bare column, SQLite skip-scans a town's list index for its order and
-    # reads a table row per event (2 s for a year at 2M events warm, 23 s cold); hidden, it
-    # stays inside ix_event_report (1 s).
-    town = unindexed(Event.town_id) if dialect == "sqlite" else Event.town_id
     return (
         select(
-            Event.town_id,
+            scope.place,
             Event.level,
             Event.category_l1_id,
             func.count(),
@@ -375,61 +404,68 @@ def counts_query(dialect: str, period: Period, now: datetime) -> Select[Any]:
                 )
             ),
         )
-        .where(Event.reported_at >= period.start, Event.reported_at < period.end)
-        .group_by(town, Event.level, Event.category_l1_id)
+        .where(*scope.where)
+        .group_by(scope.group_place, Event.level, Event.category_l1_id)
     )
 
 
-def _group_counts(session: Session, period: Period, now: datetime) -> dict[Group, Counts]:
-    """(town, level, 大类) → counts of the events reported in the period."""
-    query = counts_query(session.get_bind().dialect.name, period, now)
+def _group_counts(
+    session: Session, period: Period, now: datetime, town_id: int | None
+) -> dict[Group, Counts]:
+    """(place, level, 大类) → counts of the events reported in the period."""
+    query = counts_query(session.get_bind().dialect.name, period, now, town_id)
     return {
-        (town, level, category): Counts(*(int(v or 0) for v in values))
-        for town, level, category, *values in session.execute(query)
+        (place, level, category): Counts(*(int(v or 0) for v in values))
+        for place, level, category, *values in session.execute(query)
     }
+
+
+HoursBy = dict[int | None, list[float]]
 
 
 @dataclass(frozen=True)
 class Hours:
-    """Handling hours of the period's closed valid events: by town, by level, by 大类 (the
+    """Handling hours of the period's closed valid events: by place, by level, by 大类 (the
     positions of a ``Group``) and all together."""
 
-    by: tuple[dict[int, list[float]], dict[int, list[float]], dict[int, list[float]]]
+    by: tuple[HoursBy, HoursBy, HoursBy]
     all: list[float]
 
 
-def hours_query(dialect: str, period: Period) -> Select[int, int, int, float]:
-    """(town, level, 大类, hours from report to close) of the period's closed valid events."""
+def hours_query(
+    dialect: str, period: Period, town_id: int | None = None
+) -> Select[int | None, int, int, float]:
+    """(place, level, 大类, hours from report to close) of the period's closed valid events."""
+    scope = Scope.of(dialect, period, town_id)
     # With the status bare, SQLite walks the closed statuses' list index and reads a table
     # row per event; hidden, the range stays inside ix_event_report.
     status = unindexed(Event.status) if dialect == "sqlite" else Event.status
     return select(
-        Event.town_id,
+        scope.place,
         Event.level,
         Event.category_l1_id,
         hours_between(Event.reported_at, Event.closed_at),
     ).where(
-        Event.reported_at >= period.start,
-        Event.reported_at < period.end,
+        *scope.where,
         Event.excluded_from_assessment.is_(False),
         status.in_(CLOSED),
         Event.closed_at.is_not(None),
     )
 
 
-def _hours(session: Session, period: Period) -> Hours:
+def _hours(session: Session, period: Period, town_id: int | None) -> Hours:
     """One pass over the closed events' handling hours, filed under each table's key."""
-    query = hours_query(session.get_bind().dialect.name, period)
-    towns: dict[int, list[float]] = defaultdict(list)
-    levels: dict[int, list[float]] = defaultdict(list)
-    categories: dict[int, list[float]] = defaultdict(list)
+    query = hours_query(session.get_bind().dialect.name, period, town_id)
+    places: dict[int | None, list[float]] = defaultdict(list)
+    levels: dict[int | None, list[float]] = defaultdict(list)
+    categories: dict[int | None, list[float]] = defaultdict(list)
     everything: list[float] = []
-    for town, level, category, hours in session.execute(query):
+    for place, level, category, hours in session.execute(query):
         everything.append(hours)
-        towns[town].append(hours)
+        places[place].append(hours)
         levels[level].append(hours)
         categories[category].append(hours)
-    return Hours((towns, levels, categories), everything)
+    return Hours((places, levels, categories), everything)
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:
@@ -452,10 +488,10 @@ def _figures(
 
 
 def _table(
-    names: dict[int, str], position: int, groups: dict[Group, Counts], hours: Hours
+    names: dict[int | None, str], position: int, groups: dict[Group, Counts], hours: Hours
 ) -> list[Figures]:
-    """One row per named key (a town, a level, a 大类), grouping on the key's position."""
-    counts: dict[int, list[tuple[Group, Counts]]] = defaultdict(list)
+    """One row per named key (a place, a level, a 大类), grouping on the key's position."""
+    counts: dict[int | None, list[tuple[Group, Counts]]] = defaultdict(list)
     for group, c in groups.items():
         counts[group[position]].append((group, c))
     filed = hours.by[position]
@@ -494,15 +530,39 @@ def ranked(rows: Iterable[Figures], by: str) -> tuple[Figures, ...]:
     return (*out, *without)
 
 
-def town_names(session: Session) -> dict[int, str]:
+def town_names(session: Session) -> dict[int | None, str]:
     query = select(Region.id, Region.name).where(Region.level == RegionLevel.TOWN)
     return dict(session.execute(query.order_by(Region.code)).all())
 
 
-def category_names(session: Session, lang: str = "zh") -> dict[int, str]:
+def village_names(session: Session, town_id: int) -> dict[int | None, str]:
+    query = select(Region.id, Region.name).where(
+        Region.level == RegionLevel.VILLAGE, Region.parent_id == town_id
+    )
+    return dict(session.execute(query.order_by(Region.code)).all())
+
+
+def category_names(session: Session, lang: str = "zh") -> dict[int | None, str]:
     name = Category.name_en if lang == "en" else Category.name_zh
     query = select(Category.id, name).where(Category.parent_id.is_(None))
     return dict(session.execute(query.order_by(Category.sort, Category.code)).all())
+
+
+TOWN_ITSELF = Words("（镇街本级）", "(the town itself)")
+"""A town's events that no village holds (a town road, a market): a row of their own."""
+
+
+def _place_names(session: Session, town_id: int | None, lang: str) -> dict[int | None, str]:
+    if town_id is None:
+        return town_names(session)
+    return {**village_names(session, town_id), None: TOWN_ITSELF.in_lang(lang)}
+
+
+def _total_name(session: Session, town_id: int | None, lang: str) -> str:
+    if town_id is None:
+        return Words("全区", "district").in_lang(lang)
+    name = session.scalar(select(Region.name).where(Region.id == town_id))
+    return name or str(town_id)
 
 
 def district_report(
@@ -512,41 +572,41 @@ def district_report(
     *,
     by: str = "on_time_rate",
     lang: str = "zh",
+    town_id: int | None = None,
 ) -> Report:
-    """Every table of the report for one period, the towns ranked ``by`` one column."""
-    groups = _group_counts(session, period, now)
-    hours = _hours(session, period)
-    towns = town_names(session)
-    for town, _, _ in groups:
-        towns.setdefault(town, str(town))
-    levels = {level: Words(f"{level}级", f"level {level}").in_lang(lang) for level in (1, 2, 3, 4)}
+    """Every table of the report for one period: the district's towns, or with ``town_id``
+    that town's villages, ranked ``by`` one column, then levels and 大类."""
+    groups = _group_counts(session, period, now, town_id)
+    hours = _hours(session, period, town_id)
+    places = _place_names(session, town_id, lang)
+    levels: dict[int | None, str] = {
+        level: Words(f"{level}级", f"level {level}").in_lang(lang) for level in (1, 2, 3, 4)
+    }
     categories = category_names(session, lang)
-    for _, _, category in groups:
+    for place, level, category in groups:  # keys the catalogues do not know still show
+        places.setdefault(place, str(place))
+        levels.setdefault(level, str(level))
         categories.setdefault(category, str(category))
-    district = _figures(
-        None,
-        Words("全区", "district").in_lang(lang),
-        groups.items(),
-        hours.all,
-    )
+    total = _figures(None, _total_name(session, town_id, lang), groups.items(), hours.all)
     return Report(
         period=period,
         made_at=now,
-        towns=ranked(_table(towns, 0, groups, hours), by),
+        places=ranked(_table(places, 0, groups, hours), by),
         levels=tuple(_table(levels, 1, groups, hours)),
         categories=tuple(_table(categories, 2, groups, hours)),
-        district=district,
+        total=total,
         ranked_by=by,
+        town_id=town_id,
     )
 
 
-TABLES = ("towns", "levels", "categories")
+TABLES = ("places", "levels", "categories")
 
 
 def table_rows(report: Report, table: str) -> list[Figures]:
-    """One table's rows with the district's total last, as every printed table ends."""
+    """One table's rows with the total last, as every printed table ends."""
     rows: tuple[Figures, ...] = getattr(report, table)
-    return [*rows, report.district]
+    return [*rows, report.total]
 
 
 def to_csv(report: Report, table: str, lang: str = "zh") -> str:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import URL
 
 from commandroom.db.engine import Database
+from commandroom.db.enums import Role
 from commandroom.events.queries import EventFilter
 from commandroom.ui.camera_links import CameraLinks
 from commandroom.ui.case.panel import CasePanel
@@ -375,6 +376,8 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
                 setter(operator)
         if changed:
             self.sig_operator_changed.emit(operator)
+            if operator is not None and reads_figures_only(operator):
+                self.show_report()  # the leadership's desk opens on what it is there for
 
     def expect_scope(self) -> None:
         """A mode will call ``set_scope`` (after reading the station): ``sig_ready`` waits."""
@@ -550,6 +553,13 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         self.wall_window.close()
         if self.lane is not None:
             self.lane.close()
+
+
+def reads_figures_only(operator: OperatorLike) -> bool:
+    """A leader's account (and nothing else): it handles no case and waits for none, so its
+    desk starts with the figures and the ranking."""
+    roles = {str(getattr(r, "value", r)) for r in operator.roles()}
+    return bool(roles) and roles <= {Role.LEADER.value}
 
 
 def ask(parent: QWidget, title: str, text: str) -> bool:

@@ -734,36 +734,24 @@
             <translation>Comment</translation>
         </message>
         <message>
-            <source>文件</source>
-            <translation>File</translation>
-        </message>
-        <message>
-            <source>视图</source>
-            <translation>View</translation>
+            <source>布局读写失败：{detail}</source>
+            <translation>Layout storage failed: {detail}</translation>
         </message>
         <message>
             <source>事件</source>
             <translation>Events</translation>
         </message>
         <message>
-            <source>统计</source>
-            <translation>Figures</translation>
-        </message>
-        <message>
-            <source>视频墙</source>
-            <translation>Video wall</translation>
+            <source>找不到摄像机 %1</source>
+            <translation>Camera %1 not found</translation>
         </message>
         <message>
             <source>摄像机列表</source>
             <translation>Camera list</translation>
         </message>
         <message>
-            <source>布局读写失败：{detail}</source>
-            <translation>Layout storage failed: {detail}</translation>
-        </message>
-        <message>
-            <source>找不到摄像机 %1</source>
-            <translation>Camera %1 not found</translation>
+            <source>文件</source>
+            <translation>File</translation>
         </message>
         <message>
             <source>此事件附近没有摄像机</source>
@@ -776,6 +764,18 @@
         <message>
             <source>此摄像机还没有画面，无法抓拍</source>
             <translation>This camera has no picture yet; no snapshot</translation>
+        </message>
+        <message>
+            <source>统计</source>
+            <translation>Figures</translation>
+        </message>
+        <message>
+            <source>视图</source>
+            <translation>View</translation>
+        </message>
+        <message>
+            <source>视频墙</source>
+            <translation>Video wall</translation>
         </message>
         <message>
             <source>请先最大化一路摄像机再抓拍</source>
@@ -1293,6 +1293,10 @@
             <translation>Last month</translation>
         </message>
         <message>
+            <source>全区</source>
+            <translation>District</translation>
+        </message>
+        <message>
             <source>刷新</source>
             <translation>Refresh</translation>
         </message>
@@ -1337,6 +1341,10 @@
             <translation>This month</translation>
         </message>
         <message>
+            <source>村社排名</source>
+            <translation>Villages ranked</translation>
+        </message>
+        <message>
             <source>统计与排名</source>
             <translation>Figures and ranking</translation>
         </message>
@@ -1355,6 +1363,10 @@
         <message>
             <source>自定义…</source>
             <translation>Custom…</translation>
+        </message>
+        <message>
+            <source>范围</source>
+            <translation>Scope</translation>
         </message>
         <message>
             <source>镇街排名</source>

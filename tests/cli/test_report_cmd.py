@@ -40,10 +40,11 @@ def test_json_is_the_report_itself(cli: CliRunner, demo_url: str) -> None:
     finally:
         db.dispose()
     assert got["first"] == FIRST and got["last"] == LAST and got["ranked_by"] == "on_time_rate"
-    assert got["district"]["received"] == report.district.counts.received == 150
-    assert [t["name"] for t in got["towns"]] == [t.name for t in report.towns]
-    assert [t["rank"] for t in got["towns"]] == [t.rank for t in report.towns]
-    for table in ("towns", "levels", "categories"):
+    assert got["town"] is None and got["place_kind"] == "town"
+    assert got["total"]["received"] == report.total.counts.received == 150
+    assert [t["name"] for t in got["places"]] == [t.name for t in report.places]
+    assert [t["rank"] for t in got["places"]] == [t.rank for t in report.places]
+    for table in ("places", "levels", "categories"):
         for row, want in zip(got[table], getattr(report, table), strict=True):
             assert row["closed"] == want.counts.closed and row["received"] == want.counts.received
 
@@ -63,6 +64,23 @@ def test_table_names_the_period_and_ends_with_the_district(cli: CliRunner, demo_
         ["level", "4"],
         ["district", "150"],
     ]
+
+
+def test_one_town_ranks_its_villages(cli: CliRunner, demo_url: str) -> None:
+    district = json.loads(cli("--db", demo_url, "report", "--from", FIRST, "--json").out)
+    busiest = max(district["places"], key=lambda p: p["received"])
+    run = cli("--db", demo_url, "report", "--from", FIRST, "--town", busiest["name"], "--json")
+    got = json.loads(run.out)
+    assert got["town"] == busiest["name"] and got["place_kind"] == "village"
+    assert got["total"]["received"] == busiest["received"]
+    assert sum(p["received"] for p in got["places"]) == busiest["received"]
+    table = cli("--db", demo_url, "report", "--from", FIRST, "--town", busiest["name"])
+    lines = table.out.splitlines()
+    assert lines[0].startswith(f"统计期 {FIRST} – ")
+    assert f"{busiest['name']}村社排名依据" in lines[0]
+    assert lines[-1].split()[:3] == ["—", busiest["name"], str(busiest["received"])]
+    unknown = cli("--db", demo_url, "report", "--town", "无此镇")
+    assert unknown.code == 2 and "无此镇" in unknown.err
 
 
 def test_this_month_is_the_default(cli: CliRunner, demo_url: str) -> None:
@@ -100,6 +118,7 @@ def test_csv_carries_every_column_for_excel(cli: CliRunner, demo_url: str, tmp_p
         (("--csv", "/nonexistent/dir/x.csv"), "无法写入文件"),
         (("--rank-by", "name"), "name"),
         (("--month", "2026-11", "--period", "year"), "--period"),
+        (("--table", "towns"), "towns"),
     ],
 )
 def test_bad_options_are_refused_in_words(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from commandroom.db.engine import Database
 from commandroom.db.enums import Status
-from commandroom.db.models import Event
+from commandroom.db.models import Event, Region
 from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.demo.database import prepare_demo_database
 from commandroom.events.report import (
@@ -19,6 +19,7 @@ from commandroom.events.report import (
     Counts,
     Figures,
     Period,
+    Report,
     cell_text,
     district_report,
     percentile,
@@ -74,6 +75,29 @@ def _check(row: Figures, events: list[Event], now: datetime) -> None:
     assert sum(h < row.p90_hours - 1e-3 for h in hours) < 0.9 * len(hours)
 
 
+def _check_tables(report: Report, inside: list[Event], now: datetime, place: str) -> None:
+    """Every row of every table against the events it covers, grouped by ``place``."""
+    _check(report.total, inside, now)
+    assert report.total.counts.received == len(inside)
+    by_place = defaultdict(list)
+    by_level = defaultdict(list)
+    by_category = defaultdict(list)
+    for e in inside:
+        by_place[getattr(e, place)].append(e)
+        by_level[e.level].append(e)
+        by_category[e.category_l1_id].append(e)
+    for rows, groups in (
+        (report.places, by_place),
+        (report.levels, by_level),
+        (report.categories, by_category),
+    ):
+        for row in rows:
+            _check(row, groups.get(row.key, []), now)
+        # every group with events has its row, so the rows add up to the total
+        assert {k for k in groups} <= {row.key for row in rows}
+        assert sum((row.counts for row in rows), Counts()) == report.total.counts
+
+
 def test_every_table_is_the_plain_count_of_the_period_s_events(database: Database) -> None:
     prepare_demo_database(database, events=400, days=40, towns=3, seed=11)
     with database.reading() as s:
@@ -88,7 +112,11 @@ def test_every_table_is_the_plain_count_of_the_period_s_events(database: Databas
             (last - timedelta(days=9)).astimezone(LOCAL_TZ).date(),
         )
         now = last + timedelta(hours=1)
-        report = district_report(s, period, now)
+        district = district_report(s, period, now)
+        busiest = Counter(e.town_id for e in events).most_common(1)[0][0]
+        town = district_report(s, period, now, town_id=busiest)
+        town_name = s.scalar(select(Region.name).where(Region.id == busiest))
+        villages = set(s.scalars(select(Region.id).where(Region.parent_id == busiest)))
     inside = [
         e
         for e in events
@@ -97,27 +125,18 @@ def test_every_table_is_the_plain_count_of_the_period_s_events(database: Databas
     assert 0 < len(inside) < len(events)
     assert sum(1 for e in inside if e.status in (Status.CLOSED, Status.ARCHIVED)) > 0
 
-    _check(report.district, inside, now)
-    assert report.district.counts.received == len(inside)
-    by_town = defaultdict(list)
-    by_level = defaultdict(list)
-    by_category = defaultdict(list)
-    for e in inside:
-        by_town[e.town_id].append(e)
-        by_level[e.level].append(e)
-        by_category[e.category_l1_id].append(e)
-    for rows, groups in (
-        (report.towns, by_town),
-        (report.levels, by_level),
-        (report.categories, by_category),
-    ):
-        for row in rows:
-            _check(row, groups.get(row.key, []), now)
-        # every group with events has its row, so the rows add up to the district
-        assert {k for k in groups} <= {row.key for row in rows}
-        assert sum((row.counts for row in rows), Counts()) == report.district.counts
+    _check_tables(district, inside, now, "town_id")
+    assert district.place_kind == "town" and district.total.name == "全区"
     # all the district's towns are ranked, those with events in the period included
-    assert len(report.towns) >= len(by_town)
+    assert len(district.places) >= len({e.town_id for e in inside})
+
+    # one town: its villages (and the events no village holds) in place of the towns
+    in_town = [e for e in inside if e.town_id == busiest]
+    _check_tables(town, in_town, now, "village_id")
+    assert town.place_kind == "village" and town.total.name == town_name
+    assert {row.key for row in town.places} == villages | {None}
+    assert next(r for r in town.places if r.key is None).name == "（镇街本级）"
+    assert town.total.counts == next(r for r in district.places if r.key == busiest).counts
 
 
 def test_an_empty_period_has_no_rates_and_every_town_still_listed(database: Database) -> None:
@@ -125,9 +144,9 @@ def test_an_empty_period_has_no_rates_and_every_town_still_listed(database: Data
     now = datetime(2026, 11, 27, tzinfo=UTC)
     with database.reading() as s:
         report = district_report(s, Period(date(1999, 1, 1), date(1999, 1, 31)), now)
-    assert report.district.counts == Counts()
-    assert report.towns and all(t.rank is None for t in report.towns)
-    assert all(cell_text(report.district, c) == "—" for c in COLUMNS if c.kind in ("rate", "hours"))
+    assert report.total.counts == Counts()
+    assert report.places and all(t.rank is None for t in report.places)
+    assert all(cell_text(report.total, c) == "—" for c in COLUMNS if c.kind in ("rate", "hours"))
 
 
 def _row(name: str, closed: int, on_time: int) -> Figures:

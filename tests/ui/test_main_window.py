@@ -298,3 +298,16 @@ def test_the_report_opens_from_its_menu_and_closes_with_the_window(
     assert not wall.report_action.isEnabled()
     assert not any(wall.report_action in menu.actions() for menu in wall.menus)
     wall.close()
+
+
+def test_a_leaders_desk_opens_on_the_figures(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    window = make_window(qtbot, cameras, database, settings_file)
+    window.set_operator(load_operator(database, "disp_lz"))
+    assert window.report_window is None  # a dispatcher starts on the cases
+    window.set_operator(load_operator(database, "leader"))
+    report = window.report_window
+    assert report is not None and report.isVisible()
+    qtbot.waitUntil(lambda: report.report is not None, timeout=20_000)
+    window.close()

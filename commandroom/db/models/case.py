@@ -212,12 +212,13 @@ for _name, _lead in DISTRICT_WALKS.items():
     )
 
 # The leadership's figures (events/report.py) read every event reported in a period, grouped
-# by town, level and 大类: this holds every column they read, so a year (660k events at 2M) is
+# by town (or a town's villages), level and 大类: this holds every column they read, so a year (660k events at 2M) is
 # a range of one index instead of a table row per event: 29 s → seconds with a cold OS cache
 # on SQLite (0012; bench/report.py).
 REPORT_COLUMNS = (
     "reported_at",
     "town_id",
+    "village_id",
     "level",
     "category_l1_id",
     "status",

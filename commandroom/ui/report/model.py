@@ -1,8 +1,9 @@
-"""One table of the leadership's report (towns ranked, levels or 大类) as a Qt model.
+"""One table of the leadership's report (places ranked, levels or 大类) as a Qt model.
 
-The rows are ``events.report.Figures``; the district's total is the last row and stays last
-whatever column the leader sorts by (``ReportSortProxy``). Values sort as numbers, not as
-the "87.2%" they read as, and a row without a value sorts below every row with one.
+The rows are ``events.report.Figures``; the total (the district's or the town's) is the
+last row and stays last whatever column the leader sorts by (``ReportSortProxy``). Values
+sort as numbers, not as the "87.2%" they read as, and a row without a value sorts below
+every row with one.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from commandroom.events.report import COLUMNS, Column, Figures, cell_text
 Index = QModelIndex | QPersistentModelIndex
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-TOTAL_ROLE = Qt.ItemDataRole.UserRole + 2  # True on the district's row
+TOTAL_ROLE = Qt.ItemDataRole.UserRole + 2  # True on the total's row
+ROW_ROLE = Qt.ItemDataRole.UserRole + 3  # the row's ``Figures``
 
 # 红黑榜: the first and last places of a ranking are what a leader looks for first.
 PODIUM = 3
@@ -55,7 +57,7 @@ class ReportTableModel(QAbstractTableModel):
         return list(self._rows)
 
     def set_rows(self, rows: Sequence[Figures], total: Figures, *, ranked: bool) -> None:
-        """One table's rows and the district's total, which is shown as the last row."""
+        """One table's rows and their total (the district's or the town's), shown last."""
         self.beginResetModel()
         self._rows = [*rows, total]
         self._columns = [c for c in COLUMNS if ranked or c.kind != "rank"]
@@ -100,6 +102,8 @@ class ReportTableModel(QAbstractTableModel):
             return self._sort_value(row, column)
         if role == TOTAL_ROLE:
             return total
+        if role == ROW_ROLE:
+            return row
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column.kind == "name":
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

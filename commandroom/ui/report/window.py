@@ -1,7 +1,8 @@
 """统计与排名: the figures the district leadership watches, in a window of their own.
 
-A period (this month, last month, this quarter, this year, or any range of days), three
-tables (towns ranked, levels, 大类) and the district's total under each. The report runs on
+A period (this month, last month, this quarter, this year, or any range of days), a scope
+(the district, or one town: double-click a town to see its villages), three tables (places
+ranked, levels, 大类) and the scope's total under each. The report runs on
 a lane of its own, so a year's figures (seconds at 2M events) never hold up the event list's
 reads; a newer request supersedes an older one still running. Changing the ranking column
 re-ranks what is on screen without asking the database again. CSV export writes what the
@@ -14,7 +15,7 @@ import logging
 import time
 from datetime import date, datetime
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -46,7 +47,7 @@ from commandroom.events.report import (
     to_csv,
 )
 from commandroom.ui.lane import DbLane
-from commandroom.ui.report.model import ReportSortProxy, ReportTableModel
+from commandroom.ui.report.model import ROW_ROLE, ReportSortProxy, ReportTableModel
 from commandroom.ui.status_bar import database_trouble
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,9 @@ def period_words() -> dict[str, str]:
     }
 
 
-def table_words() -> dict[str, str]:
-    return {"towns": _tr("镇街排名"), "levels": _tr("按等级"), "categories": _tr("按大类")}
+def table_words(town: bool = False) -> dict[str, str]:
+    ranking = _tr("村社排名") if town else _tr("镇街排名")
+    return {"places": ranking, "levels": _tr("按等级"), "categories": _tr("按大类")}
 
 
 def _qdate(day: date) -> QDate:
@@ -118,6 +120,8 @@ class ReportWindow(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setEnabled(False)
+        self.scope = QComboBox(self)
+        self.scope.addItem(_tr("全区"), None)  # the towns join it with the first report
         self.rank_by = QComboBox(self)
         for key in RANKABLE:
             self.rank_by.addItem(COLUMN_BY_KEY[key].words.in_lang(lang), key)
@@ -129,6 +133,9 @@ class ReportWindow(QWidget):
         self.state.setObjectName("report-state")
 
         bar = QHBoxLayout()
+        bar.addWidget(QLabel(_tr("范围"), self))
+        bar.addWidget(self.scope)
+        bar.addSpacing(16)
         bar.addWidget(QLabel(_tr("统计期"), self))
         bar.addWidget(self.period)
         bar.addWidget(self.first)
@@ -170,6 +177,8 @@ class ReportWindow(QWidget):
         self.first.dateChanged.connect(self._on_dates)
         self.last.dateChanged.connect(self._on_dates)
         self.rank_by.currentIndexChanged.connect(self._rerank)
+        self.scope.currentIndexChanged.connect(self._on_scope)
+        self.views["places"].doubleClicked.connect(self._drill_down)
         self.refresh.clicked.connect(self.load)
         self.export.clicked.connect(self.export_csv)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.load)
@@ -219,13 +228,14 @@ class ReportWindow(QWidget):
         self._token += 1
         token = self._token
         period, now, by = self.chosen_period(), self.now(), self.rank_by.currentData()
+        town = self.scope.currentData()
         self._started = time.perf_counter()
         self.state.setStyleSheet("")
         self.state.setText(_tr("统计中…（{period}）").format(period=period.label))
 
         def work() -> Report:
             with self.db.reading() as session:
-                return district_report(session, period, now, by=by, lang=self.lang)
+                return district_report(session, period, now, by=by, lang=self.lang, town_id=town)
 
         self.lane.submit(
             work,
@@ -241,10 +251,12 @@ class ReportWindow(QWidget):
         elapsed = time.perf_counter() - self._started
         self.state.setText(
             _tr("统计期 {period} · 上报 {n} 件 · 用时 {s:.1f} 秒").format(
-                period=report.period.label, n=report.district.counts.received, s=elapsed
+                period=report.period.label, n=report.total.counts.received, s=elapsed
             )
         )
         self.export.setEnabled(True)
+        if report.town_id is None:
+            self._know_towns(report)
         self.sig_loaded.emit(report)
 
     def _on_failed(self, token: int, exc: Exception) -> None:
@@ -265,10 +277,41 @@ class ReportWindow(QWidget):
     def _show(self, report: Report) -> None:
         for table in TABLES:
             rows = getattr(report, table)
-            self.models[table].set_rows(rows, report.district, ranked=table == "towns")
+            self.models[table].set_rows(rows, report.total, ranked=table == "places")
+        self.tabs.setTabText(0, table_words(town=report.town_id is not None)["places"])
+
+    # --- scope: the district or one town --------------------------------------------------
+
+    def _know_towns(self, report: Report) -> None:
+        """The district's towns, by name, as scopes (once; the district lists them all)."""
+        if self.scope.count() > 1:
+            return
+        self.scope.blockSignals(True)
+        for town in sorted(report.places, key=lambda f: f.name):
+            self.scope.addItem(town.name, town.key)
+        self.scope.blockSignals(False)
+
+    def _on_scope(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.load()
+
+    def show_town(self, town_id: int | None) -> None:
+        """The report of one town (its villages ranked), or of the district with None."""
+        index = self.scope.findData(town_id)
+        if index >= 0:
+            self.scope.setCurrentIndex(index)
+
+    def _drill_down(self, index: QModelIndex) -> None:
+        """Double-click a town: its villages. (A village is as far down as this goes.)"""
+        if self.report is None or self.report.town_id is not None:
+            return
+        proxy = self.views["places"].model()
+        row = proxy.data(proxy.index(index.row(), 0), ROW_ROLE)
+        if row is not None and row.key is not None:
+            self.show_town(row.key)
 
     def _rerank(self) -> None:
-        """A new ranking column re-ranks the towns on screen; no database round trip."""
+        """A new ranking column re-ranks the places on screen; no database round trip."""
         if self.report is None:
             return
         by = self.rank_by.currentData()
@@ -276,14 +319,15 @@ class ReportWindow(QWidget):
         self.report = Report(
             period=report.period,
             made_at=report.made_at,
-            towns=ranked(report.towns, by),
+            places=ranked(report.places, by),
             levels=report.levels,
             categories=report.categories,
-            district=report.district,
+            total=report.total,
             ranked_by=by,
+            town_id=report.town_id,
         )
         self._show(self.report)
-        self.views["towns"].sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.views["places"].sortByColumn(-1, Qt.SortOrder.AscendingOrder)
 
     # --- export ---------------------------------------------------------------------------
 
@@ -295,7 +339,9 @@ class ReportWindow(QWidget):
             return
         table = self.current_table()
         period = self.report.period
-        suggested = f"{table_words()[table]}_{period.first}_{period.last}.csv"
+        words = table_words(town=self.report.town_id is not None)[table]
+        where = "" if self.report.town_id is None else f"{self.report.total.name}_"
+        suggested = f"{where}{words}_{period.first}_{period.last}.csv"
         path, _ = QFileDialog.getSaveFileName(
             self, _tr("导出 CSV"), suggested, _tr("CSV 文件 (*.csv)")
         )

@@ -59,10 +59,11 @@ def test_the_tables_are_the_report_with_the_total_last(qtbot: QtBot, window: Rep
     assert period.first == date(2020, 1, 1)
     with window.db.reading() as s:
         want = district_report(s, period, window.now())
-    towns = shown(window, "towns")
-    assert [row[1] for row in towns] == [t.name for t in want.towns] + ["全区"]
-    assert [row[0] for row in towns[:-1]] == [str(t.rank) for t in want.towns]
-    assert towns[-1][2] == str(want.district.counts.received) == "120"
+    towns = shown(window, "places")
+    assert window.tabs.tabText(0) == "镇街排名"
+    assert [row[1] for row in towns] == [t.name for t in want.places] + ["全区"]
+    assert [row[0] for row in towns[:-1]] == [str(t.rank) for t in want.places]
+    assert towns[-1][2] == str(want.total.counts.received) == "120"
     levels = shown(window, "levels")
     assert [row[0] for row in levels] == ["1级", "2级", "3级", "4级", "全区"]  # no rank column
     assert "上报 120 件" in window.state.text()
@@ -79,9 +80,9 @@ def test_a_new_ranking_column_re_ranks_without_the_database(
     before = window.report
     window.lane.close()  # the database is out of reach from here on
     window.rank_by.setCurrentIndex(window.rank_by.findData("received"))
-    want = ranked(before.towns, "received")
-    assert [row[1] for row in shown(window, "towns")][:-1] == [t.name for t in want]
-    received = [int(row[2]) for row in shown(window, "towns")[:-1]]
+    want = ranked(before.places, "received")
+    assert [row[1] for row in shown(window, "places")][:-1] == [t.name for t in want]
+    received = [int(row[2]) for row in shown(window, "places")[:-1]]
     assert received == sorted(received, reverse=True)
 
 
@@ -139,21 +140,21 @@ def test_an_export_that_cannot_be_written_says_why_and_keeps_the_tables(
     qtbot: QtBot, window: ReportWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load(qtbot, window)
-    rows = shown(window, "towns")
+    rows = shown(window, "places")
     target = tmp_path / "no-such-folder" / "x.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
     window.export_csv()
     assert said == [f"无法写入 {target}：文件不存在"]
-    assert not target.exists() and shown(window, "towns") == rows
+    assert not target.exists() and shown(window, "places") == rows
 
 
 def test_a_database_that_is_away_is_told_in_words_and_the_last_figures_stay(
     qtbot: QtBot, window: ReportWindow
 ) -> None:
     load(qtbot, window)
-    rows = shown(window, "towns")
+    rows = shown(window, "places")
     away = Database.open(f"postgresql://clerk@127.0.0.1:{closed_port()}/commandroom")
     window.db = away
     try:
@@ -162,7 +163,7 @@ def test_a_database_that_is_away_is_told_in_words_and_the_last_figures_stay(
     finally:
         away.dispose()
     assert failed.args == ["数据库暂时无法访问：OperationalError"]
-    assert "仍显示" in window.state.text() and shown(window, "towns") == rows
+    assert "仍显示" in window.state.text() and shown(window, "places") == rows
 
 
 def test_only_the_newest_request_is_shown(qtbot: QtBot, window: ReportWindow) -> None:
@@ -175,3 +176,33 @@ def test_only_the_newest_request_is_shown(qtbot: QtBot, window: ReportWindow) ->
     qtbot.waitUntil(lambda: not window.lane.busy)
     assert loaded == [window.chosen_period()]
     assert window.report is not None and window.report.period == window.chosen_period()
+
+
+def test_double_clicking_a_town_shows_its_villages_and_the_scope_goes_back(
+    qtbot: QtBot, window: ReportWindow
+) -> None:
+    window.period.setCurrentIndex(window.period.findData("custom"))
+    window.first.setDate(QDate(2020, 1, 1))
+    load(qtbot, window)
+    assert window.report is not None
+    busiest = max(window.report.places, key=lambda f: f.counts.received)
+    # the scope list learnt the district's towns from the first report
+    assert window.scope.count() == 1 + len(window.report.places)
+    view = window.views["places"]
+    model = view.model()
+    row = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == busiest.name)
+    with qtbot.waitSignal(window.sig_loaded, timeout=20_000):
+        view.doubleClicked.emit(model.index(row, 1))
+    town = window.report
+    assert town.town_id == busiest.key and window.scope.currentText() == busiest.name
+    assert window.tabs.tabText(0) == "村社排名"
+    villages = shown(window, "places")
+    assert villages[-1][1] == busiest.name and villages[-1][2] == str(busiest.counts.received)
+    assert sum(int(r[2]) for r in villages[:-1]) == busiest.counts.received
+    assert "（镇街本级）" in [r[1] for r in villages]
+    # a village is as far down as it goes: double-clicking one changes nothing
+    view.doubleClicked.emit(view.model().index(0, 1))
+    assert not window.lane.busy and window.report is town
+    with qtbot.waitSignal(window.sig_loaded, timeout=20_000):
+        window.show_town(None)
+    assert window.report.town_id is None and window.tabs.tabText(0) == "镇街排名"
