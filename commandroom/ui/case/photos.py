@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -28,6 +28,30 @@ from commandroom.ui.lane import DbLane
 
 THUMB = QSize(96, 72)
 ENLARGED = QSize(1280, 960)
+_plugins_loaded = False
+
+
+def load_image_plugins() -> None:
+    """Load Qt's image-format plugins on the GUI thread, once, before a lane thread decodes.
+
+    The first decode in a process loads them, under Qt's plugin-loader lock. Done first on
+    a lane thread, that raced the GUI thread once and hung a CI run at the first photo: the
+    lane thread (in ``QImage.fromData``) and the GUI thread (in its event loop) both blocked
+    on locks, most likely the loader's and the GIL, with a Python Qt-message handler
+    (pytest-qt's) in between. Loaded here, a later decode only looks a plugin up.
+    """
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    QImageReader.supportedImageFormats()
+    for fmt in ("PNG", "JPEG"):
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        QImage(2, 2, QImage.Format.Format_RGB32).save(buffer, fmt)  # type: ignore[call-overload]
+        buffer.close()
+        QImage.fromData(data)
 
 
 def _decode(content: bytes) -> tuple[QImage, QImage]:
@@ -78,6 +102,7 @@ class PhotoStrip(QWidget):
 
     def __init__(self, db: Database, lane: DbLane, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        load_image_plugins()
         self.db = db
         self.lane = lane
         self.refs: tuple[AttachmentRef, ...] = ()
