@@ -212,9 +212,9 @@ for _name, _lead in DISTRICT_WALKS.items():
     )
 
 # The leadership's figures (events/report.py) read every event reported in a period, grouped
-# by town (or a town's villages), level and 大类: this holds every column they read, so a year (660k events at 2M) is
-# a range of one index instead of a table row per event: 29 s → seconds with a cold OS cache
-# on SQLite (0012; bench/report.py).
+# by town (or a town's villages), level and 大类: this holds every column they read, so a
+# year (660k events at 2M) is a range of one index instead of a table row per event: 29 s →
+# seconds with a cold OS cache on SQLite (0012; bench/report.py).
 REPORT_COLUMNS = (
     "reported_at",
     "town_id",
