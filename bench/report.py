@@ -36,7 +36,8 @@ from bench.db_scale import NOW, machine, postgres_server, seed, sql_literal
 from commandroom.db.engine import Database, make_engine
 from commandroom.db.migrate import upgrade
 from commandroom.db.models import Event
-from commandroom.events.report import Period, Report, district_report, local_today
+from commandroom.events.periods import Period, local_today
+from commandroom.events.report import Report, district_report
 
 
 def periods() -> dict[str, Period]:

@@ -17,16 +17,13 @@ from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.cli.refs import parse_date, town_id
 from commandroom.db.base import utcnow
 from commandroom.events.messages import os_reason
-from commandroom.events.report import (
+from commandroom.events.periods import Period, local_today
+from commandroom.events.report import RANKABLE, Report, district_report
+from commandroom.events.report_table import (
     COLUMN_BY_KEY,
     COLUMNS,
-    RANKABLE,
     TABLES,
-    Period,
-    Report,
     cell_text,
-    district_report,
-    local_today,
     table_rows,
     to_csv,
 )

@@ -23,13 +23,11 @@ Read-only: nothing here writes, so any role may run it.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, Select, and_, case, func, or_, select
@@ -40,8 +38,8 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from commandroom.db.enums import RegionLevel, Status
 from commandroom.db.models import Category, Event, Region
-from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.messages import Words
+from commandroom.events.periods import Period
 from commandroom.events.rules import VERIFY_CONTACT_FAILED
 from commandroom.events.text_search import unindexed
 
@@ -68,66 +66,6 @@ def _hours_sqlite(element: hours_between, compiler: SQLCompiler, **kw: Any) -> s
 def _hours_postgresql(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
     start, end = (compiler.process(c, **kw) for c in element.clauses)
     return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 3600.0)"
-
-
-# --- the period ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local calendar days ``first`` .. ``last`` (both included), as a leader names them."""
-
-    first: date
-    last: date
-
-    def __post_init__(self) -> None:
-        if self.last < self.first:
-            raise ValueError("period ends before it starts")
-
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(self.first, datetime.min.time(), LOCAL_TZ)
-
-    @property
-    def end(self) -> datetime:
-        """The first moment after the period."""
-        return datetime.combine(self.last + timedelta(days=1), datetime.min.time(), LOCAL_TZ)
-
-    @property
-    def label(self) -> str:
-        return f"{self.first.isoformat()} – {self.last.isoformat()}"
-
-    @classmethod
-    def month_of(cls, day: date) -> Period:
-        first = day.replace(day=1)
-        following = (first + timedelta(days=32)).replace(day=1)
-        return cls(first, following - timedelta(days=1))
-
-    @classmethod
-    def previous_month(cls, day: date) -> Period:
-        return cls.month_of(day.replace(day=1) - timedelta(days=1))
-
-    @classmethod
-    def quarter_of(cls, day: date) -> Period:
-        first_month = 3 * ((day.month - 1) // 3) + 1
-        first = day.replace(month=first_month, day=1)
-        return cls(first, cls.month_of(first.replace(month=first_month + 2)).last)
-
-    @classmethod
-    def year_of(cls, day: date) -> Period:
-        return cls(day.replace(month=1, day=1), day.replace(month=12, day=31))
-
-    @classmethod
-    def parse_month(cls, text: str) -> Period:
-        """``2026-11`` → that month; ValueError otherwise."""
-        year, _, month = text.strip().partition("-")
-        if not (year.isdigit() and month.isdigit() and len(year) == 4):
-            raise ValueError(text)
-        return cls.month_of(date(int(year), int(month), 1))
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(LOCAL_TZ).date()
 
 
 # --- the figures ---------------------------------------------------------------------------
@@ -222,121 +160,6 @@ class Report:
     @property
     def place_kind(self) -> str:
         return "town" if self.town_id is None else "village"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    words: Words
-    kind: str  # "count" | "rate" | "hours" | "rank" | "name"
-    hint: Words | None = None  # how it is counted, for a header's tooltip
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("rank", Words("排名", "rank"), "rank"),
-    Column("name", Words("名称", "name"), "name"),
-    Column("received", Words("上报", "reported"), "count"),
-    Column(
-        "invalid",
-        Words("无效", "invalid"),
-        "count",
-        Words("无效或合并，不计入考核", "invalid or merged, not assessed"),
-    ),
-    Column("valid", Words("有效", "valid"), "count"),
-    Column("closed", Words("办结", "closed"), "count"),
-    Column(
-        "completion_rate",
-        Words("办结率", "closed %"),
-        "rate",
-        Words("办结 ÷ 有效", "closed ÷ valid"),
-    ),
-    Column("closed_on_time", Words("按期办结", "closed on time"), "count"),
-    Column(
-        "on_time_rate",
-        Words("按期办结率", "on time %"),
-        "rate",
-        Words("从未超期的办结 ÷ 办结", "closed never past a deadline ÷ closed"),
-    ),
-    Column("open", Words("在办", "open"), "count"),
-    Column(
-        "overdue_now",
-        Words("超期", "overdue"),
-        "count",
-        Words("在办且已过时限", "open and past its deadline now"),
-    ),
-    Column(
-        "ever_overdue",
-        Words("曾超期", "ever overdue"),
-        "count",
-        Words("任何时候超过时限的", "past a deadline at any time"),
-    ),
-    Column(
-        "town_level",
-        Words("三级事件", "level 3"),
-        "count",
-        Words("镇级处置的三级事件", "level-3 events, handled by the town"),
-    ),
-    Column(
-        "return_rate",
-        Words("退回率", "returned %"),
-        "rate",
-        Words("被退回过的 ÷ 有效", "returned at least once ÷ valid"),
-    ),
-    Column(
-        "escalation_rate",
-        Words("升级率", "escalated %"),
-        "rate",
-        Words("升级过的 ÷ 有效", "escalated at least once ÷ valid"),
-    ),
-    Column(
-        "rework_rate",
-        Words("返工率", "rework %"),
-        "rate",
-        Words("核查不通过返工过的 ÷ 办结", "sent back for rework ÷ closed"),
-    ),
-    Column(
-        "satisfaction_rate",
-        Words("满意率", "satisfied %"),
-        "rate",
-        Words(
-            "满意与基本满意 ÷ 回访有答复的", "satisfied or fairly satisfied ÷ call-backs answered"
-        ),
-    ),
-    Column("mean_hours", Words("平均处置时长(时)", "mean hours"), "hours"),
-    Column(
-        "p90_hours",
-        Words("P90处置时长(时)", "P90 hours"),
-        "hours",
-        Words("九成事件在此时长内办结", "90 % of the closed events took at most this long"),
-    ),
-)
-COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
-RANKABLE = tuple(c.key for c in COLUMNS if c.kind in ("count", "rate", "hours"))
-LOWER_IS_BETTER = frozenset(
-    {
-        "invalid",
-        "open",
-        "overdue_now",
-        "ever_overdue",
-        "return_rate",
-        "escalation_rate",
-        "rework_rate",
-        "mean_hours",
-        "p90_hours",
-    }
-)
-
-
-def cell_text(figures: Figures, column: Column, missing: str = "—") -> str:
-    """How a value reads in a table or a CSV file: rates in %, hours to one decimal."""
-    value = figures.value(column.key)
-    if value is None:
-        return missing
-    if column.kind == "rate":
-        return f"{100 * value:.1f}%"
-    if column.kind == "hours":
-        return f"{value:.1f}"
-    return str(value)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -498,6 +321,41 @@ def _table(
     return [_figures(key, name, counts[key], filed.get(key, [])) for key, name in names.items()]
 
 
+RANKABLE = (
+    "received",
+    "invalid",
+    "valid",
+    "closed",
+    "completion_rate",
+    "closed_on_time",
+    "on_time_rate",
+    "open",
+    "overdue_now",
+    "ever_overdue",
+    "town_level",
+    "return_rate",
+    "escalation_rate",
+    "rework_rate",
+    "satisfaction_rate",
+    "mean_hours",
+    "p90_hours",
+)
+"""The figures a ranking can be by (every column but the rank and the name)."""
+LOWER_IS_BETTER = frozenset(
+    {
+        "invalid",
+        "open",
+        "overdue_now",
+        "ever_overdue",
+        "return_rate",
+        "escalation_rate",
+        "rework_rate",
+        "mean_hours",
+        "p90_hours",
+    }
+)
+
+
 TIE_BREAKS = ("on_time_rate", "completion_rate", "overdue_now", "satisfaction_rate", "received")
 """Where the chosen column ties, these decide in turn, so places are shared only by towns
 equal on all of them (a month where five towns closed everything on time still ranks)."""
@@ -598,22 +456,3 @@ def district_report(
         ranked_by=by,
         town_id=town_id,
     )
-
-
-TABLES = ("places", "levels", "categories")
-
-
-def table_rows(report: Report, table: str) -> list[Figures]:
-    """One table's rows with the total last, as every printed table ends."""
-    rows: tuple[Figures, ...] = getattr(report, table)
-    return [*rows, report.total]
-
-
-def to_csv(report: Report, table: str, lang: str = "zh") -> str:
-    """One table as CSV text: a header line in the reader's language, values as shown."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.words.in_lang(lang) for c in COLUMNS])
-    for row in table_rows(report, table):
-        writer.writerow([cell_text(row, c, missing="") for c in COLUMNS])
-    return buffer.getvalue()

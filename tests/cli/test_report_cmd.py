@@ -13,7 +13,9 @@ import pytest
 from commandroom.db.base import utcnow
 from commandroom.db.engine import Database
 from commandroom.events.demo.database import prepare_demo_database
-from commandroom.events.report import COLUMNS, Period, district_report, local_today
+from commandroom.events.periods import Period, local_today
+from commandroom.events.report import district_report
+from commandroom.events.report_table import COLUMNS
 from tests.cli.conftest import CliRunner
 
 FIRST, LAST = "2020-01-01", "2099-12-31"  # every seeded event, whenever the seed ran

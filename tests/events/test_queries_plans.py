@@ -24,8 +24,9 @@ from commandroom.db.enums import Source, Status
 from commandroom.db.migrate import upgrade
 from commandroom.db.models import Category, Event
 from commandroom.events.demo.seed import seed_demo
+from commandroom.events.periods import Period
 from commandroom.events.queries import EventFilter, page_query
-from commandroom.events.report import Period, counts_query, hours_query
+from commandroom.events.report import counts_query, hours_query
 from commandroom.events.text_search import TextPlan, text_grams_clause
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)

@@ -13,18 +13,17 @@ from commandroom.db.enums import Status
 from commandroom.db.models import Event, Region
 from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.demo.database import prepare_demo_database
+from commandroom.events.periods import Period
 from commandroom.events.report import (
-    COLUMNS,
     RANKABLE,
     Counts,
     Figures,
-    Period,
     Report,
-    cell_text,
     district_report,
     percentile,
     ranked,
 )
+from commandroom.events.report_table import COLUMNS, cell_text
 
 
 def _expected_counts(events: list[Event], now: datetime) -> Counts:
@@ -172,24 +171,6 @@ def test_ranking_is_best_first_with_ties_broken_and_empty_rows_last() -> None:
     with pytest.raises(ValueError):
         ranked(rows, "name")
     assert "on_time_rate" in RANKABLE and "rank" not in RANKABLE
-
-
-def test_periods_are_local_calendar_days() -> None:
-    nov = Period.month_of(date(2026, 11, 27))
-    assert (nov.first, nov.last) == (date(2026, 11, 1), date(2026, 11, 30))
-    # 00:30 on 1 November in Shanghai is still October in UTC
-    assert nov.start == datetime(2026, 10, 31, 16, 0, tzinfo=UTC)
-    assert nov.end == datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
-    assert Period.previous_month(date(2026, 1, 15)) == Period(date(2025, 12, 1), date(2025, 12, 31))
-    assert Period.quarter_of(date(2026, 11, 27)) == Period(date(2026, 10, 1), date(2026, 12, 31))
-    assert Period.quarter_of(date(2026, 2, 28)) == Period(date(2026, 1, 1), date(2026, 3, 31))
-    assert Period.year_of(date(2026, 6, 1)) == Period(date(2026, 1, 1), date(2026, 12, 31))
-    assert Period.parse_month("2024-02") == Period(date(2024, 2, 1), date(2024, 2, 29))
-    for bad in ("2024", "24-02", "2024-13", "二〇二四-02", ""):
-        with pytest.raises(ValueError):
-            Period.parse_month(bad)
-    with pytest.raises(ValueError):
-        Period(date(2026, 2, 1), date(2026, 1, 31))
 
 
 def test_percentile_is_a_value_that_occurred() -> None:

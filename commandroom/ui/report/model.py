@@ -21,7 +21,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from commandroom.events.report import COLUMNS, Column, Figures, cell_text
+from commandroom.events.report import Figures
+from commandroom.events.report_table import COLUMNS, Column, cell_text
 
 Index = QModelIndex | QPersistentModelIndex
 

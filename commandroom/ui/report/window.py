@@ -35,17 +35,9 @@ from PySide6.QtWidgets import (
 from commandroom.db.base import utcnow
 from commandroom.db.engine import Database
 from commandroom.events.messages import os_reason
-from commandroom.events.report import (
-    COLUMN_BY_KEY,
-    RANKABLE,
-    TABLES,
-    Period,
-    Report,
-    district_report,
-    local_today,
-    ranked,
-    to_csv,
-)
+from commandroom.events.periods import Period, local_today
+from commandroom.events.report import RANKABLE, Report, district_report, ranked
+from commandroom.events.report_table import COLUMN_BY_KEY, TABLES, to_csv
 from commandroom.ui.lane import DbLane
 from commandroom.ui.report.model import ROW_ROLE, ReportSortProxy, ReportTableModel
 from commandroom.ui.status_bar import database_trouble

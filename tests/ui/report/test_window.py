@@ -13,7 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from commandroom.db.engine import Database
 from commandroom.events.demo.database import prepare_demo_database
-from commandroom.events.report import Period, district_report, ranked, to_csv
+from commandroom.events.periods import Period
+from commandroom.events.report import district_report, ranked
+from commandroom.events.report_table import to_csv
 from commandroom.ui.report.model import TOTAL_ROLE
 from commandroom.ui.report.window import ReportWindow
 from tests.rtsp_server import closed_port
