@@ -114,6 +114,7 @@ class ReportWindow(QWidget):
             edit.setEnabled(False)
         self.scope = QComboBox(self)
         self.scope.addItem(_tr("全区"), None)  # the towns join it with the first report
+        self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.rank_by = QComboBox(self)
         for key in RANKABLE:
             self.rank_by.addItem(COLUMN_BY_KEY[key].words.in_lang(lang), key)
