@@ -28,6 +28,12 @@ L123 = frozenset({1, 2, 3})
 TOWN_COMMAND = frozenset({R.TOWN_DISPATCHER, R.TOWN_SUPERVISOR})
 HANDLER_ROLES = frozenset(set(Role) - {R.LEADER, R.SYSTEM})
 
+
+def handles_cases(roles: Iterable[Role]) -> bool:
+    """Whether any of ``roles`` acts on cases; a leader's account only reads (and notes)."""
+    return any(role in HANDLER_ROLES for role in roles)
+
+
 INVALID_REASONS = ("重复上报", "非本辖区", "信息不全/无法核实", "非事件类", "测试/误报", "其他")
 RETURN_REASONS = ("非本单位职责", "地址错误", "信息不全", "其他")
 VERIFY_CONTACT_FAILED = "无法联系"

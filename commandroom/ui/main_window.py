@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import URL
 
 from commandroom.db.engine import Database
-from commandroom.db.enums import Role
 from commandroom.events.queries import EventFilter
+from commandroom.events.rules import handles_cases
 from commandroom.ui.camera_links import CameraLinks
 from commandroom.ui.case.panel import CasePanel
 from commandroom.ui.events.panel import EventPanel
@@ -558,8 +558,8 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
 def reads_figures_only(operator: OperatorLike) -> bool:
     """A leader's account (and nothing else): it handles no case and waits for none, so its
     desk starts with the figures and the ranking."""
-    roles = {str(getattr(r, "value", r)) for r in operator.roles()}
-    return bool(roles) and roles <= {Role.LEADER.value}
+    roles = set(operator.roles())
+    return bool(roles) and not handles_cases(roles)
 
 
 def ask(parent: QWidget, title: str, text: str) -> bool:

@@ -43,7 +43,7 @@ from commandroom.events.choices import FilterChoices, load_choices
 from commandroom.events.queries import NO_LEVEL, EventFilter, matches
 from commandroom.events.queue import Queue
 from commandroom.events.queue import queue_for as events_queue_for
-from commandroom.events.rules import Grant
+from commandroom.events.rules import Grant, handles_cases
 from commandroom.ui.events.columns import Column, Lang, default_widths, fit_widths
 from commandroom.ui.events.feed import LIVE, OFFLINE, POLLING
 from commandroom.ui.events.filters import BarFields, FilterBar
@@ -295,11 +295,17 @@ class EventPanel(QWidget):
         self.tabs.setCurrentIndex(TABS.index(tab))
 
     def set_operator(self, operator: OperatorLike | None) -> None:
-        """Who sits here: enables 我的待办 (and shows it) once someone is logged in."""
+        """Who sits here: enables 我的待办 (and shows it, or 超期 to a leader) once someone is
+        logged in."""
         self._operator = operator
         self.tabs.setTabEnabled(TABS.index(MINE), operator is not None)
-        if operator is not None and self.current_tab != MINE:
-            self.set_tab(MINE)  # reloads through _tab_changed
+        # A leader waits for nothing (its 我的待办 holds only what its unit owns): its desk
+        # opens on what it watches, the cases past their deadline.
+        first = MINE
+        if operator is not None and not handles_cases(g.role for g in operator.grants):
+            first = OVERDUE
+        if operator is not None and self.current_tab != first:
+            self.set_tab(first)  # reloads through _tab_changed
             return
         if operator is None and self.current_tab == MINE:
             self.set_tab(OPEN)

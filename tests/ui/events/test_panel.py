@@ -29,6 +29,7 @@ from commandroom.ui.events.panel import (
     OPEN,
     OVERDUE,
     SERIOUS,
+    TABS,
     CellDelegate,
     EventPanel,
 )
@@ -122,6 +123,23 @@ def test_scope_limits_the_list_to_a_station_region(
     qtbot.waitUntil(lambda: "平水新事件" in titles(panel.model), timeout=WAIT)
     qtbot.waitUntil(lambda: panel.live.feed.last_id is not None, timeout=WAIT)
     assert "漓渚新事件" not in titles(panel.model)
+
+
+def test_a_leaders_desk_opens_on_the_overdue_cases(
+    qtbot: QtBot, panel: EventPanel, world: World
+) -> None:
+    """A leader handles no case and waits for none: 超期 is what it watches, not an empty
+    我的待办; a dispatcher who sits down after it gets 我的待办 again."""
+    wait_loaded(qtbot, panel)
+    leader = Op(world.orgs["center"], (Grant(Role.LEADER, world.regions["KQ"]),))
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        panel.set_operator(leader)
+    assert panel.current_tab == OVERDUE
+    assert panel.tabs.isTabEnabled(TABS.index(MINE))  # still there for what its unit owns
+    dispatcher = Op(world.orgs["cmd_LZ"], (Grant(Role.TOWN_DISPATCHER, world.regions["LZ"]),))
+    with qtbot.waitSignal(panel.live.sig_loaded, timeout=WAIT):
+        panel.set_operator(dispatcher)
+    assert panel.current_tab == MINE
 
 
 def test_my_queue_follows_the_operator(
