@@ -1,8 +1,9 @@
 """The figures the district leadership watches: completion, overdue and the town ranking.
 
-One pass over the events reported in a period, grouped by (town, level, 大类) in the
-database, gives every table the report has: towns ranked, levels, categories and the
-district's total are sums of those groups, so they can never disagree with each other.
+One pass over the events reported in a period, grouped by (place, level, 大类) in the
+database, gives every table the report has. Places are the district's towns, or in one
+town's report its villages; places ranked, levels, categories and the total are sums of
+those groups, so they can never disagree with each other.
 Handling times (reported → closed) come from a second, narrower query, because their P90
 needs the values themselves and SQLite has no percentile function.
 
