@@ -595,6 +595,16 @@ def sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def bench_database(server: Any, ctype: str = "C.UTF-8") -> str:
+    """The URL of the cluster's ``bench`` database, created on first use (a kept cluster
+    already has it). LC_CTYPE: pg_trgm sees no CJK trigrams in the C locale."""
+    if not server.has_database("bench"):
+        with server.admin() as conn:
+            conn.execute("CREATE DATABASE bench TEMPLATE template0 LC_CTYPE " + sql_literal(ctype))
+    url: str = server.url("bench")
+    return url
+
+
 def postgres_server(keep: Path | None) -> Any:
     """The test suite's throwaway cluster, or (``keep``) one whose files outlive the run."""
     from tests.pg import PostgresServer, free_port
@@ -735,13 +745,7 @@ def main(argv: list[str] | None = None) -> int:
         elif name == "postgres":
             server = postgres_server(keep)
             try:
-                url = server.url("bench")
-                if not server.has_database("bench"):
-                    with server.admin() as conn:
-                        conn.execute(
-                            "CREATE DATABASE bench TEMPLATE template0 LC_CTYPE "
-                            + sql_literal(args.pg_ctype)
-                        )
+                url = bench_database(server, args.pg_ctype)
                 probe = make_engine(url)
                 with probe.connect() as conn:
                     version = conn.execute(text("SHOW server_version")).scalar()

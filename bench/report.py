@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
-from bench.db_scale import NOW, machine, postgres_server, seed, sql_literal
+from bench.db_scale import NOW, bench_database, machine, postgres_server, seed
 from commandroom.db.engine import Database, make_engine
 from commandroom.db.migrate import upgrade
 from commandroom.db.models import Event
@@ -151,13 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         elif engine == "postgres":
             pg = postgres_server(keep)
             try:
-                url = pg.url("bench")
-                if not pg.has_database("bench"):
-                    with pg.admin() as conn:
-                        conn.execute(
-                            "CREATE DATABASE bench TEMPLATE template0 LC_CTYPE "
-                            + sql_literal("C.UTF-8")
-                        )
+                url = bench_database(pg)
                 prepared(url, args, keep)
                 result["engines"]["postgres"] = measure(url, args.repeats)
             finally:

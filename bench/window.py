@@ -55,7 +55,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import select, text, update  # noqa: E402
 
-from bench.db_scale import machine, postgres_server, sql_literal  # noqa: E402
+from bench.db_scale import bench_database, machine, postgres_server  # noqa: E402
 from commandroom.db.engine import Database, make_engine  # noqa: E402
 from commandroom.db.enums import RegionLevel, Source  # noqa: E402
 from commandroom.db.migrate import upgrade  # noqa: E402
@@ -482,13 +482,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 pg = postgres_server(keep)
                 try:
-                    url = pg.url("bench")
-                    if not pg.has_database("bench"):
-                        with pg.admin() as conn:
-                            conn.execute(
-                                "CREATE DATABASE bench TEMPLATE template0 LC_CTYPE "
-                                + sql_literal("C.UTF-8")
-                            )
+                    url = bench_database(pg)
                     probe = make_engine(url)
                     with probe.connect() as conn:
                         version = conn.execute(text("SHOW server_version")).scalar()

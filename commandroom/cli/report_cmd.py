@@ -24,6 +24,7 @@ from commandroom.events.report_table import (
     COLUMNS,
     TABLES,
     cell_text,
+    save_csv,
     table_rows,
     to_csv,
 )
@@ -130,13 +131,12 @@ def run_report(ctx: Ctx) -> int:
 
 
 def _write_csv(ctx: Ctx, report: Report) -> None:
-    text = to_csv(report, CLI_TABLES[ctx.args.table], ctx.lang)
+    table = CLI_TABLES[ctx.args.table]
     if ctx.args.csv == "-":
-        ctx.out.write(text)
+        ctx.out.write(to_csv(report, table, ctx.lang))
         return
-    path = Path(ctx.args.csv)
     try:
-        path.write_text(text, encoding="utf-8-sig", newline="")
+        save_csv(Path(ctx.args.csv), report, table, ctx.lang)
     except OSError as exc:
         raise CliError("file_unwritable", path=ctx.args.csv, detail=os_reason(exc)) from None
     if not ctx.json:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -389,7 +389,7 @@ def ranked(rows: Iterable[Figures], by: str) -> tuple[Figures, ...]:
     for i, row in enumerate(with_value):
         tied = bool(out) and _standing(out[-1], keys) == _standing(row, keys)
         rank = out[-1].rank if tied else i + 1
-        out.append(Figures(row.key, row.name, row.counts, row.mean_hours, row.p90_hours, rank))
+        out.append(replace(row, rank=rank))
     return (*out, *without)
 
 

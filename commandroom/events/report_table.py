@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from commandroom.events.messages import Words
 from commandroom.events.report import Figures, Report
@@ -132,3 +133,9 @@ def to_csv(report: Report, table: str, lang: str = "zh") -> str:
     for row in table_rows(report, table):
         writer.writerow([cell_text(row, c, missing="") for c in COLUMNS])
     return buffer.getvalue()
+
+
+def save_csv(path: Path, report: Report, table: str, lang: str = "zh") -> None:
+    """``to_csv`` into a file, with the byte-order mark Excel needs to read UTF-8 as such;
+    an OSError is the caller's to word."""
+    path.write_text(to_csv(report, table, lang), encoding="utf-8-sig", newline="")

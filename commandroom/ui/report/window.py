@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -37,7 +39,7 @@ from commandroom.db.engine import Database
 from commandroom.events.messages import os_reason
 from commandroom.events.periods import Period, local_today
 from commandroom.events.report import RANKABLE, Report, district_report, ranked
-from commandroom.events.report_table import COLUMN_BY_KEY, TABLES, to_csv
+from commandroom.events.report_table import COLUMN_BY_KEY, TABLES, save_csv
 from commandroom.ui.lane import DbLane
 from commandroom.ui.report.model import ROW_ROLE, ReportSortProxy, ReportTableModel
 from commandroom.ui.status_bar import database_trouble
@@ -226,7 +228,9 @@ class ReportWindow(QWidget):
         self.state.setStyleSheet("")
         self.state.setText(_tr("统计中…（{period}）").format(period=period.label))
 
-        def work() -> Report:
+        def work() -> Report | None:
+            if token != self._token:  # superseded while it waited in the lane: not run
+                return None
             with self.db.reading() as session:
                 return district_report(session, period, now, by=by, lang=self.lang, town_id=town)
 
@@ -236,8 +240,8 @@ class ReportWindow(QWidget):
             lambda exc: self._on_failed(token, exc),
         )
 
-    def _on_loaded(self, token: int, report: Report) -> None:
-        if token != self._token:
+    def _on_loaded(self, token: int, report: Report | None) -> None:
+        if token != self._token or report is None:
             return
         self.report = report
         self._show(report)
@@ -308,17 +312,7 @@ class ReportWindow(QWidget):
         if self.report is None:
             return
         by = self.rank_by.currentData()
-        report = self.report
-        self.report = Report(
-            period=report.period,
-            made_at=report.made_at,
-            places=ranked(report.places, by),
-            levels=report.levels,
-            categories=report.categories,
-            total=report.total,
-            ranked_by=by,
-            town_id=report.town_id,
-        )
+        self.report = replace(self.report, places=ranked(self.report.places, by), ranked_by=by)
         self._show(self.report)
         self.views["places"].sortByColumn(-1, Qt.SortOrder.AscendingOrder)
 
@@ -341,8 +335,7 @@ class ReportWindow(QWidget):
         if not path:
             return
         try:
-            with open(path, "w", encoding="utf-8-sig", newline="") as out:
-                out.write(to_csv(self.report, table, self.lang))
+            save_csv(Path(path), self.report, table, self.lang)
         except OSError as exc:
             why = os_reason(exc).in_lang(self.lang)
             QMessageBox.warning(

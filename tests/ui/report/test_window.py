@@ -52,11 +52,15 @@ def load(qtbot: QtBot, w: ReportWindow) -> None:
         w.load()
 
 
+def load_every_event(qtbot: QtBot, w: ReportWindow) -> None:
+    """A custom range from 2020 on: every seeded event, whenever the seed ran."""
+    w.period.setCurrentIndex(w.period.findData("custom"))
+    w.first.setDate(QDate(2020, 1, 1))
+    load(qtbot, w)
+
+
 def test_the_tables_are_the_report_with_the_total_last(qtbot: QtBot, window: ReportWindow) -> None:
-    # a range that holds every seeded event, whenever the seed ran
-    window.period.setCurrentIndex(window.period.findData("custom"))
-    window.first.setDate(QDate(2020, 1, 1))
-    load(qtbot, window)
+    load_every_event(qtbot, window)
     period = window.chosen_period()
     assert period.first == date(2020, 1, 1)
     with window.db.reading() as s:
@@ -75,9 +79,7 @@ def test_the_tables_are_the_report_with_the_total_last(qtbot: QtBot, window: Rep
 def test_a_new_ranking_column_re_ranks_without_the_database(
     qtbot: QtBot, window: ReportWindow
 ) -> None:
-    window.period.setCurrentIndex(window.period.findData("custom"))
-    window.first.setDate(QDate(2020, 1, 1))
-    load(qtbot, window)
+    load_every_event(qtbot, window)
     assert window.report is not None
     before = window.report
     window.lane.close()  # the database is out of reach from here on
@@ -183,9 +185,7 @@ def test_only_the_newest_request_is_shown(qtbot: QtBot, window: ReportWindow) ->
 def test_double_clicking_a_town_shows_its_villages_and_the_scope_goes_back(
     qtbot: QtBot, window: ReportWindow
 ) -> None:
-    window.period.setCurrentIndex(window.period.findData("custom"))
-    window.first.setDate(QDate(2020, 1, 1))
-    load(qtbot, window)
+    load_every_event(qtbot, window)
     assert window.report is not None
     busiest = max(window.report.places, key=lambda f: f.counts.received)
     # the scope list learnt the district's towns from the first report
