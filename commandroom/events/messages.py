@@ -86,6 +86,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Idempotency key {idem_key} was already used for a different operation",
     },
     "validation": {"zh": "输入有误：{details}", "en": "Invalid input: {details}"},
+    "bulletin_scope_not_found": {
+        "zh": "找不到区或镇街 {ref}",
+        "en": "No district or town {ref}",
+    },
+    "bulletin_not_issuer": {
+        "zh": "{actor} 无权签发{scope}的半月通报",
+        "en": "{actor} may not issue {scope}'s half-month bulletin",
+    },
+    "bulletin_period_open": {
+        "zh": "该半月到 {last} 才结束，结束后方可签发",
+        "en": "This half month runs until {last}; issue it after that",
+    },
+    "bulletin_already_issued": {
+        "zh": "该半月通报已由 {actor} 于 {at} 签发",
+        "en": "This half-month bulletin was issued by {actor} at {at}",
+    },
     "required": {"zh": "必须填写{field}", "en": "{field} is required"},
     "bad_reason_code": {
         "zh": "原因“{value}”无效，可选：{allowed}",

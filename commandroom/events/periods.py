@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 
 from commandroom.events.deadlines import LOCAL_TZ
 
+HALF_MONTH_LAST_DAY = 15  # 半月通报: the 1st–15th and the 16th–month end (DOMAIN.md rule 10)
+
 
 @dataclass(frozen=True)
 class Period:
@@ -55,6 +57,31 @@ class Period:
     @classmethod
     def year_of(cls, day: date) -> Period:
         return cls(day.replace(month=1, day=1), day.replace(month=12, day=31))
+
+    @classmethod
+    def half_month_of(cls, day: date) -> Period:
+        """The bulletin's half month holding ``day``: the 1st–15th or the 16th–month end."""
+        if day.day <= HALF_MONTH_LAST_DAY:
+            return cls(day.replace(day=1), day.replace(day=HALF_MONTH_LAST_DAY))
+        return cls(day.replace(day=HALF_MONTH_LAST_DAY + 1), cls.month_of(day).last)
+
+    @classmethod
+    def previous_half_month(cls, day: date) -> Period:
+        return cls.half_month_of(cls.half_month_of(day).first - timedelta(days=1))
+
+    @property
+    def half_label(self) -> str:
+        """``2026-11-1`` for 1–15 November, ``2026-11-2`` for the 16th onwards."""
+        return f"{self.first:%Y-%m}-{1 if self.first.day == 1 else 2}"
+
+    @classmethod
+    def parse_half_month(cls, text: str) -> Period:
+        """``2026-11-1`` → 1–15 November, ``2026-11-2`` → 16–30 November; ValueError otherwise."""
+        month, _, half = text.strip().rpartition("-")
+        if half not in ("1", "2"):
+            raise ValueError(text)
+        first = cls.parse_month(month).first
+        return cls.half_month_of(first if half == "1" else first.replace(day=16))
 
     @classmethod
     def parse_month(cls, text: str) -> Period:

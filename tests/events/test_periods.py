@@ -25,3 +25,25 @@ def test_periods_are_local_calendar_days() -> None:
             Period.parse_month(bad)
     with pytest.raises(ValueError):
         Period(date(2026, 2, 1), date(2026, 1, 31))
+
+
+def test_half_months_are_the_first_to_fifteenth_and_the_sixteenth_to_month_end() -> None:
+    assert Period.half_month_of(date(2026, 11, 15)) == Period(date(2026, 11, 1), date(2026, 11, 15))
+    assert Period.half_month_of(date(2026, 11, 16)) == Period(
+        date(2026, 11, 16), date(2026, 11, 30)
+    )
+    assert Period.half_month_of(date(2024, 2, 29)).last == date(2024, 2, 29)
+    # the one before the first half of January is the second half of December
+    assert Period.previous_half_month(date(2026, 1, 3)) == Period(
+        date(2025, 12, 16), date(2025, 12, 31)
+    )
+    assert Period.previous_half_month(date(2026, 11, 28)) == Period(
+        date(2026, 11, 1), date(2026, 11, 15)
+    )
+    for day in (date(2026, 11, 1), date(2026, 11, 20), date(2026, 12, 31)):
+        half = Period.half_month_of(day)
+        assert Period.parse_half_month(half.half_label) == half
+    assert Period.parse_half_month("2026-11-2").half_label == "2026-11-2"
+    for bad in ("2026-11", "2026-11-3", "2026-11-0", "2026-13-1", "", "2026-11-1-1"):
+        with pytest.raises(ValueError):
+            Period.parse_half_month(bad)

@@ -1,5 +1,6 @@
 """All mapped tables; importing this package registers them on ``Base.metadata``."""
 
+from commandroom.db.models.bulletin import Bulletin
 from commandroom.db.models.case import (
     Event,
     EventAction,
@@ -23,6 +24,7 @@ from commandroom.db.models.sla import (
 from commandroom.db.models.video import Camera, CameraAudit, Tour, WallLayout
 
 __all__ = [
+    "Bulletin",
     "Camera",
     "CameraAudit",
     "Category",
