@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from commandroom import __version__
 from commandroom.cli import (
+    bulletin_cmd,
     camera_cmds,
     case_cmds,
     db_cmds,
@@ -110,6 +111,7 @@ def build_parser(lang: Lang) -> Parser:
     camera_cmds.add_parsers(groups, common, h)
     demo_cmd.add_parser(groups, common, h)
     report_cmd.add_parser(groups, common, h)
+    bulletin_cmd.add_parsers(groups, common, h)
     window_cmds.add_parsers(groups, common, h)
     return root
 
@@ -177,8 +179,6 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_PERMISSION
         if not isinstance(exc, (OperationalError, InterfaceError)):
             return _internal_error(exc, ctx, lang)
-        err.write(database_error(_db_detail(exc, _safe_url(ctx), lang)).message(lang) + "\n")
-        return database_error("").exit_code
         err.write(database_error(_db_detail(exc, _safe_url(ctx), lang)).message(lang) + "\n")
         return database_error("").exit_code
     except KeyboardInterrupt:

@@ -129,6 +129,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "ranking_of_towns": {"zh": "镇街排名", "en": "towns ranked"},
     "ranking_of_villages": {"zh": "{town}村社排名", "en": "{town}'s villages ranked"},
     "report_written": {"zh": "已写出 {path}", "en": "Written: {path}"},
+    # bulletin
+    "bad_half": {
+        "zh": "--half 应为年月加 1 或 2，如 2026-11-1（1–15日）、2026-11-2（16日至月底）：{value}",
+        "en": "--half must be a month and 1 or 2, e.g. 2026-11-1 (1st–15th) or 2026-11-2: {value}",
+    },
+    "bulletin_issued": {"zh": "已签发，共 {n} 件事件", "en": "Issued: {n} events"},
+    "bulletin_none_issued": {"zh": "（尚未签发任何半月通报）", "en": "(no bulletin issued yet)"},
     "shown_of": {"zh": "共显示 {n} 条", "en": "{n} shown"},
     "imported": {
         "zh": "已导入 {created} 条，跳过 {skipped} 条（此前已导入）",
