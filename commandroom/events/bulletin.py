@@ -3,8 +3,9 @@
 DOMAIN.md rule 10: a bulletin lists every L3/L4 event reported in its half month, and every
 L3/L4 event reported earlier that is still open, with its owner, status, deadline, overdue
 and return/rework counts. Invalid and merged reports are not assessed, so they are not in
-it. The events the deadline ladder flagged for the district (超期 3 天, ``ladder.py``) come
-first: that rung promises them a place in the next bulletin.
+it. The deadline ladder's last rung (超期 3 天, ``ladder.py``) promises an event of any level
+a place in the next bulletin: a flagged level-1 or -2 event is listed while it is open and
+in the half month it closes, and every flagged event comes first.
 
 Anyone may preview a bulletin at any time. Issuing (签发) freezes it in ``Bulletin.snapshot``
 once its half month is over; an issued bulletin is read back from that copy, never
@@ -19,7 +20,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,7 +59,7 @@ class BulletinEvent:
     rework_count: int
     escalation_count: int
     flagged: bool  # 列入通报: the ladder's last rung (超期 3 天)
-    carried_over: bool  # reported before the half month and still open
+    carried_over: bool  # reported before the half month (open, or flagged and closed in it)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class PlaceLine:
     """The summary of one place's listed events; lines add up to the total."""
 
     name: str
-    reported: int = 0  # reported in the half month
+    reported: int = 0  # reported in the half month (L3, L4 and flagged lower levels)
     level3: int = 0
     level4: int = 0
     closed: int = 0  # of those reported in the half month
@@ -282,22 +283,35 @@ _ROW_COLUMNS = (
 
 
 def _rows(session: Session, period: Period, scope: Region) -> list[Any]:
-    """The half month's L3/L4 events, then the earlier ones still open: two queries, each
-    on an index of its own (the report's by date, the open events' partial one)."""
-
-    where: list[ColumnElement[bool]] = [
-        Event.level.in_(LEVELS),
-        Event.excluded_from_assessment.is_(False),
-    ]
+    """The half month's L3/L4 events, the earlier ones still open, and the flagged ones of
+    lower levels: three queries, each on an index of its own (the report's by date, the
+    open events' and the flagged events' partial ones)."""
+    where: list[ColumnElement[bool]] = [Event.excluded_from_assessment.is_(False)]
     if scope.level is RegionLevel.TOWN:
         where.append(Event.town_id == scope.id)
     inside = select(*_ROW_COLUMNS).where(
-        *where, Event.reported_at >= period.start, Event.reported_at < period.end
+        *where,
+        Event.level.in_(LEVELS),
+        Event.reported_at >= period.start,
+        Event.reported_at < period.end,
     )
     earlier = select(*_ROW_COLUMNS).where(
-        *where, Event.is_open.is_(True), Event.reported_at < period.start
+        *where, Event.level.in_(LEVELS), Event.is_open.is_(True), Event.reported_at < period.start
     )
-    return [*session.execute(inside).all(), *session.execute(earlier).all()]
+    # The ladder's last rung promises a place in the next bulletin at any level: a level-1
+    # or -2 event flagged is listed while open, and in the half month it closes.
+    flagged = select(*_ROW_COLUMNS).where(
+        *where,
+        Event.flagged_district.is_(True),
+        Event.level < min(LEVELS),
+        Event.reported_at < period.end,
+        or_(
+            Event.reported_at >= period.start,
+            Event.is_open.is_(True),
+            and_(Event.closed_at >= period.start, Event.closed_at < period.end),
+        ),
+    )
+    return [*session.execute(inside), *session.execute(earlier), *session.execute(flagged)]
 
 
 # --- issuing and reading back ------------------------------------------------------------

@@ -15,6 +15,7 @@ from commandroom.events import bulletin as bulletin_module
 from commandroom.events.bulletin import (
     TOWN_OWN,
     BulletinData,
+    BulletinEvent,
     PlaceLine,
     bulletin,
     compose_bulletin,
@@ -26,6 +27,10 @@ from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.demo.database import prepare_demo_database
 from commandroom.events.errors import CaseError, Conflict, PermissionDenied
 from commandroom.events.periods import Period
+from commandroom.events.service import CaseService
+from commandroom.events.sla import sweep
+from tests.events.conftest import FakeClock
+from tests.events.test_service_flow import AFTER, report
 
 
 def _seeded(database: Database) -> tuple[list[Event], Period, datetime]:
@@ -57,17 +62,24 @@ def _periods(events: list[Event], now: datetime) -> list[Period]:
 
 
 def _expected_codes(events: list[Event], period: Period, town: int | None = None) -> set[str]:
-    """DOMAIN rule 10 written out: L3/L4, assessed, reported in the half month or still open."""
+    """DOMAIN rules 10 and 7 written out: assessed L3/L4 events reported in the half month or
+    still open; flagged ones of lower levels reported in it, still open, or closed in it."""
+
+    def inside(moment: datetime | None) -> bool:
+        return moment is not None and period.start <= moment < period.end
+
+    def listed(e: Event) -> bool:
+        if e.level >= 3:
+            return inside(e.reported_at) or (e.is_open and e.reported_at < period.start)
+        return e.flagged_district and (
+            inside(e.reported_at)
+            or (e.reported_at < period.start and (e.is_open or inside(e.closed_at)))
+        )
+
     return {
         e.code
         for e in events
-        if e.level >= 3
-        and not e.excluded_from_assessment
-        and (town is None or e.town_id == town)
-        and (
-            period.start <= e.reported_at < period.end
-            or (e.is_open and e.reported_at < period.start)
-        )
+        if not e.excluded_from_assessment and (town is None or e.town_id == town) and listed(e)
     }
 
 
@@ -210,3 +222,49 @@ def test_a_snapshot_reads_back_equal(database: Database) -> None:
     with database.reading() as s:
         data = compose_bulletin(s, period, now)
     assert BulletinData.from_snapshot(data.to_snapshot(), None) == data
+
+
+def test_a_flagged_level_2_event_is_listed_while_open_and_in_the_half_month_it_closes(
+    service: CaseService, database: Database, clock: FakeClock
+) -> None:
+    """The ladder's last rung says 列入半月通报 at any level; a level-2 event not flagged is
+    not a bulletin's business."""
+    late = report(service, category="FIRE-LANE", title="消防通道堵塞，三天未清")
+    prompt = report(service, category="FIRE-LANE", title="消防通道堵塞，已劝导")
+    _close(service, prompt.event_id)
+    clock.advance(days=6, hours=1)  # due after 3 days; 3 more: the district flag
+    assert sweep(service).by_stage.get(4) == 1
+    june_1, june_2 = (
+        Period(date(2026, 6, 1), date(2026, 6, 15)),
+        Period.half_month_of(date(2026, 6, 16)),
+    )
+
+    def listed(period: Period) -> list[BulletinEvent]:
+        with database.reading() as s:
+            return list(compose_bulletin(s, period, clock.now).events)
+
+    code = _event_code(database, late.event_id)
+    first = listed(june_1)
+    assert [(e.code, e.level, e.flagged, e.carried_over) for e in first] == [(code, 2, True, False)]
+    assert [(e.code, e.carried_over) for e in listed(june_2)] == [(code, True)]  # still open
+
+    _close(service, late.event_id)
+    clock.advance(days=20)
+    closed = listed(june_2)
+    assert [(e.code, e.closed_at is not None) for e in closed] == [(code, True)]
+    assert listed(Period.half_month_of(date(2026, 7, 1))) == []
+
+
+def _close(service: CaseService, event_id: int) -> None:
+    service.sign(event_id, "chief_a")
+    service.resolve(
+        event_id, "chief_a", result_type="已解决", result_text="已清理", photos=(AFTER,)
+    )
+    service.verify(event_id, "vop_a")
+
+
+def _event_code(database: Database, event_id: int) -> str:
+    with database.reading() as s:
+        code = s.scalar(select(Event.code).where(Event.id == event_id))
+    assert code is not None
+    return code

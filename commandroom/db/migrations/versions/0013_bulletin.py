@@ -7,6 +7,9 @@ Create Date: 2026-11-28 01:00:00
 A new table only. One bulletin per scope and period: issuing it twice is refused by the
 unique constraint as well as by ``events/bulletin.py``, so two desks pressing 签发 at once
 cannot circulate two different lists for the same half month.
+
+``ix_event_flagged``: a partial index of the events the deadline ladder flagged for the
+district (超期 3 天); the bulletin lists those of levels 1 and 2 too, and they are few.
 """
 
 from collections.abc import Sequence
@@ -49,5 +52,15 @@ def upgrade() -> None:
     )
 
 
+    op.create_index(
+        "ix_event_flagged",
+        "event",
+        ["closed_at"],
+        sqlite_where=sa.text("flagged_district IS 1"),
+        postgresql_where=sa.text("flagged_district IS true"),
+    )
+
+
 def downgrade() -> None:
+    op.drop_index("ix_event_flagged", table_name="event")
     op.drop_table("bulletin")
