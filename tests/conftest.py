@@ -9,13 +9,16 @@ template that was migrated once, which costs milliseconds instead of a full migr
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
 
 from commandroom.db.engine import Database, make_engine
 from commandroom.db.migrate import upgrade
+from commandroom.events.demo.database import prepare_demo_database
 from commandroom.video.host import CaptureHost
 from tests.pg import PostgresServer
 from tests.qt_look import same_look
@@ -85,6 +88,78 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     name = server.unique_name()
     yield server.new_database(name, template=template)
     server.drop_database(name)
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    """What ``prepare_demo_database`` seeds; tests that read the same demo share one seed."""
+
+    events: int = 600
+    days: int = 45
+    towns: int = 3
+    seed: int = 5
+
+
+@pytest.fixture(scope="session")
+def _demo_templates() -> dict[tuple[str, DemoSpec], str]:
+    """(engine, spec) → the seeded original: a SQLite file, or a PostgreSQL template name."""
+    return {}
+
+
+@pytest.fixture(params=ENGINES, ids=ENGINES)
+def demo_copy(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    _demo_templates: dict[tuple[str, DemoSpec], str],
+) -> Iterator[Callable[[DemoSpec], Database]]:
+    """A private copy of a demo database, seeded once per session and spec: seeding costs
+    seconds, a file copy or ``CREATE DATABASE … TEMPLATE`` milliseconds. The demo's events
+    run up to the moment it was seeded, which a session's few minutes do not move."""
+    engine: str = request.param
+    opened: list[Database] = []
+    copies: list[str] = []
+
+    def original(spec: DemoSpec) -> str:
+        key = (engine, spec)
+        if key not in _demo_templates:
+            if engine == "sqlite":
+                path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+                url, made = _sqlite_url(path), str(path)
+            else:
+                server: PostgresServer = request.getfixturevalue("pg_server")
+                made = server.unique_name("demo")
+                url = server.new_database(made, template=request.getfixturevalue("pg_template"))
+            db = Database.open(url)
+            try:
+                prepare_demo_database(db, **asdict(spec))
+            finally:
+                db.dispose()  # a template must have no connections (and SQLite its WAL folded)
+            _demo_templates[key] = made
+        return _demo_templates[key]
+
+    def copy(spec: DemoSpec = DemoSpec()) -> Database:
+        source = original(spec)
+        if engine == "sqlite":
+            target = tmp_path / f"demo{len(opened)}.sqlite3"
+            shutil.copyfile(source, target)
+            url = _sqlite_url(target)
+        else:
+            server: PostgresServer = request.getfixturevalue("pg_server")
+            name = server.unique_name()
+            copies.append(name)
+            url = server.new_database(name, template=source)
+        db = Database.open(url)
+        opened.append(db)
+        return db
+
+    yield copy
+    for db in opened:
+        db.dispose()
+    if copies:
+        server = request.getfixturevalue("pg_server")
+        for name in copies:
+            server.drop_database(name)
 
 
 @pytest.fixture

@@ -190,11 +190,12 @@ def compose_bulletin(
                 carried_over=row.reported_at < period.start,
             )
         )
-    listed.sort(key=_order)
     if by_town:
         place_names = _child_names(session, scope.id)
     else:
         place_names = [*_child_names(session, scope.id), TOWN_OWN]
+    position = {name: i for i, name in enumerate(place_names)}
+    listed.sort(key=lambda e: _order(e, position.get(e.place, len(position))))
     places = summarise(listed, place_names)
     return BulletinData(
         period=period,
@@ -208,14 +209,15 @@ def compose_bulletin(
     )
 
 
-def _order(e: BulletinEvent) -> tuple[Any, ...]:
-    """Flagged first, then the longest overdue, then the rest still open, by place."""
+def _order(e: BulletinEvent, place: int) -> tuple[Any, ...]:
+    """Flagged first, then the longest overdue, then the rest still open; within each, by
+    place in the summary's order, oldest report first."""
     return (
         not e.flagged,
         not e.overdue_now,
         -(e.overdue_hours or 0.0),
         e.closed_at is not None,
-        e.place,
+        place,
         e.reported_at,
     )
 

@@ -282,6 +282,9 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         self.report_action = self._action(self.tr("统计与排名…"), self.show_report, "report")
         self.report_action.setEnabled(self.db is not None and self.mode != "wall")
         self.report_window: Any = None
+        self.bulletin_action = self._action(self.tr("半月通报…"), self.show_bulletin, "bulletin")
+        self.bulletin_action.setEnabled(self.report_action.isEnabled())
+        self.bulletin_window: Any = None
         self.case_actions = self._case_actions()
         editing = self.mode != "wall"
         for action in (self.snapshot_action, self.switch_operator_action):
@@ -375,6 +378,8 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
             if setter is not None:
                 setter(operator)
         if changed:
+            if self.bulletin_window is not None:
+                self.bulletin_window.set_actor(None if operator is None else operator.username)
             self.sig_operator_changed.emit(operator)
             if operator is not None and reads_figures_only(operator):
                 self.show_report()  # the leadership's desk opens on what it is there for
@@ -533,6 +538,22 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         self.report_window.show()
         self.report_window.raise_()
         self.report_window.activateWindow()
+
+    def show_bulletin(self) -> None:
+        """The half-month bulletin's window, as the report's: made on first use, brought to
+        the front after, closed with this window; it issues as the operator at the desk."""
+        if self.db is None or self.mode == "wall":
+            return
+        if self.bulletin_window is None:
+            from commandroom.ui.bulletin.window import BulletinWindow
+
+            actor = None if self.operator is None else self.operator.username
+            self.bulletin_window = BulletinWindow(self.db, actor=actor, lang=self.lang, parent=self)
+            self.add_closer(self.bulletin_window.shutdown)
+            self.bulletin_window.load()
+        self.bulletin_window.show()
+        self.bulletin_window.raise_()
+        self.bulletin_window.activateWindow()
 
     def add_closer(self, closer: Callable[[], None]) -> None:
         """Run ``closer`` first when the window closes (a mode's timers and helpers)."""

@@ -53,6 +53,7 @@ def build_menus(window: MainWindow) -> list[QMenu]:
     if window.report_action.isEnabled():  # a desk with a database, not the village wall
         figures = bar.addMenu(_tr("统计"))
         figures.addAction(window.report_action)
+        figures.addAction(window.bulletin_action)
         menus.append(figures)
 
     wall = bar.addMenu(_tr("视频墙"))

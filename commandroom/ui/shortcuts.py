@@ -27,6 +27,7 @@ SHORTCUTS: dict[str, QKeySequence] = {
     "side_by_side": QKeySequence("Ctrl+0"),
     "switch_operator": QKeySequence("Ctrl+L"),
     "report": QKeySequence("Ctrl+R"),
+    "bulletin": QKeySequence("Ctrl+Shift+B"),
     "quit": QKeySequence("Ctrl+Q"),
 }
 

@@ -718,6 +718,10 @@
             <translation>Figures and ranking…</translation>
         </message>
         <message>
+            <source>半月通报…</source>
+            <translation>Half-month bulletin…</translation>
+        </message>
+        <message>
             <source>派单</source>
             <translation>Dispatch</translation>
         </message>
@@ -1156,6 +1160,163 @@
         <message>
             <source>第 %1/%2 页</source>
             <translation>Page %1/%2</translation>
+        </message>
+    </context>
+    <context>
+        <name>BulletinWindow</name>
+        <message>
+            <source>CSV 文件 (*.csv)</source>
+            <translation>CSV files (*.csv)</translation>
+        </message>
+        <message>
+            <source>Excel 工作簿 (*.xlsx)</source>
+            <translation>Excel workbooks (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>PDF 文件 (*.pdf)</source>
+            <translation>PDF files (*.pdf)</translation>
+        </message>
+        <message>
+            <source>_预览</source>
+            <translation>_preview</translation>
+        </message>
+        <message>
+            <source>{words}（仍显示 {period} 的旧内容）</source>
+            <translation>{words} (still showing the old bulletin of {period})</translation>
+        </message>
+        <message>
+            <source>{year}年{month}月{half}（{first} – {last}）</source>
+            <translation>{half} of {month}/{year} ({first} – {last})</translation>
+        </message>
+        <message>
+            <source>上半月</source>
+            <translation>First half</translation>
+        </message>
+        <message>
+            <source>下半月</source>
+            <translation>Second half</translation>
+        </message>
+        <message>
+            <source>事件清单</source>
+            <translation>Events</translation>
+        </message>
+        <message>
+            <source>事件清单（{n} 件）</source>
+            <translation>Events ({n})</translation>
+        </message>
+        <message>
+            <source>全区</source>
+            <translation>Whole district</translation>
+        </message>
+        <message>
+            <source>刷新</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>半月</source>
+            <translation>Half month</translation>
+        </message>
+        <message>
+            <source>半月通报</source>
+            <translation>Half-month bulletin</translation>
+        </message>
+        <message>
+            <source>导出 CSV</source>
+            <translation>Export CSV</translation>
+        </message>
+        <message>
+            <source>导出 CSV…</source>
+            <translation>Export CSV…</translation>
+        </message>
+        <message>
+            <source>导出 Excel</source>
+            <translation>Export Excel</translation>
+        </message>
+        <message>
+            <source>导出 Excel…</source>
+            <translation>Export Excel…</translation>
+        </message>
+        <message>
+            <source>导出 PDF</source>
+            <translation>Export PDF</translation>
+        </message>
+        <message>
+            <source>导出 PDF…</source>
+            <translation>Export PDF…</translation>
+        </message>
+        <message>
+            <source>已导出 {path}</source>
+            <translation>Exported {path}</translation>
+        </message>
+        <message>
+            <source>已签发</source>
+            <translation>Issued</translation>
+        </message>
+        <message>
+            <source>已签发 {scope} {period}</source>
+            <translation>Issued {scope} {period}</translation>
+        </message>
+        <message>
+            <source>当前操作员无权签发该范围的半月通报</source>
+            <translation>The operator at this desk may not issue this scope's half-month bulletin</translation>
+        </message>
+        <message>
+            <source>截至 {time} · 列入 {n} 件</source>
+            <translation>As of {time} · {n} events listed</translation>
+        </message>
+        <message>
+            <source>无法写入 {path}：{why}</source>
+            <translation>Cannot write {path}: {why}</translation>
+        </message>
+        <message>
+            <source>未签发：{words}</source>
+            <translation>Not issued: {words}</translation>
+        </message>
+        <message>
+            <source>汇总</source>
+            <translation>Summary</translation>
+        </message>
+        <message>
+            <source>签发{scope} {period} 的半月通报？
+签发后内容固定，不再随事件办理而变化。</source>
+            <translation>Issue the half-month bulletin of {scope}, {period}?
+Once issued it is fixed and no longer follows the cases.</translation>
+        </message>
+        <message>
+            <source>签发…</source>
+            <translation>Issue…</translation>
+        </message>
+        <message>
+            <source>签发中…</source>
+            <translation>Issuing…</translation>
+        </message>
+        <message>
+            <source>签发半月通报</source>
+            <translation>Issue the half-month bulletin</translation>
+        </message>
+        <message>
+            <source>签发后内容固定，下发各镇街</source>
+            <translation>Once issued it is fixed and sent to the towns</translation>
+        </message>
+        <message>
+            <source>范围</source>
+            <translation>Scope</translation>
+        </message>
+        <message>
+            <source>该半月尚未结束，结束后方可签发</source>
+            <translation>This half month is not over yet; issue it after it ends</translation>
+        </message>
+        <message>
+            <source>读取中…（{period}）</source>
+            <translation>Reading… ({period})</translation>
+        </message>
+        <message>
+            <source>通报尚未读取</source>
+            <translation>The bulletin has not been read yet</translation>
+        </message>
+        <message>
+            <source>（进行中）</source>
+            <translation> (running)</translation>
         </message>
     </context>
     <context>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -14,19 +15,16 @@ import pytest
 from commandroom.db.base import utcnow
 from commandroom.db.engine import Database
 from commandroom.events.bulletin import bulletin
-from commandroom.events.demo.database import prepare_demo_database
 from commandroom.events.periods import Period, local_today
 from tests.cli.conftest import CliRunner
+from tests.conftest import DemoSpec
+
+pytestmark = pytest.mark.parametrize("demo_copy", ["sqlite"], indirect=True)  # the CLI's own
 
 
 @pytest.fixture
-def demo_url(sqlite_url: str) -> str:
-    db = Database.open(sqlite_url)
-    try:
-        prepare_demo_database(db, events=300, days=40, towns=2, seed=4)
-    finally:
-        db.dispose()
-    return sqlite_url
+def demo_url(demo_copy: Callable[[DemoSpec], Database]) -> str:
+    return demo_copy(DemoSpec()).engine.url.render_as_string(hide_password=False)
 
 
 def _last_half() -> Period:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -24,25 +25,28 @@ from commandroom.events.bulletin import (
     issued_list,
 )
 from commandroom.events.deadlines import LOCAL_TZ
-from commandroom.events.demo.database import prepare_demo_database
 from commandroom.events.errors import CaseError, Conflict, PermissionDenied
 from commandroom.events.periods import Period
 from commandroom.events.service import CaseService
 from commandroom.events.sla import sweep
+from tests.conftest import DemoSpec
 from tests.events.conftest import FakeClock
 from tests.events.test_service_flow import AFTER, report
 
 
-def _seeded(database: Database) -> tuple[list[Event], Period, datetime]:
+def _seeded(
+    demo_copy: Callable[[DemoSpec], Database],
+) -> tuple[Database, list[Event], Period, datetime]:
     """A demo database, the last whole half month inside its data, and a time just after
     the data (the demo's events run up to the moment it was seeded)."""
-    prepare_demo_database(database, events=600, days=45, towns=3, seed=5)
+    database = demo_copy(DemoSpec())
     with database.reading() as s:
         last = s.scalar(select(func.max(Event.reported_at)))
         events = list(s.scalars(select(Event)))
         s.expunge_all()
     assert last is not None
-    return events, Period.previous_half_month(_day(last)), last + timedelta(hours=1)
+    half = Period.previous_half_month(_day(last))
+    return database, events, half, last + timedelta(hours=1)
 
 
 def _day(moment: datetime) -> date:
@@ -84,9 +88,9 @@ def _expected_codes(events: list[Event], period: Period, town: int | None = None
 
 
 def test_the_bulletin_lists_every_l3_l4_event_of_the_period_and_every_one_still_open(
-    database: Database,
+    demo_copy: Callable[[DemoSpec], Database],
 ) -> None:
-    events, _half, now = _seeded(database)
+    database, events, _half, now = _seeded(demo_copy)
     with database.reading() as s:
         towns = dict(
             s.execute(
@@ -127,6 +131,14 @@ def _check_bulletin(
     assert keys == sorted(keys)
     overdue = [e.overdue_hours for e in data.events if e.overdue_now and not e.flagged]
     assert overdue == sorted(overdue, reverse=True)
+    # the rest: still open before closed, then by place in the summary's order, oldest first
+    position = {name: i for i, name in enumerate(towns.values())}
+    calm = [
+        (not e.flagged, e.closed_at is not None, position[e.place], e.reported_at)
+        for e in data.events
+        if not e.overdue_now
+    ]
+    assert calm == sorted(calm)
 
     # the summary: one line per town, adding up to the total, each counted from the list
     assert [p.name for p in data.places] == list(towns.values())
@@ -148,8 +160,8 @@ def _check_bulletin(
     assert data.total.reported + data.total.carried_over == len(data.events)
 
 
-def test_a_town_s_bulletin_lists_its_villages(database: Database) -> None:
-    events, _half, now = _seeded(database)
+def test_a_town_s_bulletin_lists_its_villages(demo_copy: Callable[[DemoSpec], Database]) -> None:
+    database, events, _half, now = _seeded(demo_copy)
     period = _periods(events, now)[0]
     busiest = Counter(e.town_id for e in events if e.level >= 3).most_common(1)[0][0]
     with database.reading() as s:
@@ -163,9 +175,9 @@ def test_a_town_s_bulletin_lists_its_villages(database: Database) -> None:
 
 
 def test_issuing_freezes_the_bulletin_once_and_only_for_its_issuers(
-    database: Database, monkeypatch: pytest.MonkeyPatch
+    demo_copy: Callable[[DemoSpec], Database], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _events, period, now = _seeded(database)
+    database, _events, period, now = _seeded(demo_copy)
     with database.reading() as s:
         lz = s.scalar(select(Region.id).where(Region.abbr == "LZ"))
     # not before its half month is over
@@ -217,8 +229,8 @@ def test_issuing_freezes_the_bulletin_once_and_only_for_its_issuers(
         assert s.scalar(select(func.count()).select_from(Bulletin)) == 3
 
 
-def test_a_snapshot_reads_back_equal(database: Database) -> None:
-    _events, period, now = _seeded(database)
+def test_a_snapshot_reads_back_equal(demo_copy: Callable[[DemoSpec], Database]) -> None:
+    database, _events, period, now = _seeded(demo_copy)
     with database.reading() as s:
         data = compose_bulletin(s, period, now)
     assert BulletinData.from_snapshot(data.to_snapshot(), None) == data

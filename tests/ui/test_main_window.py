@@ -300,6 +300,36 @@ def test_the_report_opens_from_its_menu_and_closes_with_the_window(
     wall.close()
 
 
+def test_the_bulletin_opens_from_the_figures_menu_and_closes_with_the_window(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    window = make_window(qtbot, cameras, database, settings_file)
+    window.set_operator(load_operator(database, "center"))
+    window.show()
+    assert window.bulletin_action.shortcut().toString() == "Ctrl+Shift+B"
+    figures = next(m for m in window.menus if window.report_action in m.actions())
+    assert window.bulletin_action in figures.actions()
+    window.bulletin_action.trigger()
+    bulletin = window.bulletin_window
+    assert bulletin is not None and bulletin.isVisible() and bulletin.actor == "center"
+    qtbot.waitUntil(lambda: bulletin.data is not None, timeout=20_000)
+    assert bulletin.issue_button.isEnabled()  # the district centre issues
+    window.bulletin_action.trigger()  # again: the same window, brought to the front
+    assert window.bulletin_window is bulletin
+    with qtbot.waitSignal(bulletin.sig_loaded, timeout=20_000):
+        window.set_operator(load_operator(database, "disp_lz"))  # someone else at the desk
+    assert bulletin.actor == "disp_lz" and not bulletin.issue_button.isEnabled()
+    window.close()
+    assert not bulletin.isVisible() and bulletin.lane._closed
+    # the village room's wall has no bulletin either
+    wall = make_window(qtbot, cameras, database, settings_file, mode="wall")
+    assert not wall.bulletin_action.isEnabled()
+    assert not any(wall.bulletin_action in menu.actions() for menu in wall.menus)
+    wall.show_bulletin()
+    assert wall.bulletin_window is None
+    wall.close()
+
+
 def test_a_leaders_desk_opens_on_the_figures(
     qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
 ) -> None:

@@ -1,0 +1,99 @@
+"""The half-month bulletin as a PDF to print or send: the title, the summary and the list.
+
+Qt lays the HTML out on landscape A4 pages (``QTextDocument`` over ``QPdfWriter``), in the
+same words as the screen and the workbook (``events.bulletin_table``), with the flagged and
+overdue rows in the workbook's light fills (paper is white). The PDF is made in memory and
+written in one go, so a folder that cannot be written raises the ``OSError`` the window
+reports in words, instead of Qt's silent empty file.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from commandroom.events.bulletin import BulletinData
+from commandroom.events.bulletin_table import (
+    EVENT_COLUMNS,
+    FLAGGED_FILL,
+    OVERDUE_FILL,
+    PLACE_COLUMNS,
+    SHEET_NAMES,
+    TOTAL,
+    event_cells,
+    headers,
+    place_cells,
+    title,
+)
+from commandroom.ui.bulletin.model import Lang
+from commandroom.ui.theme import pick_family
+
+NUMBER_KEYS = frozenset({"no", "level", "return_count", "rework_count", "escalation_count"})
+
+
+def _row(
+    cells: list[str],
+    *,
+    head: bool = False,
+    fill: str | None = None,
+    right: set[int] | frozenset[int] = frozenset(),
+) -> str:
+    tag = "th" if head else "td"
+    colour = f' bgcolor="#{fill}"' if fill else ""
+    out = [
+        f'<{tag} align="{"right" if i in right else "left"}">{escape(c)}</{tag}>'
+        for i, c in enumerate(cells)
+    ]
+    return f"<tr{colour}>{''.join(out)}</tr>"
+
+
+def bulletin_html(data: BulletinData, lang: Lang) -> str:
+    """The bulletin as one HTML page: title, summary (the total last, bold), event list."""
+    table = '<table border="1" cellspacing="0" cellpadding="3" width="100%">'
+    numbers = set(range(1, len(PLACE_COLUMNS)))
+    summary = [table, _row(headers(PLACE_COLUMNS, data, lang), head=True)]
+    for line in data.places:
+        summary.append(_row(place_cells(line), right=numbers))
+    summary.append(_row(place_cells(data.total, TOTAL.in_lang(lang)), head=True, right=numbers))
+    summary.append("</table>")
+    right = {i for i, c in enumerate(EVENT_COLUMNS) if c.key in NUMBER_KEYS}
+    events = [table, _row(headers(EVENT_COLUMNS, data, lang), head=True)]
+    for number, row in enumerate(data.events, 1):
+        fill = FLAGGED_FILL if row.flagged else OVERDUE_FILL if row.overdue_now else None
+        events.append(_row(event_cells(number, row, data.as_of, lang), fill=fill, right=right))
+    events.append("</table>")
+    return (
+        f"<html><body><h2>{escape(title(data, lang))}</h2>"
+        f"<h3>{escape(SHEET_NAMES[0].in_lang(lang))}</h3>{''.join(summary)}"
+        f"<h3>{escape(SHEET_NAMES[1].in_lang(lang))}</h3>"
+        f'<div style="font-size: 7pt">{"".join(events)}</div></body></html>'
+    )
+
+
+def pdf_bytes(data: BulletinData, lang: Lang) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setTitle(title(data, lang))
+    writer.setCreator("CommandRoom")
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    document = QTextDocument()
+    font = QFont()
+    family = pick_family()
+    if family is not None:
+        font.setFamily(family)  # Chinese as Chinese, not boxes
+    font.setPointSizeF(9)
+    document.setDefaultFont(font)
+    document.setHtml(bulletin_html(data, lang))
+    document.print_(writer)
+    buffer.close()
+    return bytes(buffer.data().data())
+
+
+def save_pdf(path: Path, data: BulletinData, lang: Lang = "zh") -> None:
+    """An OSError (a folder that is not there, no right to write) is the caller's."""
+    path.write_bytes(pdf_bytes(data, lang))
