@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ import pytest
 from commandroom.db.engine import Database, make_engine
 from commandroom.db.migrate import upgrade
 from commandroom.events.demo.database import prepare_demo_database
+from commandroom.events.demo.seed import seed_demo
 from commandroom.video.host import CaptureHost
 from tests.pg import PostgresServer
 from tests.qt_look import same_look
@@ -59,6 +61,14 @@ def _sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def _migrated(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(params=ENGINES, ids=ENGINES)
 def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database that has never been migrated."""
@@ -76,11 +86,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database at the head migration, private to this test."""
     if request.param == "sqlite":
         url = _sqlite_url(tmp_path / "commandroom.sqlite3")
-        engine = make_engine(url)
-        try:
-            upgrade(engine)
-        finally:
-            engine.dispose()
+        _migrated(url)
         yield url
         return
     server: PostgresServer = request.getfixturevalue("pg_server")
@@ -98,6 +104,7 @@ class DemoSpec:
     days: int = 45
     towns: int = 3
     seed: int = 5
+    now: datetime | None = None  # a fixed "now" seeds without the demo mark (``seed_demo``)
 
 
 @pytest.fixture(scope="session")
@@ -126,13 +133,26 @@ def demo_copy(
             if engine == "sqlite":
                 path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
                 url, made = _sqlite_url(path), str(path)
+                _migrated(url)
             else:
                 server: PostgresServer = request.getfixturevalue("pg_server")
                 made = server.unique_name("demo")
                 url = server.new_database(made, template=request.getfixturevalue("pg_template"))
             db = Database.open(url)
             try:
-                prepare_demo_database(db, **asdict(spec))
+                if spec.now is None:
+                    prepare_demo_database(
+                        db, events=spec.events, days=spec.days, towns=spec.towns, seed=spec.seed
+                    )
+                else:
+                    seed_demo(
+                        db,
+                        seed=spec.seed,
+                        events=spec.events,
+                        days=spec.days,
+                        towns=spec.towns,
+                        now=spec.now,
+                    )
             finally:
                 db.dispose()  # a template must have no connections (and SQLite its WAL folded)
             _demo_templates[key] = made

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -12,23 +13,22 @@ import pytest
 
 from commandroom.db.base import utcnow
 from commandroom.db.engine import Database
-from commandroom.events.demo.database import prepare_demo_database
 from commandroom.events.periods import Period, local_today
 from commandroom.events.report import district_report
 from commandroom.events.report_table import COLUMNS
 from tests.cli.conftest import CliRunner
+from tests.conftest import DemoSpec
 
 FIRST, LAST = "2020-01-01", "2099-12-31"  # every seeded event, whenever the seed ran
 
 
+pytestmark = pytest.mark.parametrize("demo_copy", ["sqlite"], indirect=True)  # the CLI's own
+
+
 @pytest.fixture
-def demo_url(sqlite_url: str) -> str:
-    db = Database.open(sqlite_url)
-    try:
-        prepare_demo_database(db, events=150, days=20, towns=2, seed=4)
-    finally:
-        db.dispose()
-    return sqlite_url
+def demo_url(demo_copy: Callable[[DemoSpec], Database]) -> str:
+    db = demo_copy(DemoSpec(events=150, days=20, towns=2, seed=4))
+    return db.engine.url.render_as_string(hide_password=False)
 
 
 def test_json_is_the_report_itself(cli: CliRunner, demo_url: str) -> None:

@@ -9,6 +9,7 @@ filter them in Python, sort newest first (``id`` breaking ties), cut the page.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -19,10 +20,10 @@ from sqlalchemy import select
 from commandroom.db.engine import Database
 from commandroom.db.enums import RegionLevel, Source, Status
 from commandroom.db.models import Category, Event, Grid, Org, Region
-from commandroom.events.demo.seed import seed_demo
 from commandroom.events.queries import EventFilter, list_events
 from commandroom.events.queue import WAITS_FOR, Queue, queue_for
 from commandroom.events.rules import OPEN_STATES, Grant
+from tests.conftest import DemoSpec
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
 WORDS = ("垃圾", "电动车", "充电", "讨薪", "kq-", "不存在的词", "通道")
@@ -135,8 +136,10 @@ def _filters(
 
 
 @pytest.mark.parametrize("limit", [7, 200])
-def test_pages_equal_a_brute_force_filter(database: Database, limit: int) -> None:
-    seed_demo(database, seed=5, events=1200, days=90, towns=2, now=NOW)
+def test_pages_equal_a_brute_force_filter(
+    demo_copy: Callable[[DemoSpec], Database], limit: int
+) -> None:
+    database = demo_copy(DemoSpec(seed=5, events=1200, days=90, towns=2, now=NOW))
     cols = [
         "id",
         "code",

@@ -11,7 +11,7 @@ take (fetch the few matches, walk and check the set of matches, walk and check L
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,9 +21,9 @@ from sqlalchemy import Table, select, text
 from commandroom.db.engine import Database
 from commandroom.db.models import Event
 from commandroom.events import queries, text_search
-from commandroom.events.demo.seed import seed_demo
 from commandroom.events.queries import EventFilter, list_events, page_query
 from commandroom.events.text_search import TextPlan, fts_query, text_grams_clause
+from tests.conftest import DemoSpec
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
 EVENT: Table = Event.__table__  # type: ignore[assignment]
@@ -57,8 +57,8 @@ WORDS = (
     "zzz",
 )
 # Tests of one engine's own plans or triggers run on that engine only (the rest on both).
-SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-POSTGRES = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+SQLITE = pytest.mark.parametrize("demo_copy", ["sqlite"], indirect=True)
+POSTGRES = pytest.mark.parametrize("demo_copy", ["postgres"], indirect=True)
 PLANS = {
     # The few matches fetched by id (a small database has only few; PostgreSQL's planner
     # picks its own plan, so only this entry, which patches nothing, runs on both engines).
@@ -71,8 +71,8 @@ PLANS = {
 
 
 @pytest.fixture
-def seeded(database: Database) -> Iterator[Database]:
-    seed_demo(database, seed=5, events=1200, days=90, towns=2, now=NOW)
+def seeded(demo_copy: Callable[[DemoSpec], Database]) -> Iterator[Database]:
+    database = demo_copy(DemoSpec(seed=5, events=1200, days=90, towns=2, now=NOW))
     with database.engine.begin() as conn:
         ids = list(conn.scalars(select(Event.id).order_by(Event.id).limit(8)))
         for column, values in PLANTED.items():

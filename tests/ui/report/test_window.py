@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,21 +12,20 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from commandroom.db.engine import Database
-from commandroom.events.demo.database import prepare_demo_database
 from commandroom.events.periods import Period
 from commandroom.events.report import district_report, ranked
 from commandroom.events.report_table import to_csv
 from commandroom.ui.report.model import TOTAL_ROLE
 from commandroom.ui.report.window import ReportWindow
+from tests.conftest import DemoSpec
 from tests.rtsp_server import closed_port
 
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)  # the demo seeds the 30 days before it
 
 
 @pytest.fixture
-def seeded(database: Database) -> Database:
-    prepare_demo_database(database, events=120, days=30, towns=3, seed=9)
-    return database
+def seeded(demo_copy: Callable[[DemoSpec], Database]) -> Database:
+    return demo_copy(DemoSpec(events=120, days=30, towns=3, seed=9))
 
 
 @pytest.fixture
