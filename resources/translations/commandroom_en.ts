@@ -1315,6 +1315,10 @@ Once issued it is fixed and no longer follows the cases.</translation>
             <translation>The bulletin has not been read yet</translation>
         </message>
         <message>
+            <source>（已签发）</source>
+            <translation> (issued)</translation>
+        </message>
+        <message>
             <source>（进行中）</source>
             <translation> (running)</translation>
         </message>

@@ -45,6 +45,7 @@ from commandroom.events.bulletin import (
     BulletinData,
     bulletin,
     issue_bulletin,
+    issued_list,
     may_issue,
 )
 from commandroom.events.bulletin_table import local_time, save_csv, save_xlsx, title
@@ -116,6 +117,7 @@ class Loaded:
     issuer: bool  # the actor may issue this scope's bulletin
     scope_id: int | None  # the scope asked for (None: the district)
     towns: tuple[tuple[int, str], ...] | None  # the scopes, on the first answer only
+    issued: frozenset[str]  # half labels (2026-11-1) already issued for this scope
 
 
 class BulletinWindow(QWidget):
@@ -289,7 +291,9 @@ class BulletinWindow(QWidget):
                 region = session.get(Region, data.scope_id)
                 issuer = who is not None and region is not None and may_issue(who, region)
                 found = tuple(towns(session)) if know_towns else None
-                return Loaded(data, issuer, wanted, found)
+                done = issued_list(session, scope_id=data.scope_id)
+                halves = frozenset(entry.period.half_label for entry in done)
+                return Loaded(data, issuer, wanted, found, halves)
 
         self.lane.submit(
             work,
@@ -307,6 +311,7 @@ class BulletinWindow(QWidget):
         self.scope.blockSignals(False)
         self._want_default_scope = False
         self.issuer = loaded.issuer
+        self._mark_issued(loaded.issued)
         self._show(loaded.data)
         events = len(loaded.data.events)
         self.state.setText(
@@ -328,6 +333,17 @@ class BulletinWindow(QWidget):
             else _tr("{words}（仍显示 {period} 的旧内容）").format(words=words, period=shown)
         )
         self.sig_failed.emit(words)
+
+    def _mark_issued(self, halves: frozenset[str]) -> None:
+        """Name the half months already issued for the scope on screen, so a reader sees
+        which bulletins went out without opening each."""
+        today = local_today(self.now())
+        for index in range(self.period.count()):
+            period = Period.parse_half_month(str(self.period.itemData(index)))
+            words = half_month_words(period, today)
+            if period.half_label in halves:
+                words += _tr("（已签发）")
+            self.period.setItemText(index, words)
 
     def _show(self, data: BulletinData) -> None:
         self.data = data
@@ -404,6 +420,7 @@ class BulletinWindow(QWidget):
         shown = self.data
         if shown is not None and (shown.period, shown.scope_id) == (data.period, data.scope_id):
             self._token += 1  # a read still under way would show the preview again
+            self._mark_issued(self._issued_halves() | {data.period.half_label})
             self._show(data)
         else:
             self._update_issue_button()
@@ -427,6 +444,14 @@ class BulletinWindow(QWidget):
         QMessageBox.warning(self, _tr("签发半月通报"), words)
         if isinstance(exc, Conflict):
             self.load()  # another desk issued it: show the copy the towns received
+
+    def _issued_halves(self) -> frozenset[str]:
+        marked = _tr("（已签发）")
+        return frozenset(
+            str(self.period.itemData(i))
+            for i in range(self.period.count())
+            if self.period.itemText(i).endswith(marked)
+        )
 
     # --- export ---------------------------------------------------------------------------
 

@@ -141,6 +141,16 @@ def test_issuing_stores_the_bulletin_once_and_shows_it_issued(
     # read again, it is the issued copy
     load(qtbot, window)
     assert window.data == stored
+    # the half month says so in the chooser, the others do not; a new window knows it too
+    marked = [
+        window.period.itemText(i).endswith("（已签发）") for i in range(window.period.count())
+    ]
+    assert marked == [i == window.period.currentIndex() for i in range(window.period.count())]
+    other = make(qtbot, window.db, None)
+    load(qtbot, other)
+    assert other.period.itemText(1).endswith("（已签发）")
+    assert not other.period.itemText(2).endswith("（已签发）")
+    other.shutdown()
 
 
 def test_a_desk_that_lost_the_race_is_told_who_issued_first(
