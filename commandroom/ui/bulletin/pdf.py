@@ -19,6 +19,7 @@ from commandroom.events.bulletin import BulletinData
 from commandroom.events.bulletin_table import (
     EVENT_COLUMNS,
     FLAGGED_FILL,
+    NUMBER_KEYS,
     OVERDUE_FILL,
     PLACE_COLUMNS,
     SHEET_NAMES,
@@ -30,8 +31,6 @@ from commandroom.events.bulletin_table import (
 )
 from commandroom.ui.bulletin.model import Lang
 from commandroom.ui.theme import pick_family
-
-NUMBER_KEYS = frozenset({"no", "level", "return_count", "rework_count", "escalation_count"})
 
 
 def _row(
