@@ -32,6 +32,10 @@ from commandroom.events.bulletin_table import (
 from commandroom.ui.bulletin.model import Lang
 from commandroom.ui.theme import pick_family
 
+# Cells a line break would make unreadable: an event's code, and times.
+WHOLE_KEYS = frozenset({"code", "reported_at", "due_at", "closed_at"})
+CODE_WIDTH = "14%"
+
 
 def _row(
     cells: list[str],
@@ -39,14 +43,21 @@ def _row(
     head: bool = False,
     fill: str | None = None,
     right: set[int] | frozenset[int] = frozenset(),
+    whole: frozenset[int] = frozenset(),
+    widths: dict[int, str] | None = None,
 ) -> str:
     tag = "th" if head else "td"
     colour = f' bgcolor="#{fill}"' if fill else ""
-    out = [
-        f'<{tag} align="{"right" if i in right else "left"}">{escape(c)}</{tag}>'
-        for i, c in enumerate(cells)
-    ]
-    return f"<tr{colour}>{''.join(out)}</tr>"
+    sized = widths or {}
+
+    def cell(i: int, text: str) -> str:
+        attributes = f' align="{"right" if i in right else "left"}"'
+        if i in sized:
+            attributes += f' width="{sized[i]}"'
+        body = f"<nobr>{escape(text)}</nobr>" if i in whole else escape(text)
+        return f"<{tag}{attributes}>{body}</{tag}>"
+
+    return f"<tr{colour}>{''.join(cell(i, c) for i, c in enumerate(cells))}</tr>"
 
 
 def bulletin_html(data: BulletinData, lang: Lang) -> str:
@@ -59,10 +70,14 @@ def bulletin_html(data: BulletinData, lang: Lang) -> str:
     summary.append(_row(place_cells(data.total, TOTAL.in_lang(lang)), head=True, right=numbers))
     summary.append("</table>")
     right = {i for i, c in enumerate(EVENT_COLUMNS) if c.key in NUMBER_KEYS}
-    events = [table, _row(headers(EVENT_COLUMNS, data, lang), head=True)]
+    whole = frozenset(i for i, c in enumerate(EVENT_COLUMNS) if c.key in WHOLE_KEYS)
+    # Qt's table layout breaks an event's code at its hyphens unless its column is kept wide
+    code = {[c.key for c in EVENT_COLUMNS].index("code"): CODE_WIDTH}
+    events = [table, _row(headers(EVENT_COLUMNS, data, lang), head=True, widths=code)]
     for number, row in enumerate(data.events, 1):
         fill = FLAGGED_FILL if row.flagged else OVERDUE_FILL if row.overdue_now else None
-        events.append(_row(event_cells(number, row, data.as_of, lang), fill=fill, right=right))
+        cells = event_cells(number, row, data.as_of, lang)
+        events.append(_row(cells, fill=fill, right=right, whole=whole))
     events.append("</table>")
     return (
         f"<html><body><h2>{escape(title(data, lang))}</h2>"
