@@ -70,8 +70,16 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
     )
     show.add_argument("--half", metavar="YYYY-MM-N", help=half_help)
     show.add_argument("--town", metavar="TOWN", help=town_help)
-    show.add_argument("--csv", metavar="FILE", help=h("事件清单写出 CSV（- 为标准输出）", "CSV"))
-    show.add_argument("--xlsx", metavar="FILE", help=h("写出 Excel 工作簿", "Excel workbook"))
+    show.add_argument(
+        "--csv",
+        metavar="FILE",
+        help=h("事件清单写出 CSV（- 为标准输出）", "write the event list as CSV (- for stdout)"),
+    )
+    show.add_argument(
+        "--xlsx",
+        metavar="FILE",
+        help=h("写出 Excel 工作簿（汇总与事件清单）", "write an Excel workbook (summary, events)"),
+    )
     show.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
     show.set_defaults(handler=run_show)
 
