@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from commandroom.events.actors import load_actor
 from commandroom.events.errors import CaseError, Conflict, NotFound, PermissionDenied
 from commandroom.events.periods import Period, local_today
 from commandroom.events.rules import Actor
+from commandroom.events.text_search import unindexed
 
 LEVELS = (3, 4)  # the bulletin's levels: the town's and the district's cases
 SNAPSHOT_VERSION = 1
@@ -262,7 +263,7 @@ def _child_names(session: Session, parent_id: int) -> list[str]:
     return list(session.scalars(query))
 
 
-_ROW_COLUMNS = (
+_ROW_COLUMNS: tuple[Any, ...] = (
     Event.code,
     Event.title,
     Event.town_id,
@@ -285,12 +286,24 @@ _ROW_COLUMNS = (
 
 
 def _rows(session: Session, period: Period, scope: Region) -> list[Any]:
+    town = scope.id if scope.level is RegionLevel.TOWN else None
+    queries = listing_queries(session.get_bind().dialect.name, period, town)
+    return [row for query in queries for row in session.execute(query)]
+
+
+def listing_queries(dialect: str, period: Period, town_id: int | None) -> list[Select[Any]]:
     """The half month's L3/L4 events, the earlier ones still open, and the flagged ones of
     lower levels: three queries, each on an index of its own (the report's by date, the
-    open events' and the flagged events' partial ones)."""
-    where: list[ColumnElement[bool]] = [Event.excluded_from_assessment.is_(False)]
-    if scope.level is RegionLevel.TOWN:
-        where.append(Event.town_id == scope.id)
+    open events' and the low flagged events' partial ones)."""
+    sqlite = dialect == "sqlite"
+    assessed = Event.excluded_from_assessment.is_(False)
+    where: list[ColumnElement[bool]] = [assessed]
+    # SQLite, shown a town, walks the town's whole history in its list index rather than the
+    # few thousand open events of the district: the later queries do not show it the town.
+    hidden: list[ColumnElement[bool]] = [assessed]
+    if town_id is not None:
+        where.append(Event.town_id == town_id)
+        hidden.append((unindexed(Event.town_id) if sqlite else Event.town_id) == town_id)
     inside = select(*_ROW_COLUMNS).where(
         *where,
         Event.level.in_(LEVELS),
@@ -298,22 +311,27 @@ def _rows(session: Session, period: Period, scope: Region) -> list[Any]:
         Event.reported_at < period.end,
     )
     earlier = select(*_ROW_COLUMNS).where(
-        *where, Event.level.in_(LEVELS), Event.is_open.is_(True), Event.reported_at < period.start
+        *hidden, Event.level.in_(LEVELS), Event.is_open.is_(True), Event.reported_at < period.start
     )
     # The ladder's last rung promises a place in the next bulletin at any level: a level-1
-    # or -2 event flagged is listed while open, and in the half month it closes.
+    # or -2 event flagged is listed while open, and in the half month it closes. They are
+    # few and have a partial index, whose WHERE this repeats with a literal 3 (a plan made
+    # for any bound value, as PostgreSQL's generic plans are, could not use it); SQLite
+    # would rather walk the report's index over every event before the period's end, so
+    # it is not shown the report date.
+    reported_at = unindexed(Event.reported_at) if sqlite else Event.reported_at
     flagged = select(*_ROW_COLUMNS).where(
-        *where,
+        *hidden,
         Event.flagged_district.is_(True),
-        Event.level < min(LEVELS),
-        Event.reported_at < period.end,
+        Event.level < literal_column(str(min(LEVELS))),
+        reported_at < period.end,
         or_(
-            Event.reported_at >= period.start,
+            reported_at >= period.start,
             Event.is_open.is_(True),
             and_(Event.closed_at >= period.start, Event.closed_at < period.end),
         ),
     )
-    return [*session.execute(inside), *session.execute(earlier), *session.execute(flagged)]
+    return [inside, earlier, flagged]
 
 
 # --- issuing and reading back ------------------------------------------------------------

@@ -23,6 +23,7 @@ from commandroom.db.engine import Database, make_engine
 from commandroom.db.enums import Source, Status
 from commandroom.db.migrate import upgrade
 from commandroom.db.models import Category, Event
+from commandroom.events.bulletin import listing_queries
 from commandroom.events.demo.seed import seed_demo
 from commandroom.events.periods import Period
 from commandroom.events.queries import EventFilter, page_query
@@ -43,6 +44,7 @@ STAT_2M = {
     "ix_event_town_walk": "2001205 125076 1 1 1 1 1 1 1 1 1",
     "ix_event_walk": "2003600 1 1 1 1 1 1 1 1 1 1",
     "ix_event_report": "2005000 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
+    "ix_event_flagged_low": "576 1",
     "sqlite_autoindex_event_1": "2000200 1",
 }
 
@@ -208,3 +210,24 @@ def test_the_leadership_report_reads_its_covering_index_only(seeded: Database) -
             sql = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
             plan = [str(row[-1]) for row in s.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
             assert plan[0] == REPORT_RANGE, plan
+
+
+def test_the_bulletin_reads_the_half_month_the_open_and_the_few_flagged_by_their_indexes(
+    seeded: Database,
+) -> None:
+    """At 2M events the flagged level-1/2 events are a few hundred of 22,736 flagged: SQLite
+    read every flagged one (2.5 s), or walked the report index over every event before the
+    period's end, until the query met the partial index's WHERE word for word."""
+    period = Period(date(2026, 5, 16), date(2026, 5, 31))
+    town = _facts(seeded)["town"]
+    with seeded.reading() as s:
+        for scope in (None, town):
+            plans = []
+            for query in listing_queries("sqlite", period, scope):
+                sql = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
+                plans.append([str(r[-1]) for r in s.execute(text(f"EXPLAIN QUERY PLAN {sql}"))])
+            inside, earlier, flagged = plans
+            by_date = "ix_event_report (reported_at>?" if scope is None else "ix_event_town_walk"
+            assert inside[0].startswith(f"SEARCH event USING INDEX {by_date}"), inside
+            assert "ix_event_open_reported" in earlier[0], earlier
+            assert flagged == ["SCAN event USING INDEX ix_event_flagged_low"], flagged

@@ -8,8 +8,9 @@ A new table only. One bulletin per scope and period: issuing it twice is refused
 unique constraint as well as by ``events/bulletin.py``, so two desks pressing 签发 at once
 cannot circulate two different lists for the same half month.
 
-``ix_event_flagged``: a partial index of the events the deadline ladder flagged for the
-district (超期 3 天); the bulletin lists those of levels 1 and 2 too, and they are few.
+``ix_event_flagged_low``: a partial index of the level-1 and -2 events the deadline ladder
+flagged for the district (超期 3 天), which the bulletin lists too: 576 of 2,000,000 in the
+bench's data, where all flagged events are 22,736 (reading those took 2.5 s on SQLite).
 """
 
 from collections.abc import Sequence
@@ -53,14 +54,14 @@ def upgrade() -> None:
 
 
     op.create_index(
-        "ix_event_flagged",
+        "ix_event_flagged_low",
         "event",
         ["closed_at"],
-        sqlite_where=sa.text("flagged_district IS 1"),
-        postgresql_where=sa.text("flagged_district IS true"),
+        sqlite_where=sa.text("flagged_district IS 1 AND level < 3"),
+        postgresql_where=sa.text("flagged_district IS true AND level < 3"),
     )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_event_flagged", table_name="event")
+    op.drop_index("ix_event_flagged_low", table_name="event")
     op.drop_table("bulletin")
