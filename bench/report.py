@@ -125,26 +125,20 @@ def prepared(url: str, args: argparse.Namespace, keep: Path | None) -> None:
             db.dispose()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keep", type=Path, help="databases bench/db_scale.py --keep seeded")
-    parser.add_argument("--events", type=int, default=200_000, help="to seed without --keep")
-    parser.add_argument("--days", type=int, default=1095)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--engines", default="sqlite,postgres")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--json", action="store_true", help="print the JSON only")
-    args = parser.parse_args(argv)
-    keep: Path | None = args.keep.resolve() if args.keep else None
-    result: dict[str, Any] = {"machine": machine(), "now": NOW.isoformat(), "engines": {}}
+def each_engine(
+    args: argparse.Namespace, keep: Path | None, run: Callable[[str], dict[str, Any]]
+) -> dict[str, Any]:
+    """``run(url)`` on each engine of ``--engines``: the kept databases, or fresh ones seeded
+    and dropped; the kept PostgreSQL cluster is started and stopped here."""
+    out: dict[str, Any] = {}
     for engine in (e.strip() for e in args.engines.split(",") if e.strip()):
         log(args.json, f"{engine} …")
         if engine == "sqlite":
-            folder = keep or Path(tempfile.mkdtemp(prefix="commandroom-bench-report-"))
+            folder = keep or Path(tempfile.mkdtemp(prefix="commandroom-bench-"))
             try:
                 url = f"sqlite:///{folder / 'bench.sqlite3'}"
                 prepared(url, args, keep)
-                result["engines"]["sqlite"] = measure(url, args.repeats)
+                out["sqlite"] = run(url)
             finally:
                 if keep is None:
                     shutil.rmtree(folder, ignore_errors=True)
@@ -153,11 +147,32 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 url = bench_database(pg)
                 prepared(url, args, keep)
-                result["engines"]["postgres"] = measure(url, args.repeats)
+                out["postgres"] = run(url)
             finally:
                 pg.stop()
         else:
-            parser.error(f"unknown engine {engine!r} (sqlite, postgres)")
+            raise SystemExit(f"unknown engine {engine!r} (sqlite, postgres)")
+    return out
+
+
+def arguments(doc: str) -> argparse.ArgumentParser:
+    """The options this bench and ``bench/bulletin.py`` share."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="databases bench/db_scale.py --keep seeded")
+    parser.add_argument("--events", type=int, default=200_000, help="to seed without --keep")
+    parser.add_argument("--days", type=int, default=1095)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print the JSON only")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(__doc__).parse_args(argv)
+    keep: Path | None = args.keep.resolve() if args.keep else None
+    result: dict[str, Any] = {"machine": machine(), "now": NOW.isoformat(), "engines": {}}
+    result["engines"] = each_engine(args, keep, partial(measure, repeats=args.repeats))
     print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2))
     return 0
 

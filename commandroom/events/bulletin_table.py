@@ -73,6 +73,7 @@ FLAGGED_NOTE = Words("超期 3 天，列入通报", "3 days overdue: flagged")
 CARRIED_NOTE = Words("往期未办结", "carried over")
 LATE_CLOSED = Words("超期办结", "closed late")
 SHEET_NAMES = (Words("汇总", "summary"), Words("事件清单", "events"))
+HEAD_ROWS = 2  # the title, then the column names
 
 
 def headers(columns: tuple[Column, ...], data: BulletinData, lang: Lang) -> list[str]:
@@ -173,28 +174,35 @@ def save_xlsx(path: Path, data: BulletinData, lang: Lang = "zh") -> None:
     assert summary is not None  # a new workbook has its first sheet
     summary.title = SHEET_NAMES[0].in_lang(lang)
     _sheet_head(summary, title(data, lang), headers(PLACE_COLUMNS, data, lang), PLACE_COLUMNS)
-    for line in data.places:
-        summary.append(_numbers(place_cells(line), PLACE_COLUMNS))
+    for place in data.places:
+        summary.append(_numbers(place_cells(place), PLACE_COLUMNS))
     summary.append(_numbers(place_cells(data.total, TOTAL.in_lang(lang)), PLACE_COLUMNS))
-    for cell in summary[summary.max_row]:
-        cell.font = Font(bold=True)
+    for index in range(1, len(PLACE_COLUMNS) + 1):
+        summary.cell(row=HEAD_ROWS + len(data.places) + 1, column=index).font = Font(bold=True)
 
     events = book.create_sheet(SHEET_NAMES[1].in_lang(lang))
     _sheet_head(events, title(data, lang), headers(EVENT_COLUMNS, data, lang), EVENT_COLUMNS)
-    times = {c.key for c in EVENT_COLUMNS if c.key.endswith("_at")}
+    times = [i for i, c in enumerate(EVENT_COLUMNS, 1) if c.key.endswith("_at")]
+    fills = {
+        colour: PatternFill("solid", start_color=colour, end_color=colour)
+        for colour in (FLAGGED_FILL, OVERDUE_FILL)
+    }
+    # Rows are placed by number: openpyxl's max_row counts every cell each time it is
+    # asked, which made a 13,000-event list take minutes.
     for number, row in enumerate(data.events, 1):
         cells = _numbers(event_cells(number, row, data.as_of, lang), EVENT_COLUMNS)
-        for i, column in enumerate(EVENT_COLUMNS):
-            if column.key in times:
-                moment = getattr(row, column.key)
-                cells[i] = None if moment is None else _excel_time(moment)
-        events.append(cells)
-        fill = FLAGGED_FILL if row.flagged else OVERDUE_FILL if row.overdue_now else None
-        for i, cell in enumerate(events[events.max_row]):
-            if EVENT_COLUMNS[i].key in times:
-                cell.number_format = EXCEL_TIME_FORMAT
-            if fill is not None:
-                cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+        line = HEAD_ROWS + number
+        for index, value in enumerate(cells, 1):
+            events.cell(row=line, column=index, value=value)
+        for index in times:
+            moment = getattr(row, EVENT_COLUMNS[index - 1].key)
+            cell = events.cell(row=line, column=index)
+            cell.value = None if moment is None else _excel_time(moment)
+            cell.number_format = EXCEL_TIME_FORMAT
+        colour = FLAGGED_FILL if row.flagged else OVERDUE_FILL if row.overdue_now else None
+        if colour is not None:
+            for index in range(1, len(EVENT_COLUMNS) + 1):
+                events.cell(row=line, column=index).fill = fills[colour]
     book.save(path)
 
 

@@ -1245,6 +1245,10 @@
             <translation>Export PDF…</translation>
         </message>
         <message>
+            <source>导出中…（{path}）</source>
+            <translation>Exporting… ({path})</translation>
+        </message>
+        <message>
             <source>已导出 {path}</source>
             <translation>Exported {path}</translation>
         </message>

@@ -132,6 +132,12 @@ class BulletinWindow(QWidget):
     sig_issued = Signal(object)
     """This window issued the bulletin on screen (the issued ``BulletinData``)."""
 
+    sig_exported = Signal(str)
+    """A file was written (its path)."""
+
+    sig_export_failed = Signal(str)
+    """A file could not be written; the words shown."""
+
     sig_refused = Signal(str)
     """签发 was refused (issued elsewhere first, no right, the half month open, the database
     away); the words shown."""
@@ -156,6 +162,8 @@ class BulletinWindow(QWidget):
         self._token = 0
         self._want_default_scope = True  # the first answer (or a new actor) picks the scope
         self.lane = DbLane("bulletin", self)
+        self.export_lane = DbLane("bulletin-export", self)  # files, not the database
+        self.exporting = False
         self.setObjectName("bulletin-window")
         self.setWindowTitle(_tr("半月通报"))
 
@@ -356,7 +364,7 @@ class BulletinWindow(QWidget):
         colour = ISSUED_COLOUR if issued else PREVIEW_COLOUR
         self.heading.setStyleSheet(f"font-size: 13pt; font-weight: bold; color: {colour};")
         for button in self.export_buttons():
-            button.setEnabled(True)
+            button.setEnabled(not self.exporting)
         self._update_issue_button()
 
     def _fit_event_columns(self) -> None:
@@ -471,23 +479,50 @@ class BulletinWindow(QWidget):
         self._export(_tr("导出 PDF"), "pdf", _tr("PDF 文件 (*.pdf)"))
 
     def _export(self, caption: str, suffix: str, kinds: str) -> None:
+        """Write what is on screen on the export lane: a district's PDF is hundreds of pages
+        (12 s at 13,000 events), and neither reading nor the screen waits for it."""
         data = self.data
-        if data is None:
+        if data is None or self.exporting:
             return
         path, _ = QFileDialog.getSaveFileName(self, caption, self.suggested_name(suffix), kinds)
         if not path:
             return
         save = {"xlsx": save_xlsx, "csv": save_csv, "pdf": save_pdf}[suffix]
-        try:
-            save(Path(path), data, self.lang)
-        except OSError as exc:
-            why = os_reason(exc).in_lang(self.lang)
-            QMessageBox.warning(
-                self, caption, _tr("无法写入 {path}：{why}").format(path=path, why=why)
-            )
-            return
+        lang = self.lang
+        self.exporting = True
+        for button in self.export_buttons():
+            button.setEnabled(False)
+        self.state.setStyleSheet("")
+        self.state.setText(_tr("导出中…（{path}）").format(path=path))
+        self.export_lane.submit(
+            lambda: save(Path(path), data, lang),
+            lambda _: self._on_exported(path),
+            lambda exc: self._on_export_failed(caption, path, exc),
+        )
+
+    def _export_finished(self) -> None:
+        self.exporting = False
+        for button in self.export_buttons():
+            button.setEnabled(self.data is not None)
+
+    def _on_exported(self, path: str) -> None:
+        self._export_finished()
         self.state.setStyleSheet("")
         self.state.setText(_tr("已导出 {path}").format(path=path))
+        self.sig_exported.emit(path)
+
+    def _on_export_failed(self, caption: str, path: str, exc: Exception) -> None:
+        self._export_finished()
+        if isinstance(exc, OSError):
+            why = os_reason(exc).in_lang(self.lang)
+        else:
+            log.warning("exporting the bulletin failed: %s", exc)
+            why = type(exc).__name__
+        words = _tr("无法写入 {path}：{why}").format(path=path, why=why)
+        self.state.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.state.setText(words)
+        self.sig_export_failed.emit(words)
+        QMessageBox.warning(self, caption, words)
 
     # --- lifetime -------------------------------------------------------------------------
 
@@ -496,3 +531,4 @@ class BulletinWindow(QWidget):
         and let the work still running finish, its answer dropped."""
         self.close()
         self.lane.close()
+        self.export_lane.close()

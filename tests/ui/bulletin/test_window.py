@@ -3,6 +3,7 @@ words what went wrong (both engines, a seeded demo database)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -18,10 +19,16 @@ from sqlalchemy import func, select
 from commandroom.db.engine import Database
 from commandroom.db.models import Bulletin, Region
 from commandroom.events.bulletin import bulletin, issue_bulletin, issued_bulletin
-from commandroom.events.bulletin_table import FLAGGED_FILL, place_cells, title, to_csv
+from commandroom.events.bulletin_table import (
+    EVENT_COLUMNS,
+    FLAGGED_FILL,
+    place_cells,
+    title,
+    to_csv,
+)
 from commandroom.events.periods import Period, local_today
 from commandroom.ui.bulletin.model import FLAGGED_BRUSH, OVERDUE_BRUSH
-from commandroom.ui.bulletin.pdf import bulletin_html
+from commandroom.ui.bulletin.pdf import Line, event_lines, fit_widths, pdf_bytes, summary_lines
 from commandroom.ui.bulletin.window import BulletinWindow
 from tests.conftest import DemoSpec
 from tests.rtsp_server import closed_port
@@ -58,6 +65,15 @@ def shown(model: QAbstractItemModel) -> list[list[str]]:
         [str(model.data(model.index(r, c))) for c in range(model.columnCount())]
         for r in range(model.rowCount())
     ]
+
+
+def export(qtbot: QtBot, w: BulletinWindow, start: Callable[[], None]) -> None:
+    """Start an export and wait for the file: the buttons are off meanwhile."""
+    with qtbot.waitSignal(w.sig_exported, timeout=60_000):
+        start()
+        assert not any(b.isEnabled() for b in w.export_buttons())
+        start()  # a second press while it runs does nothing
+    assert all(b.isEnabled() for b in w.export_buttons())
 
 
 def count_issued(db: Database) -> int:
@@ -235,7 +251,7 @@ def test_excel_and_csv_export_what_is_on_screen(
     chosen: list[Path] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen[-1]), ""))
     chosen.append(tmp_path / "bulletin.xlsx")
-    window.export_xlsx_button.click()
+    export(qtbot, window, window.export_xlsx_button.click)
     book = load_workbook(chosen[-1])
     summary, listed = book["汇总"], book["事件清单"]
     assert summary["A1"].value == title(data, "zh")
@@ -245,11 +261,11 @@ def test_excel_and_csv_export_what_is_on_screen(
     assert listed.max_row == 2 + len(data.events)
     assert str(chosen[-1]) in window.state.text()
     chosen.append(tmp_path / "bulletin.csv")
-    window.export_csv_button.click()
+    export(qtbot, window, window.export_csv_button.click)
     assert chosen[-1].read_bytes() == b"\xef\xbb\xbf" + to_csv(data).encode()
     assert str(chosen[-1]) in window.state.text()
     chosen.append(tmp_path / "bulletin.pdf")
-    window.export_pdf_button.click()
+    export(qtbot, window, window.export_pdf_button.click)
     pdf = chosen[-1].read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     assert str(chosen[-1]) in window.state.text()
@@ -261,10 +277,30 @@ def test_the_pdf_holds_the_title_the_summary_and_every_event(
     load(qtbot, window)
     data = window.data
     assert data is not None
-    page = bulletin_html(data, "zh")
-    assert page.index(title(data, "zh")) < page.index("汇总") < page.index("事件清单")
-    assert all(e.code in page for e in data.events) and '<th align="left">合计</th>' in page
-    assert page.count(f'bgcolor="#{FLAGGED_FILL}"') == sum(e.flagged for e in data.events)
+    listed = event_lines(data, "zh")
+    assert [line.cells[1] for line in listed] == [e.code for e in data.events]
+    assert sum(line.fill == FLAGGED_FILL for line in listed) == sum(e.flagged for e in data.events)
+    summary = summary_lines(data, "zh")
+    assert summary[-1].cells[0] == "合计" and summary[-1].bold
+    assert [line.cells for line in summary[:-1]] == [place_cells(p) for p in data.places]
+    pdf = pdf_bytes(data, "zh")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    # a line per event, some forty lines a page, the summary on the first
+    assert pdf.startswith(b"%PDF") and len(data.events) / 45 < pages <= len(data.events) / 20 + 2
+
+
+def test_pdf_columns_keep_codes_and_times_whole_and_squeeze_the_free_text() -> None:
+    names = [c.key for c in EVENT_COLUMNS]
+    long = [
+        "x" * 60 if c.key in ("title", "category", "owner", "note") else "12" for c in EVENT_COLUMNS
+    ]
+    widths = fit_widths(EVENT_COLUMNS, names, [Line(long)], lambda t: 10.0 * len(t), 2000.0, 10.0)
+    assert sum(widths) <= 2000.0
+    code = names.index("code")
+    assert widths[code] >= 10.0 * len("code")  # the widest text of the column, not cut
+    assert widths[names.index("title")] < 10.0 * 60  # squeezed, ends in "…"
+    roomy = fit_widths(EVENT_COLUMNS, names, [Line(long)], lambda t: 10.0 * len(t), 1e6, 10.0)
+    assert roomy[names.index("title")] == pytest.approx(10.0 * 60 + 12.0)  # never stretched
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv", "pdf"])
@@ -280,8 +316,11 @@ def test_an_export_that_cannot_be_written_says_why(
     target = tmp_path / "no-such-folder" / f"x.{kind}"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     said = warnings(monkeypatch)
-    {"xlsx": window.export_xlsx, "csv": window.export_csv, "pdf": window.export_pdf}[kind]()
+    start = {"xlsx": window.export_xlsx, "csv": window.export_csv, "pdf": window.export_pdf}[kind]
+    with qtbot.waitSignal(window.sig_export_failed, timeout=60_000):
+        start()
     assert said == [f"无法写入 {target}：文件不存在"]
+    assert all(b.isEnabled() for b in window.export_buttons())
     assert not target.exists() and shown(window.event_view.model()) == rows
 
 
