@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from commandroom.db.engine import Database
 from commandroom.db.enums import Action, ClockKind, ClockOutcome, Status, SupervisionKind
 from commandroom.db.models import Event, EventAction, SlaClock, Supervision
+from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.errors import ValidationError
 from commandroom.events.service import CaseService
 from commandroom.events.sla import sweep
@@ -112,3 +113,20 @@ def test_sweep_resumes_a_hold_on_its_review_date(
     clock.advance(days=1)  # 2026-06-18 in Shanghai
     assert sweep(service).resumed == 1
     assert _event(database, r.event_id).status is Status.IN_PROGRESS
+
+
+def test_a_hold_the_sweep_resumes_climbs_the_ladder_in_the_same_sweep(
+    service: CaseService, database: Database, clock: FakeClock
+) -> None:
+    """Found by the stateful test: the sweep gave notices before resuming holds, so a case
+    resumed past its deadline waited a whole sweep for its overdue mark and supervision."""
+    r = report(service)
+    service.sign(r.event_id, "police_lz")
+    clock.advance(days=4, hours=1)
+    assert sweep(service).by_stage == {1: 1}
+    clock.advance(days=2, hours=3)  # a day past due: the overdue mark and supervision are due
+    today = clock.now.astimezone(LOCAL_TZ).date()
+    service.hold(r.event_id, "sup_lz", review_date=today, note="当日复核")
+    swept = sweep(service)
+    assert swept.resumed == 1 and swept.by_stage == {2: 1, 3: 1}
+    assert _event(database, r.event_id).is_overdue
