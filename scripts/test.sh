@@ -48,6 +48,9 @@ lint-imports || fail "lint-imports (layer contracts in pyproject.toml)"
 
 stage "pytest $*"
 pytest_args=(-p no:cacheprovider --durations=15)  # the slowest, to keep CI under 15 min
+# Two workers, a test file each at a time (its module fixtures and seeded templates stay in
+# one process); each starts its own PostgreSQL cluster and RTSP servers. `-n 0` runs serially.
+pytest_args+=(-n 2 --dist loadfile)
 # PySide6 is a dependency: a Qt that cannot load is a broken install, not a reason to skip.
 python -c 'import PySide6.QtGui' || fail "PySide6 does not import (missing system libraries?)"
 set +e
