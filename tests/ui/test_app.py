@@ -30,7 +30,9 @@ def test_the_startup_heap_is_frozen_once() -> None:
 
     later = [[n] for n in range(1000)]  # pages read afterwards stay with the collector
     freeze_startup_heap()
-    assert gc.get_freeze_count() == frozen
+    # Not frozen again: that would add the thousand lists above. The count may shrink, as
+    # frozen objects another thread lets go of (pytest-xdist's channel, say) are freed.
+    assert gc.get_freeze_count() <= frozen
     assert len(later) == 1000
 
 
