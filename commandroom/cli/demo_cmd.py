@@ -147,7 +147,13 @@ def _examples(ctx: Ctx, url: URL) -> list[str]:
             lines.append(f"{base} case show {row[0]}")
             if handler:
                 lines.append(f"{base} case sign {row[0]} --as {handler} --note 已签收")
-    lines += [f"{base} sla sweep", f"{base} db verify", f"{base} demo --reset"]
+    lines += [
+        f"{base} sla sweep",
+        f"{base} report --period this-month",
+        f"{base} bulletin show",
+        f"{base} db verify",
+        f"{base} demo --reset",
+    ]
     # The demo command ignores COMMANDROOM_DB, the others do not: name the file for them.
     if not db_arg:
         path = default_demo_path()

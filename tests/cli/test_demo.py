@@ -46,6 +46,11 @@ def test_demo_seeds_then_reuses_then_resets(
     run = cli(*shlex.split(show)[1:])
     assert run.code == 0, run.err
     assert "── 流转记录 ──" in run.out
+    figures = [line for line in examples if " report " in line or " bulletin " in line]
+    assert len(figures) == 2  # the leadership's figures and the half-month bulletin
+    for line in figures:
+        run = cli(*shlex.split(line)[1:])
+        assert run.code == 0 and run.out.strip(), (line, run.err)
 
     reset = cli("demo", "--reset", *SMALL, *QUIET, "--lang", "en")
     assert reset.code == 0, reset.err
