@@ -30,12 +30,13 @@ from commandroom.db.models import Bulletin, Category, Event, Org, Region, User
 from commandroom.events.actors import load_actor
 from commandroom.events.errors import CaseError, Conflict, NotFound, PermissionDenied
 from commandroom.events.periods import Period, local_today
+from commandroom.events.report import TOWN_ITSELF, place_names
 from commandroom.events.rules import Actor
 from commandroom.events.text_search import unindexed
 
 LEVELS = (3, 4)  # the bulletin's levels: the town's and the district's cases
 SNAPSHOT_VERSION = 1
-TOWN_OWN = "（镇街本级）"  # a town's events that no village holds, in a town's bulletin
+TOWN_OWN = TOWN_ITSELF.zh  # a town's events that no village holds, in a town's bulletin
 ISSUERS = frozenset({Role.DISTRICT_CENTER, Role.TOWN_SUPERVISOR})
 
 
@@ -156,14 +157,13 @@ def compose_bulletin(
     """The bulletin of ``period`` for the district, or for one town (``scope_id``), as of now."""
     scope = _scope(session, scope_id)
     by_town = scope.level is RegionLevel.DISTRICT
-    names = dict(session.execute(select(Region.id, Region.name)).all())
+    places_by_id = place_names(session, None if by_town else scope.id, "zh")
     owners = dict(session.execute(select(Org.id, Org.name)).all())
     categories = dict(session.execute(select(Category.id, Category.name_zh)).all())
 
     def place_of(town_id: int, village_id: int | None) -> str:
-        if by_town:
-            return names.get(town_id, str(town_id))
-        return TOWN_OWN if village_id is None else names.get(village_id, str(village_id))
+        key = town_id if by_town else village_id
+        return places_by_id.get(key, str(key))
 
     listed: list[BulletinEvent] = []
     for row in _rows(session, period, scope):
@@ -191,13 +191,10 @@ def compose_bulletin(
                 carried_over=row.reported_at < period.start,
             )
         )
-    if by_town:
-        place_names = _child_names(session, scope.id)
-    else:
-        place_names = [*_child_names(session, scope.id), TOWN_OWN]
-    position = {name: i for i, name in enumerate(place_names)}
+    names = list(places_by_id.values())
+    position = {name: i for i, name in enumerate(names)}
     listed.sort(key=lambda e: _order(e, position.get(e.place, len(position))))
-    places = summarise(listed, place_names)
+    places = summarise(listed, names)
     return BulletinData(
         period=period,
         scope_id=scope.id,
@@ -256,11 +253,6 @@ def _scope(session: Session, scope_id: int | None) -> Region:
     if region is None:
         raise NotFound("bulletin_scope_not_found", ref=scope_id)
     return region
-
-
-def _child_names(session: Session, parent_id: int) -> list[str]:
-    query = select(Region.name).where(Region.parent_id == parent_id).order_by(Region.code)
-    return list(session.scalars(query))
 
 
 _ROW_COLUMNS: tuple[Any, ...] = (

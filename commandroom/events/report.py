@@ -415,7 +415,9 @@ TOWN_ITSELF = Words("（镇街本级）", "(the town itself)")
 """A town's events that no village holds (a town road, a market): a row of their own."""
 
 
-def _place_names(session: Session, town_id: int | None, lang: str) -> dict[int | None, str]:
+def place_names(session: Session, town_id: int | None, lang: str) -> dict[int | None, str]:
+    """The district's towns, or one town's villages and its own row, in their codes' order;
+    the report's rows and the bulletin's summary lines."""
     if town_id is None:
         return town_names(session)
     return {**village_names(session, town_id), None: TOWN_ITSELF.in_lang(lang)}
@@ -441,7 +443,7 @@ def district_report(
     that town's villages, ranked ``by`` one column, then levels and 大类."""
     groups = _group_counts(session, period, now, town_id)
     hours = _hours(session, period, town_id)
-    places = _place_names(session, town_id, lang)
+    places = place_names(session, town_id, lang)
     levels: dict[int | None, str] = {
         level: Words(f"{level}级", f"level {level}").in_lang(lang) for level in (1, 2, 3, 4)
     }

@@ -32,12 +32,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from commandroom.db.base import utcnow
 from commandroom.db.engine import Database
-from commandroom.db.enums import RegionLevel, Role
+from commandroom.db.enums import Role
 from commandroom.db.models import Region
 from commandroom.events.actors import load_actor
 from commandroom.events.bulletin import (
@@ -52,6 +50,7 @@ from commandroom.events.bulletin_table import local_time, save_csv, save_xlsx, t
 from commandroom.events.errors import CaseError, Conflict
 from commandroom.events.messages import os_reason
 from commandroom.events.periods import Period, local_today
+from commandroom.events.report import town_names
 from commandroom.events.rules import Actor
 from commandroom.ui.bulletin.model import EventTableModel, PlaceTableModel, lang_of
 from commandroom.ui.bulletin.pdf import save_pdf
@@ -103,12 +102,6 @@ def default_scope(actor: Actor | None) -> int | None:
     return None
 
 
-def towns(session: Session) -> list[tuple[int, str]]:
-    """(id, name) of the towns, in the order of their codes (the bulletin's order)."""
-    query = select(Region.id, Region.name).where(Region.level == RegionLevel.TOWN)
-    return [(row.id, row.name) for row in session.execute(query.order_by(Region.code))]
-
-
 @dataclass(frozen=True)
 class Loaded:
     """One answer of the lane: the bulletin and what this window may do with it."""
@@ -116,7 +109,7 @@ class Loaded:
     data: BulletinData
     issuer: bool  # the actor may issue this scope's bulletin
     scope_id: int | None  # the scope asked for (None: the district)
-    towns: tuple[tuple[int, str], ...] | None  # the scopes, on the first answer only
+    towns: tuple[tuple[int | None, str], ...] | None  # the scopes, on the first answer only
     issued: frozenset[str]  # half labels (2026-11-1) already issued for this scope
 
 
@@ -298,7 +291,7 @@ class BulletinWindow(QWidget):
                 data = bulletin(session, period, now, scope_id=wanted)
                 region = session.get(Region, data.scope_id)
                 issuer = who is not None and region is not None and may_issue(who, region)
-                found = tuple(towns(session)) if know_towns else None
+                found = tuple(town_names(session).items()) if know_towns else None
                 done = issued_list(session, scope_id=data.scope_id)
                 halves = frozenset(entry.period.half_label for entry in done)
                 return Loaded(data, issuer, wanted, found, halves)
