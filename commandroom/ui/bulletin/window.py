@@ -152,6 +152,7 @@ class BulletinWindow(QWidget):
         self.data: BulletinData | None = None
         self.issuer = False
         self.issuing = False
+        self.issued_halves: frozenset[str] = frozenset()  # of the scope on screen
         self._token = 0
         self._want_default_scope = True  # the first answer (or a new actor) picks the scope
         self.lane = DbLane("bulletin", self)
@@ -338,6 +339,7 @@ class BulletinWindow(QWidget):
     def _mark_issued(self, halves: frozenset[str]) -> None:
         """Name the half months already issued for the scope on screen, so a reader sees
         which bulletins went out without opening each."""
+        self.issued_halves = halves
         today = local_today(self.now())
         for index in range(self.period.count()):
             period = Period.parse_half_month(str(self.period.itemData(index)))
@@ -421,7 +423,7 @@ class BulletinWindow(QWidget):
         shown = self.data
         if shown is not None and (shown.period, shown.scope_id) == (data.period, data.scope_id):
             self._token += 1  # a read still under way would show the preview again
-            self._mark_issued(self._issued_halves() | {data.period.half_label})
+            self._mark_issued(self.issued_halves | {data.period.half_label})
             self._show(data)
         else:
             self._update_issue_button()
@@ -445,14 +447,6 @@ class BulletinWindow(QWidget):
         QMessageBox.warning(self, _tr("签发半月通报"), words)
         if isinstance(exc, Conflict):
             self.load()  # another desk issued it: show the copy the towns received
-
-    def _issued_halves(self) -> frozenset[str]:
-        marked = _tr("（已签发）")
-        return frozenset(
-            str(self.period.itemData(i))
-            for i in range(self.period.count())
-            if self.period.itemText(i).endswith(marked)
-        )
 
     # --- export ---------------------------------------------------------------------------
 
