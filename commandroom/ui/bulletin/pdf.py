@@ -89,20 +89,28 @@ class _Pages:
         self.y = self.area.top()
         self.number = 1
         self.family = pick_family()
+        # Made once: a list of 13,000 events asks for the same two fonts on every line.
+        self._fonts: dict[tuple[float, bool], tuple[QFont, QFontMetricsF]] = {}
+        self.footer_height = self.metrics(BODY_PT).height() * 1.5
 
     def font(self, points: float, bold: bool = False) -> QFont:
-        font = QFont()
-        if self.family is not None:
-            font.setFamily(self.family)  # Chinese as Chinese, not boxes
-        font.setPointSizeF(points)
-        font.setBold(bold)
-        return font
+        return self._font_and_metrics(points, bold)[0]
+
+    def metrics(self, points: float, bold: bool = False) -> QFontMetricsF:
+        return self._font_and_metrics(points, bold)[1]
+
+    def _font_and_metrics(self, points: float, bold: bool) -> tuple[QFont, QFontMetricsF]:
+        if (points, bold) not in self._fonts:
+            font = QFont()
+            if self.family is not None:
+                font.setFamily(self.family)  # Chinese as Chinese, not boxes
+            font.setPointSizeF(points)
+            font.setBold(bold)
+            self._fonts[points, bold] = (font, QFontMetricsF(font, self.writer))
+        return self._fonts[points, bold]
 
     def room(self, height: float) -> bool:
-        return self.y + height <= self.area.bottom() - self.footer_height()
-
-    def footer_height(self) -> float:
-        return QFontMetricsF(self.font(BODY_PT), self.writer).height() * 1.5
+        return self.y + height <= self.area.bottom() - self.footer_height
 
     def new_page(self) -> None:
         self.footer()
@@ -113,14 +121,14 @@ class _Pages:
     def footer(self) -> None:
         self.painter.setFont(self.font(BODY_PT))
         self.painter.setPen(QPen(QColor("black")))
-        box = QRectF(self.area.left(), self.area.bottom() - self.footer_height(), 0, 0)
+        box = QRectF(self.area.left(), self.area.bottom() - self.footer_height, 0, 0)
         box.setRight(self.area.right())
         box.setBottom(self.area.bottom())
         self.painter.drawText(box, Qt.AlignmentFlag.AlignCenter, str(self.number))
 
     def text_line(self, text: str, points: float, bold: bool = False) -> None:
         font = self.font(points, bold)
-        height = QFontMetricsF(font, self.writer).height() * 1.6
+        height = self.metrics(points, bold).height() * 1.6
         if not self.room(height):
             self.new_page()
         self.painter.setFont(font)
@@ -131,7 +139,7 @@ class _Pages:
 
     def table(self, columns: Sequence[Column], names: Sequence[str], lines: Sequence[Line]) -> None:
         """The column names, then the lines; the names again at the top of each new page."""
-        metrics = QFontMetricsF(self.font(BODY_PT, bold=True), self.writer)
+        metrics = self.metrics(BODY_PT, bold=True)
         widths = fit_widths(
             columns,
             names,
@@ -160,10 +168,9 @@ class _Pages:
         fill: str | None,
         bold: bool,
     ) -> None:
-        font = self.font(BODY_PT, bold)
-        metrics = QFontMetricsF(font, self.writer)
+        metrics = self.metrics(BODY_PT, bold)
         pad = metrics.averageCharWidth() / 2
-        self.painter.setFont(font)
+        self.painter.setFont(self.font(BODY_PT, bold))
         x = self.area.left()
         for i, (text, width) in enumerate(zip(cells, widths, strict=True)):
             box = QRectF(x, self.y, width, height)
