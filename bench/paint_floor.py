@@ -100,6 +100,10 @@ class ClockedCapture:
             self.frame = Frame(seq, image, time.time(), time.monotonic(), (640, 360))
         return self.frame
 
+    def recent(self, seq: int) -> Frame | None:
+        frame = self.frame
+        return frame if frame is not None and frame.seq == seq else None
+
     def stats(self) -> CameraStats:
         return CameraStats(CameraState.LIVE, float(FPS), 0.01, 0, 0, 0, 0)
 

@@ -1,8 +1,11 @@
 """The small public video API every other part uses: the wall, bench/ and tests.
 
 A ``Capture`` is one camera opened at one size. Its worker keeps only the newest frame in a
-slot (no queue that grows); readers take ``latest()`` whenever they like and compare
-``Frame.seq`` to know whether anything changed. Frames are BGRA bytes (Qt's RGB32 layout on
+slot (no queue that grows), and the one before it; readers take ``latest()`` whenever they
+like and compare ``Frame.seq`` to know whether anything changed. ``recent(seq)`` hands out
+the frame before the newest while it is held, so a display that finds two new frames at one
+tick (the network delivered them in a burst) can show both, one tick apart, instead of
+dropping the first. Frames are BGRA bytes (Qt's RGB32 layout on
 little-endian machines), already scaled to the requested size, so the GUI paints them as is.
 """
 
@@ -75,6 +78,10 @@ class Capture(Protocol):
     def masked_url(self) -> str: ...
 
     def latest(self) -> Frame | None: ...
+
+    def recent(self, seq: int) -> Frame | None:
+        """The frame numbered ``seq`` while the capture still holds it (the newest or the
+        one before it), else None."""
 
     def stats(self) -> CameraStats: ...
 

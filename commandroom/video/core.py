@@ -104,6 +104,7 @@ class CaptureCore:
         self._lock = threading.Lock()
         self._size = check_size(size)
         self._frame: Frame | None = None
+        self._previous: Frame | None = None  # the frame before the newest (``recent``)
         self._native: Callable[[], npt.NDArray[np.uint8] | None] | None = None
         self._seq = 0
         self._phase = Phase.OPENING
@@ -172,6 +173,13 @@ class CaptureCore:
     def latest(self) -> Frame | None:
         with self._lock:
             return self._frame
+
+    def recent(self, seq: int) -> Frame | None:
+        with self._lock:
+            for frame in (self._frame, self._previous):
+                if frame is not None and frame.seq == seq:
+                    return frame
+            return None
 
     def set_size(self, size: tuple[int, int] | None) -> None:
         checked = check_size(size)
@@ -296,7 +304,7 @@ class CaptureCore:
         with self._lock:
             self._seq += 1
             frame = Frame(self._seq, image, time.time(), now, source_size)
-            self._frame = frame
+            self._previous, self._frame = self._frame, frame
             self._native = native
             self._last_frame_mono = now
             self._rate.add(now)

@@ -202,13 +202,23 @@ class FrameBlock:
 
     def read_frame(self) -> Frame | None:
         """The newest frame, its pixels a view into the block; None if none or racing."""
-        buf = self.mm
-        seq, slot = _NEWEST.unpack_from(buf, 0)
-        if seq == 0:
+        seq, slot = _NEWEST.unpack_from(self.mm, 0)
+        return None if seq == 0 else self._read_slot(slot, seq)
+
+    def read_seq(self, seq: int) -> Frame | None:
+        """The frame numbered ``seq`` if a slot still holds it (the one before the newest is
+        safe until the writer has published two more); None otherwise or if racing."""
+        newest, slot = _NEWEST.unpack_from(self.mm, 0)
+        behind = newest - seq
+        if seq < 1 or not 0 <= behind < SLOTS - 1:
             return None
+        return self._read_slot((slot - behind) % SLOTS, seq)
+
+    def _read_slot(self, slot: int, seq: int) -> Frame | None:
+        buf = self.mm
         at = self._slot_at(slot)
         gen, slot_seq, width, height, row, src_w, src_h, wall, mono = _SLOT.unpack_from(buf, at)
-        if gen % 2:
+        if gen % 2 or slot_seq != seq:
             return None
         image: npt.NDArray[np.uint8] = np.ndarray(
             (height, width, 4), np.uint8, buffer=buf, offset=at + SLOT_HEADER_BYTES,

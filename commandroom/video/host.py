@@ -87,6 +87,12 @@ class HostedCapture:
             return newer
         return frame
 
+    def recent(self, seq: int) -> Frame | None:
+        block, frame = self._block, self._frame
+        if frame is not None and frame.seq == seq:
+            return frame
+        return None if block is None else block.read_seq(seq)
+
     def stats(self) -> CameraStats:
         block = self._block
         if self._closing and self._closed.is_set():

@@ -31,6 +31,7 @@ class FakeCapture:
         self.close_thread: str | None = None
         self._lock = threading.Lock()
         self._frame: Frame | None = None
+        self._previous: Frame | None = None
         self._state = CameraState.CONNECTING
         self._attempt = 0
         self._stop = threading.Event()
@@ -46,6 +47,11 @@ class FakeCapture:
     def latest(self) -> Frame | None:
         with self._lock:
             return self._frame
+
+    def recent(self, seq: int) -> Frame | None:
+        with self._lock:
+            held = (self._frame, self._previous)
+        return next((f for f in held if f is not None and f.seq == seq), None)
 
     def stats(self) -> CameraStats:
         with self._lock:
@@ -84,6 +90,7 @@ class FakeCapture:
             image[..., 2] = 200
             image[..., 3] = 255
             now_wall, now_mono = time.time(), time.monotonic()
+            self._previous = self._frame
             self._frame = Frame(seq, image, now_wall, now_mono, (1280, 720))
             self._state = CameraState.LIVE
             self._attempt = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from commandroom.ui.theme import BASE_POINT_SIZE
 from commandroom.ui.wall.camera_list import CameraListModel
+from commandroom.ui.wall.captures import Closer
 from commandroom.ui.wall.layout import PRESETS, Cell, Grid, WallLayout
 from commandroom.ui.wall.tile import Tile, fit_size
 from commandroom.ui.wall.tile_words import state_text
@@ -437,3 +439,31 @@ def test_a_maximised_camera_that_changes_address_reopens_and_one_that_goes_resto
     assert wall.maximised is None
     qtbot.waitUntil(lambda: not any("cam1-new" in url for url in cameras.open_urls()))
     assert wall.tiles[0].code is None and wall.tiles[1].code == "CAM002"
+
+
+def test_a_burst_of_two_frames_shows_both_one_tick_apart(qtbot: QtBot) -> None:
+    """Frames that arrive together (a network burst) are paced, not dropped, and the tile is
+    never more than one tick behind the newest frame."""
+    closer = Closer()
+    tile = Tile(0, closer)
+    qtbot.addWidget(tile)
+    capture = FakeCapture(sub(1), (320, 180), "cam1")
+    tile.show_camera(make_specs(1)[0], capture)
+
+    def tick() -> int | None:
+        tile.poll(time.monotonic(), False)
+        return None if tile.frame is None else tile.frame.seq
+
+    capture.push()
+    assert tick() == 1
+    capture.push(), capture.push()  # both since the last tick
+    assert tick() == 2, "the older of the burst first"
+    assert tick() == 3, "the newest at the next tick"
+    assert tick() == 3
+    capture.push()
+    assert tick() == 4, "a frame on its own is shown at once"
+    capture.push(), capture.push(), capture.push()  # three at once: one is let go
+    assert tick() == 6
+    assert tick() == 7, "one tick behind at most"
+    assert tile.frames_taken == 6
+    closer.shutdown()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from commandroom.video import CameraState
@@ -78,3 +79,19 @@ def test_a_capture_closed_before_its_worker_started_never_starts_one() -> None:
     wait_until(lambda: "capture-starter" not in {t.name for t in threading.enumerate()}, "idle")
     assert not capture.ran.is_set()
     assert capture._worker is not None and not capture._worker.is_alive()
+
+
+def test_the_newest_frame_and_the_one_before_it_are_held_by_number() -> None:
+    """``recent`` lets a display show both frames of a burst; older ones are let go."""
+    capture = Idler("recent")
+    try:
+        published = [
+            capture.publish(np.full((18, 32, 4), i, np.uint8), (640, 360), lambda: None)
+            for i in range(3)
+        ]
+        assert [f.seq for f in published] == [1, 2, 3]
+        assert capture.recent(3) is published[2] and capture.latest() is published[2]
+        assert capture.recent(2) is published[1]
+        assert capture.recent(1) is None and capture.recent(4) is None
+    finally:
+        capture.close()

@@ -46,6 +46,25 @@ def test_frames_round_trip_in_a_ring(pair: tuple[fb.FrameBlock, fb.FrameBlock]) 
     assert not writer.write_frame(_frame(7, 1, size=(128, 72))), "larger than a slot"
 
 
+def test_the_frames_before_the_newest_are_read_by_number_while_their_slot_is_safe(
+    pair: tuple[fb.FrameBlock, fb.FrameBlock],
+) -> None:
+    """``read_seq`` serves a display pacing a burst: frames the writer cannot be rewriting."""
+    writer, reader = pair
+    assert reader.read_seq(1) is None, "nothing written yet"
+    for seq in range(1, 7):
+        writer.write_frame(_frame(seq, seq * 10))
+    for seq in (6, 5, 4):
+        got = reader.read_seq(seq)
+        assert got is not None and got.seq == seq and int(got.image[0, 0, 0]) == seq * 10
+        assert got.mono_time == 50.0 + seq
+    view = writer.frame_buffer(32, 18)  # the next frame goes into seq 3's slot
+    assert view is not None
+    view[:] = 77
+    assert reader.read_seq(3) is None, "its slot is the one being written"
+    assert reader.read_seq(7) is None and reader.read_seq(0) is None
+
+
 def test_frames_scaled_into_their_slot_are_published_in_place(
     pair: tuple[fb.FrameBlock, fb.FrameBlock],
 ) -> None:

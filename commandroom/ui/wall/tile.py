@@ -125,6 +125,7 @@ class Tile(QWidget):
         self._image: QImage | None = None
         self._buffer: npt.NDArray[np.uint8] | None = None  # what _image points into
         self._grey_seq = -1
+        self._polled_at = 0.0  # monotonic time of the last poll (see _paced)
         self._stats: CameraStats | None = None
         self._words = ("", "", "")  # state, figures, reason
         self._asked: dict[int, tuple[int, int]] = {}  # id(capture) → size asked for
@@ -266,8 +267,9 @@ class Tile(QWidget):
         if frame is not None and (
             self._frame is None or frame.seq != self._frame.seq or capture is not self._frame_from
         ):
-            self._take(frame, capture)
+            self._take(self._paced(frame, capture), capture)
             dirty = True
+        self._polled_at = now
         if with_stats:
             self._stats = capture.stats()
             dirty = self._refresh_words() or dirty
@@ -279,6 +281,24 @@ class Tile(QWidget):
         if dirty:
             self.update()
         return dirty
+
+    def _paced(self, newest: Frame, capture: Capture) -> Frame:
+        """The frame before ``newest`` when it was not shown and ``newest`` came since the
+        last tick: the two came in one burst, so show the older now and the newest at the
+        next tick instead of dropping one. Measured on this machine under load: about one
+        frame in thirty arrives 1-15 ms after the one before it, after a gap, at an
+        independent reader too (the network or the camera, not the wall). The cost is one
+        tick of delay for the newest of a burst only; a tile never lags more than that."""
+        shown = self._frame
+        if (
+            shown is None
+            or capture is not self._frame_from
+            or newest.seq - shown.seq < 2
+            or newest.mono_time <= self._polled_at
+        ):
+            return newest
+        before = capture.recent(newest.seq - 1)
+        return newest if before is None else before
 
     def _take(self, frame: Frame, capture: Capture) -> None:
         previous = self._frame
