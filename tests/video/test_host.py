@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from commandroom.video import CameraState, FrameStamp
-from commandroom.video.host import HOST_LOST, CaptureHost, open_hosted
+from commandroom.video.host import HOST_LOST, CaptureHost, HostedCapture, open_hosted
 from commandroom.video.host_main import HOST_GROUP_NICE
 from tests.rtsp_server import RtspServer
 from tests.video.conftest import wait_for, wait_until
@@ -49,6 +49,7 @@ def test_frames_and_figures_come_through_shared_memory(
             assert capture.latest() is frame or capture.latest().seq > frame.seq  # type: ignore[union-attr]
             stats = capture.stats()
             assert stats.fps > 0 and stats.frame_age_s is not None and stats.frame_age_s < 5
+            _the_frame_before_the_newest_is_read_by_number(capture)
         assert capture_host.pid is not None and capture_host.pid != os.getpid()
         assert capture_host.worker_count() == 2
         # its own session, a scheduling group that yields to the window's when cores are busy
@@ -61,6 +62,23 @@ def test_frames_and_figures_come_through_shared_memory(
             capture.close()
     assert all(c.stats().state is CameraState.CLOSED for c in captures)
     assert capture_host.worker_count() == 0
+
+
+def _the_frame_before_the_newest_is_read_by_number(capture: HostedCapture) -> None:
+    """``recent`` (a display pacing a burst) reads the slot before the newest; the writer may
+    have moved on by then, so a few tries, and every answer must be the frame asked for."""
+    found = 0
+    for _ in range(20):
+        newest = capture.latest()
+        assert newest is not None
+        before = capture.recent(newest.seq - 1)
+        if before is not None:
+            found += 1
+            assert before.seq == newest.seq - 1 and before.mono_time < newest.mono_time
+            stamps = FrameStamp.decode(before.image), FrameStamp.decode(newest.image)
+            assert stamps[0] is not None and stamps[1] is not None and stamps[0] < stamps[1]
+        assert capture.recent(newest.seq) is newest
+    assert found, "the frame before the newest was never readable"
 
 
 def test_size_and_snapshot_reach_the_worker(
