@@ -21,6 +21,7 @@ from commandroom.db.models.sla import (
     Supervision,
     WorkCalendar,
 )
+from commandroom.db.models.task import GridTask, TaskAssignment
 from commandroom.db.models.video import Camera, CameraAudit, Tour, WallLayout
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "ExtensionRequest",
     "ExternalTicket",
     "Grid",
+    "GridTask",
     "LoginAudit",
     "Org",
     "Region",
@@ -46,6 +48,7 @@ __all__ = [
     "SlaClock",
     "SlaPolicy",
     "Supervision",
+    "TaskAssignment",
     "Tour",
     "User",
     "WallLayout",
