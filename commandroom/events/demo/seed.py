@@ -17,7 +17,7 @@ from commandroom.db.base import utcnow
 from commandroom.db.engine import Database
 from commandroom.db.enums import RegionLevel
 from commandroom.db.models import Camera, EventAction, Grid, Region, User
-from commandroom.events.demo import history, world
+from commandroom.events.demo import history, tasks, world
 from commandroom.events.demo.world import DEMO_PASSWORD
 from commandroom.events.errors import CaseError
 
@@ -36,6 +36,7 @@ class SeedReport:
     actions: int
     clocks: int
     compact_events: int  # older settled events written with one history_import row
+    task_lists: int  # 任务派单 over the seeded days, with their feedback
     status_counts: dict[str, int]
     demo_password: str
     logins: dict[str, list[str]]  # role → usernames to log in with (all share the password)
@@ -83,6 +84,7 @@ def seed_demo(
                 past = history.generate_history_in(
                     conn, events=events, days=days, seed=seed, now=moment
                 )
+                task_lists = tasks.generate_tasks_in(conn, days=days, seed=seed, now=moment)
                 if conn.dialect.name == "postgresql":
                     world.fix_sequences_in(Session(bind=conn))
         finally:
@@ -110,6 +112,7 @@ def seed_demo(
         actions=int(counts["actions"] or 0),
         clocks=past.clocks,
         compact_events=past.compact_events,
+        task_lists=task_lists,
         status_counts=past.status_counts,
         demo_password=DEMO_PASSWORD,
         logins=summary.logins,
