@@ -32,6 +32,7 @@ from commandroom.cli import (
     demo_cmd,
     event_cmds,
     report_cmd,
+    task_cmd,
     user_cmds,
     window_cmds,
 )
@@ -112,6 +113,7 @@ def build_parser(lang: Lang) -> Parser:
     demo_cmd.add_parser(groups, common, h)
     report_cmd.add_parser(groups, common, h)
     bulletin_cmd.add_parsers(groups, common, h)
+    task_cmd.add_parsers(groups, common, h)
     window_cmds.add_parsers(groups, common, h)
     return root
 
