@@ -285,6 +285,9 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         self.bulletin_action = self._action(self.tr("半月通报…"), self.show_bulletin, "bulletin")
         self.bulletin_action.setEnabled(self.report_action.isEnabled())
         self.bulletin_window: Any = None
+        self.tasks_action = self._action(self.tr("任务派单…"), self.show_tasks, "tasks")
+        self.tasks_action.setEnabled(self.report_action.isEnabled())
+        self.tasks_window: Any = None
         self.case_actions = self._case_actions()
         editing = self.mode != "wall"
         for action in (self.snapshot_action, self.switch_operator_action):
@@ -378,8 +381,10 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
             if setter is not None:
                 setter(operator)
         if changed:
-            if self.bulletin_window is not None:
-                self.bulletin_window.set_actor(None if operator is None else operator.username)
+            username = None if operator is None else operator.username
+            for window in (self.bulletin_window, self.tasks_window):
+                if window is not None:
+                    window.set_actor(username)
             self.sig_operator_changed.emit(operator)
             if operator is not None and reads_figures_only(operator):
                 self.show_report()  # the leadership's desk opens on what it is there for
@@ -554,6 +559,22 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
         self.bulletin_window.show()
         self.bulletin_window.raise_()
         self.bulletin_window.activateWindow()
+
+    def show_tasks(self) -> None:
+        """The task dispatch window (任务派单), as the bulletin's: made on first use, brought
+        to the front after, closed with this window; it sends and records as the operator."""
+        if self.db is None or self.mode == "wall":
+            return
+        if self.tasks_window is None:
+            from commandroom.ui.tasks.window import TaskWindow
+
+            actor = None if self.operator is None else self.operator.username
+            self.tasks_window = TaskWindow(self.db, actor=actor, lang=self.lang, parent=self)
+            self.add_closer(self.tasks_window.shutdown)
+            self.tasks_window.load()
+        self.tasks_window.show()
+        self.tasks_window.raise_()
+        self.tasks_window.activateWindow()
 
     def add_closer(self, closer: Callable[[], None]) -> None:
         """Run ``closer`` first when the window closes (a mode's timers and helpers)."""

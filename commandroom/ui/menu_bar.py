@@ -1,8 +1,9 @@
 """The main window's menu bar, built from the actions the window already made.
 
 Kept apart from ``main_window`` because the window's actions are many and the order a
-control-room operator finds them in is a matter of its own: file, view, events, figures
-(only with a database, and not on the village wall, which has no login), then the wall's own.
+control-room operator finds them in is a matter of its own: file, view, events, work (task
+dispatch) and figures (only with a database, and not on the village wall, which has no
+login), then the wall's own.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def build_menus(window: MainWindow) -> list[QMenu]:
         events.addAction(window.snapshot_action)
 
     menus: list[QMenu] = []
+    if window.tasks_action.isEnabled():  # as the figures: a desk with a database
+        work = bar.addMenu(_tr("工作"))
+        work.addAction(window.tasks_action)
+        menus.append(work)
     if window.report_action.isEnabled():  # a desk with a database, not the village wall
         figures = bar.addMenu(_tr("统计"))
         figures.addAction(window.report_action)

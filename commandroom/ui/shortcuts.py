@@ -28,6 +28,7 @@ SHORTCUTS: dict[str, QKeySequence] = {
     "switch_operator": QKeySequence("Ctrl+L"),
     "report": QKeySequence("Ctrl+R"),
     "bulletin": QKeySequence("Ctrl+Shift+B"),
+    "tasks": QKeySequence("Ctrl+Shift+T"),
     "quit": QKeySequence("Ctrl+Q"),
 }
 

@@ -722,6 +722,10 @@
             <translation>Half-month bulletin…</translation>
         </message>
         <message>
+            <source>任务派单…</source>
+            <translation>Task dispatch…</translation>
+        </message>
+        <message>
             <source>派单</source>
             <translation>Dispatch</translation>
         </message>
@@ -744,6 +748,10 @@
         <message>
             <source>事件</source>
             <translation>Events</translation>
+        </message>
+        <message>
+            <source>工作</source>
+            <translation>Work</translation>
         </message>
         <message>
             <source>找不到摄像机 %1</source>
@@ -1540,6 +1548,391 @@ Once issued it is fixed and no longer follows the cases.</translation>
         <message>
             <source>镇街排名</source>
             <translation>Towns ranked</translation>
+        </message>
+    </context>
+    <context>
+        <name>TaskDialogs</name>
+        <message>
+            <source>{name}（{n} 名网格员）</source>
+            <translation>{name} ({n} grid workers)</translation>
+        </message>
+        <message>
+            <source>任务名称</source>
+            <translation>Task</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <source>删除所选项</source>
+            <translation>Remove selected</translation>
+        </message>
+        <message>
+            <source>反馈时限</source>
+            <translation>Answers due</translation>
+        </message>
+        <message>
+            <source>反馈时限：{due} · {state}</source>
+            <translation>Answers due: {due} · {state}</translation>
+        </message>
+        <message>
+            <source>反馈表（网格员逐项填写）</source>
+            <translation>Feedback form (each recipient answers every item)</translation>
+        </message>
+        <message>
+            <source>反馈项</source>
+            <translation>Item</translation>
+        </message>
+        <message>
+            <source>否</source>
+            <translation>No</translation>
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>备注（可不填）</source>
+            <translation>Note (optional)</translation>
+        </message>
+        <message>
+            <source>如：出租房消防安全排查</source>
+            <translation>e.g. Fire safety check of rented housing</translation>
+        </message>
+        <message>
+            <source>工作要求</source>
+            <translation>Instructions</translation>
+        </message>
+        <message>
+            <source>工作要求：做什么、怎么做、反馈什么</source>
+            <translation>What to do, how, and what to report back</translation>
+        </message>
+        <message>
+            <source>已选：{areas} 个区域（{workers} 名网格员），{units} 个单位</source>
+            <translation>Chosen: {areas} areas ({workers} grid workers), {units} units</translation>
+        </message>
+        <message>
+            <source>当前操作员无权派发任务</source>
+            <translation>The operator may not send tasks</translation>
+        </message>
+        <message>
+            <source>当前操作员无权派发任务（镇街指挥室或区级部门方可派单）</source>
+            <translation>The operator may not send tasks (a town's command room or a district department may)</translation>
+        </message>
+        <message>
+            <source>录入反馈</source>
+            <translation>Record feedback</translation>
+        </message>
+        <message>
+            <source>提交</source>
+            <translation>Submit</translation>
+        </message>
+        <message>
+            <source>提交中…</source>
+            <translation>Submitting…</translation>
+        </message>
+        <message>
+            <source>数字</source>
+            <translation>number</translation>
+        </message>
+        <message>
+            <source>新建派单</source>
+            <translation>New task</translation>
+        </message>
+        <message>
+            <source>无法读取可派单范围</source>
+            <translation>Cannot read the recipients</translation>
+        </message>
+        <message>
+            <source>无法读取可派单范围：{words}</source>
+            <translation>Cannot read the recipients: {words}</translation>
+        </message>
+        <message>
+            <source>是</source>
+            <translation>Yes</translation>
+        </message>
+        <message>
+            <source>未提交：{words}</source>
+            <translation>Not submitted: {words}</translation>
+        </message>
+        <message>
+            <source>未派发：{words}</source>
+            <translation>Not sent: {words}</translation>
+        </message>
+        <message>
+            <source>正在读取可派单范围…</source>
+            <translation>Reading the recipients…</translation>
+        </message>
+        <message>
+            <source>派单区域（该区域全部网格员）</source>
+            <translation>Areas (every grid worker in the area)</translation>
+        </message>
+        <message>
+            <source>派单单位（派驻机构、镇街平台）</source>
+            <translation>Units (stationed agencies, town platforms)</translation>
+        </message>
+        <message>
+            <source>派单对象：{name}（{place}，{town}）</source>
+            <translation>Recipient: {name} ({place}, {town})</translation>
+        </message>
+        <message>
+            <source>派单范围：{scope}</source>
+            <translation>Sending within: {scope}</translation>
+        </message>
+        <message>
+            <source>派发</source>
+            <translation>Send</translation>
+        </message>
+        <message>
+            <source>派发中…</source>
+            <translation>Sending…</translation>
+        </message>
+        <message>
+            <source>添加反馈项</source>
+            <translation>Add item</translation>
+        </message>
+        <message>
+            <source>窗口正在关闭，未提交</source>
+            <translation>The window is closing; nothing was submitted</translation>
+        </message>
+        <message>
+            <source>筛选镇街、村社</source>
+            <translation>Filter towns and villages</translation>
+        </message>
+        <message>
+            <source>类型</source>
+            <translation>Kind</translation>
+        </message>
+        <message>
+            <source>请选择</source>
+            <translation>Choose</translation>
+        </message>
+    </context>
+    <context>
+        <name>TaskModel</name>
+        <message>
+            <source>任务名称</source>
+            <translation>Task</translation>
+        </message>
+        <message>
+            <source>反馈时限</source>
+            <translation>Due</translation>
+        </message>
+        <message>
+            <source>对象</source>
+            <translation>To</translation>
+        </message>
+        <message>
+            <source>已反馈</source>
+            <translation>Answered</translation>
+        </message>
+        <message>
+            <source>已反馈（含逾期反馈）</source>
+            <translation>Answered (late answers included)</translation>
+        </message>
+        <message>
+            <source>派单单位</source>
+            <translation>Sent by</translation>
+        </message>
+        <message>
+            <source>派单对象数（网格员与单位）</source>
+            <translation>Recipients (grid workers and units)</translation>
+        </message>
+        <message>
+            <source>派发</source>
+            <translation>Sent</translation>
+        </message>
+        <message>
+            <source>派发时间</source>
+            <translation>Sent at</translation>
+        </message>
+        <message>
+            <source>逾期</source>
+            <translation>Overdue</translation>
+        </message>
+        <message>
+            <source>逾期未反馈</source>
+            <translation>Overdue, not answered</translation>
+        </message>
+    </context>
+    <context>
+        <name>TaskWindow</name>
+        <message>
+            <source>CSV 文件 (*.csv)</source>
+            <translation>CSV files (*.csv)</translation>
+        </message>
+        <message>
+            <source>Excel 工作簿 (*.xlsx)</source>
+            <translation>Excel workbooks (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>{words}（仍显示 {period} 的旧内容）</source>
+            <translation>{words} (still showing {period} as read before)</translation>
+        </message>
+        <message>
+            <source>{words}（反馈表为旧内容）</source>
+            <translation>{words} (the sheet shown is as read before)</translation>
+        </message>
+        <message>
+            <source>{year}年{month}月</source>
+            <translation>{year}-{month:02d}</translation>
+        </message>
+        <message>
+            <source>代为录入所选对象的反馈</source>
+            <translation>Record the chosen recipient's feedback on their behalf</translation>
+        </message>
+        <message>
+            <source>任务派单</source>
+            <translation>Task dispatch</translation>
+        </message>
+        <message>
+            <source>任务派单情况反馈表</source>
+            <translation>task feedback sheet</translation>
+        </message>
+        <message>
+            <source>任务派单月度情况 {year}年{month}月</source>
+            <translation>Task dispatch, {year}-{month:02d}</translation>
+        </message>
+        <message>
+            <source>任务派单（{n} 项）</source>
+            <translation>Task dispatch ({n})</translation>
+        </message>
+        <message>
+            <source>全部对象</source>
+            <translation>All recipients</translation>
+        </message>
+        <message>
+            <source>刷新</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>各单位派单次数（每月不少于 {n} 次）</source>
+            <translation>Tasks sent per unit (at least {n} a month)</translation>
+        </message>
+        <message>
+            <source>各镇街反馈情况（本月到期的派单）</source>
+            <translation>Answers per town (tasks due this month)</translation>
+        </message>
+        <message>
+            <source>向网格员、派驻机构派发任务清单</source>
+            <translation>Send a task list to grid workers and stationed agencies</translation>
+        </message>
+        <message>
+            <source>导出 CSV</source>
+            <translation>Export CSV</translation>
+        </message>
+        <message>
+            <source>导出 CSV…</source>
+            <translation>Export CSV…</translation>
+        </message>
+        <message>
+            <source>导出 Excel</source>
+            <translation>Export Excel</translation>
+        </message>
+        <message>
+            <source>导出 Excel…</source>
+            <translation>Export Excel…</translation>
+        </message>
+        <message>
+            <source>导出中…（{path}）</source>
+            <translation>Exporting… ({path})</translation>
+        </message>
+        <message>
+            <source>已反馈</source>
+            <translation>Answered</translation>
+        </message>
+        <message>
+            <source>已导出 {path}</source>
+            <translation>Exported {path}</translation>
+        </message>
+        <message>
+            <source>已派发，正在刷新…</source>
+            <translation>Sent; refreshing…</translation>
+        </message>
+        <message>
+            <source>当前操作员无权录入该对象的反馈</source>
+            <translation>The operator may not record this recipient's feedback</translation>
+        </message>
+        <message>
+            <source>当前操作员无权派单（镇街指挥室或区级部门方可派单）</source>
+            <translation>The operator may not send tasks (a town's command room or a district department may)</translation>
+        </message>
+        <message>
+            <source>录入反馈…</source>
+            <translation>Record feedback…</translation>
+        </message>
+        <message>
+            <source>截至 {time} · {period} 派发 {n} 项</source>
+            <translation>As of {time} · {n} tasks sent {period}</translation>
+        </message>
+        <message>
+            <source>新建派单…</source>
+            <translation>New task…</translation>
+        </message>
+        <message>
+            <source>无法写入 {path}：{why}</source>
+            <translation>Cannot write {path}: {why}</translation>
+        </message>
+        <message>
+            <source>显示</source>
+            <translation>Show</translation>
+        </message>
+        <message>
+            <source>月度情况</source>
+            <translation>The month</translation>
+        </message>
+        <message>
+            <source>未反馈（待反馈、逾期未反馈）</source>
+            <translation>Not answered (waiting, overdue)</translation>
+        </message>
+        <message>
+            <source>未登录</source>
+            <translation>Not logged in</translation>
+        </message>
+        <message>
+            <source>本月没有派单</source>
+            <translation>No tasks sent this month</translation>
+        </message>
+        <message>
+            <source>派单列表尚未读取</source>
+            <translation>The task list has not been read yet</translation>
+        </message>
+        <message>
+            <source>派发月份</source>
+            <translation>Sent in</translation>
+        </message>
+        <message>
+            <source>范围：{town}（本镇街的派单对象）</source>
+            <translation>Showing: {town} (the town's own recipients)</translation>
+        </message>
+        <message>
+            <source>范围：全区</source>
+            <translation>Showing: the whole district</translation>
+        </message>
+        <message>
+            <source>该对象已反馈</source>
+            <translation>Already answered</translation>
+        </message>
+        <message>
+            <source>请先在反馈表中选择一个派单对象</source>
+            <translation>Choose a recipient in the sheet first</translation>
+        </message>
+        <message>
+            <source>读取中…（{period}）</source>
+            <translation>Reading… ({period})</translation>
+        </message>
+        <message>
+            <source>选择左侧的派单查看反馈表</source>
+            <translation>Choose a task on the left to see its feedback sheet</translation>
+        </message>
+        <message>
+            <source>逾期未反馈</source>
+            <translation>Overdue, not answered</translation>
+        </message>
+        <message>
+            <source>（本月）</source>
+            <translation> (this month)</translation>
         </message>
     </context>
 </TS>

@@ -330,6 +330,36 @@ def test_the_bulletin_opens_from_the_figures_menu_and_closes_with_the_window(
     wall.close()
 
 
+def test_task_dispatch_opens_from_the_work_menu_and_follows_the_operator(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    window = make_window(qtbot, cameras, database, settings_file)
+    window.set_operator(load_operator(database, "disp_lz"))
+    window.show()
+    assert window.tasks_action.shortcut().toString() == "Ctrl+Shift+T"
+    work = next(m for m in window.menus if window.tasks_action in m.actions())
+    assert work.title() == "工作" and window.tasks_action.text() == "任务派单…"
+    window.tasks_action.trigger()
+    tasks = window.tasks_window
+    assert tasks is not None and tasks.isVisible() and tasks.actor == "disp_lz"
+    qtbot.waitUntil(lambda: tasks.loaded is not None, timeout=20_000)
+    assert tasks.new_button.isEnabled()  # a town's dispatcher sends
+    window.tasks_action.trigger()  # again: the same window, brought to the front
+    assert window.tasks_window is tasks
+    with qtbot.waitSignal(tasks.sig_loaded, timeout=20_000):
+        window.set_operator(load_operator(database, "leader"))  # someone else at the desk
+    assert tasks.actor == "leader" and not tasks.new_button.isEnabled()
+    window.close()
+    assert not tasks.isVisible() and tasks.lane._closed
+    # the village room's wall has no task dispatch
+    wall = make_window(qtbot, cameras, database, settings_file, mode="wall")
+    assert not wall.tasks_action.isEnabled()
+    assert not any(wall.tasks_action in menu.actions() for menu in wall.menus)
+    wall.show_tasks()
+    assert wall.tasks_window is None
+    wall.close()
+
+
 def test_a_leaders_desk_opens_on_the_figures(
     qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
 ) -> None:
