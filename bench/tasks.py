@@ -35,7 +35,11 @@ from commandroom.db.models import GridTask, TaskAssignment
 from commandroom.events.demo.tasks import generate_tasks_in
 from commandroom.events.periods import Period, local_today
 from commandroom.events.task_table import save_csv, save_xlsx
-from commandroom.events.tasks import feedback_sheet, monthly, task_list
+from commandroom.events.task_tracking import (
+    feedback_sheet,
+    monthly,
+    task_list,
+)
 
 YEAR_DAYS = 365
 

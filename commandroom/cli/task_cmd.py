@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commandroom.cli import output
@@ -25,7 +25,7 @@ from commandroom.cli.lang import header, t
 from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.cli.refs import org_id, split_values, town_id
 from commandroom.db.base import utcnow
-from commandroom.db.models import GridTask, Org, TaskAssignment, User
+from commandroom.db.models import GridTask, TaskAssignment, User
 from commandroom.events import regions
 from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.errors import NotFound
@@ -46,22 +46,24 @@ from commandroom.events.task_table import (
     to_csv,
     town_cells,
 )
+from commandroom.events.task_tracking import (
+    FeedbackSheet,
+    MonthlyDispatch,
+    SheetRow,
+    TaskSummary,
+    feedback_sheet,
+    monthly,
+    task_list,
+)
 from commandroom.events.tasks import (
     KIND_WORDS,
     MONTHLY_MINIMUM,
     STATE_WORDS,
-    FeedbackSheet,
-    MonthlyDispatch,
     Question,
     QuestionKind,
-    SheetRow,
     TaskDraft,
-    TaskSummary,
-    feedback_sheet,
     issue_task,
-    monthly,
     submit_feedback,
-    task_list,
 )
 
 END_OF_DAY = time(23, 59)  # a bare --due date: answers are due by the end of that day
@@ -407,11 +409,10 @@ def run_send(ctx: Ctx) -> int:
     database = ctx.database()
     with database.reading() as session:
         draft = _draft(session, ctx.args)
-    task_id = issue_task(database, ctx.args.actor, draft, now)
+    sent = issue_task(database, ctx.args.actor, draft, now)
     with database.reading() as session:
-        task = task_list(session, now, task_ids=[task_id])[0]
-    # A send stores ``now`` as its time: any other time is the earlier send of this key.
-    replayed = task.issued_at != now
+        task = task_list(session, now, task_ids=[sent.task_id])[0]
+    replayed = not sent.created
     if ctx.json:
         output.print_json({**summary_json(task), "replayed": replayed}, ctx.out)
         return 0
@@ -468,13 +469,10 @@ def run_answer(ctx: Ctx) -> int:
     feedback = submit_feedback(
         database, ctx.args.actor, assignment, ctx.args.answer, now, note=ctx.args.note
     )
-    with database.reading() as session:
-        task, task_title, name = _assignment_names(session, assignment)
     if ctx.json:
-        note = ctx.args.note.strip()
-        answered = {"task_id": task, "recipient": name, **output.to_jsonable(feedback)}
-        output.print_json({**answered, "note": note}, ctx.out)
+        output.print_json(output.to_jsonable(feedback), ctx.out)
         return 0
+    task, task_title, name = feedback.task_id, feedback.task_title, feedback.recipient
     state = STATE_WORDS[feedback.state]
     ctx.print(t("task_answered", ctx.lang, name=name, task=task, title=task_title, state=state))
     return 0
@@ -509,18 +507,6 @@ def assignment_for(session: Session, task: int, ref: str) -> int:
     if found is None:
         raise CliError("task_not_sent_to", task=task, ref=ref)
     return int(found)
-
-
-def _assignment_names(session: Session, assignment: int) -> tuple[int, str, str]:
-    """The task's id and title and the recipient's name, for the line that confirms."""
-    task, task_title, name = session.execute(
-        select(GridTask.id, GridTask.title, func.coalesce(User.name, Org.name))
-        .join(TaskAssignment, TaskAssignment.task_id == GridTask.id)
-        .outerjoin(User, User.id == TaskAssignment.assignee_user_id)
-        .outerjoin(Org, Org.id == TaskAssignment.assignee_org_id)
-        .where(TaskAssignment.id == assignment)
-    ).one()
-    return int(task), str(task_title), str(name)
 
 
 # --- month ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 TASK_MESSAGES: dict[str, dict[str, str]] = {
     "task_not_found": {"zh": "找不到派单 #{ref}", "en": "No task #{ref}"},
+    "task_area_not_found": {"zh": "找不到区域 #{ref}", "en": "No area #{ref}"},
     "task_assignment_not_found": {
         "zh": "找不到派单对象 #{ref}",
         "en": "No task recipient #{ref}",

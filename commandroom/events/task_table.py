@@ -20,16 +20,18 @@ from openpyxl.utils import get_column_letter
 from commandroom.events.bulletin_table import EXCEL_TIME_FORMAT, local_time
 from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.messages import Words
-from commandroom.events.tasks import (
-    MONTHLY_MINIMUM,
-    STATE_WORDS,
-    AnswerState,
+from commandroom.events.task_tracking import (
     FeedbackSheet,
     IssuerMonth,
     MonthlyDispatch,
     SheetRow,
     TaskSummary,
     TownMonth,
+)
+from commandroom.events.tasks import (
+    MONTHLY_MINIMUM,
+    STATE_WORDS,
+    AnswerState,
 )
 
 Lang = Literal["zh", "en"]

@@ -12,9 +12,8 @@ sheet (《任务派单情况反馈表》) to the department that sent them. So:
   command room for a worker of theirs (grid workers report from the phone app, which this
   desktop application does not replace); a unit's own handlers, or the town's command room,
   for a unit. Every item of the form is answered; feedback is written once.
-- ``task_list``, ``feedback_sheet``: what a desk tracks, optionally one town's share.
-- ``monthly``: who sent how many tasks in a month against the minimum of three, and how
-  each town's recipients answered the tasks due that month.
+- What a desk tracks (the lists, the feedback sheet, the month's figures) is read by
+  ``task_tracking``.
 
 Tasks are not cases: they have no state machine beyond "waiting / answered", and answering
 late is allowed and shown as late.
@@ -23,14 +22,13 @@ late is allowed and shown as late.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import Select, and_, case, func, insert, select, true, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -41,7 +39,6 @@ from commandroom.db.models import Grid, GridTask, Org, Region, RoleGrant, TaskAs
 from commandroom.events.actors import load_actor
 from commandroom.events.errors import CaseError, Conflict, NotFound, PermissionDenied
 from commandroom.events.messages import Words
-from commandroom.events.periods import Period
 from commandroom.events.rules import Actor, Grant
 
 TITLE_MAX = 128
@@ -165,9 +162,15 @@ def may_record(actor: Actor, recipient: Recipient) -> bool:
 # --- sending -------------------------------------------------------------------------------
 
 
-def issue_task(database: Database, actor_ref: str | int, draft: TaskDraft, now: datetime) -> int:
-    """Store the task and one row per recipient; the task's id. A send retried with the same
-    ``request_key`` by the same person returns the first one's id and stores nothing."""
+@dataclass(frozen=True)
+class Sent:
+    task_id: int
+    created: bool  # False: a retried send, answered with the task its first try stored
+
+
+def issue_task(database: Database, actor_ref: str | int, draft: TaskDraft, now: datetime) -> Sent:
+    """Store the task and one row per recipient. A send retried with the same
+    ``request_key`` by the same person stores nothing and names the first one's task."""
     questions = _checked(draft, now)
     try:
         with database.writing() as session:
@@ -175,9 +178,9 @@ def issue_task(database: Database, actor_ref: str | int, draft: TaskDraft, now: 
             grant = issuing_grant(actor)
             if grant is None:
                 raise PermissionDenied("task_not_issuer", actor=actor.name)
-            earlier = _earlier_send(session, draft.request_key, actor)
+            earlier = _earlier_send(session, draft, actor)
             if earlier is not None:
-                return earlier
+                return Sent(earlier, created=False)
             rows = _recipients(session, actor, grant, draft)
             task = GridTask(
                 title=draft.title.strip(),
@@ -205,16 +208,16 @@ def issue_task(database: Database, actor_ref: str | int, draft: TaskDraft, now: 
                     for r in rows
                 ],
             )
-            return int(task.id)
+            return Sent(int(task.id), created=True)
     except IntegrityError:  # the same request key stored a moment ago by another attempt
         if draft.request_key is None:
             raise
         with database.reading() as session:
             actor = load_actor(session, actor_ref)
-            earlier = _earlier_send(session, draft.request_key, actor)
+            earlier = _earlier_send(session, draft, actor)
         if earlier is None:
             raise
-        return earlier
+        return Sent(earlier, created=False)
 
 
 def _checked(draft: TaskDraft, now: datetime) -> tuple[Question, ...]:
@@ -235,22 +238,30 @@ def _checked(draft: TaskDraft, now: datetime) -> tuple[Question, ...]:
     return questions
 
 
-def _earlier_send(session: Session, key: str | None, actor: Actor) -> int | None:
-    if key is None:
+def _earlier_send(session: Session, draft: TaskDraft, actor: Actor) -> int | None:
+    """The task stored under the draft's request key, if it is the same send retried; the
+    same key on another person's send, or on a different task, is refused."""
+    if draft.request_key is None:
         return None
     row = session.execute(
-        select(GridTask.id, GridTask.issued_by, User.name)
+        select(GridTask, User.name)
         .join(User, User.id == GridTask.issued_by)
-        .where(GridTask.request_key == key)
+        .where(GridTask.request_key == draft.request_key)
     ).first()
     if row is None:
         return None
-    if row.issued_by != actor.user_id:
-        raise Conflict("task_request_key_taken", request=key, actor=row.name)
-    return int(row.id)
+    task, sender = row
+    same = (task.title, task.due_at, task.form) == (
+        draft.title.strip(),
+        draft.due_at,
+        [Question(q.label.strip(), q.kind).to_json() for q in draft.questions],
+    )
+    if task.issued_by != actor.user_id or not same:
+        raise Conflict("task_request_key_taken", request=draft.request_key, actor=sender)
+    return int(task.id)
 
 
-def _worker_rows(session: Session) -> Select[int, str, int, int | None]:
+def grid_worker_rows(session: Session) -> Select[int, str, int, int | None]:
     """Active grid workers with their village and town."""
     village = aliased(Region)
     return (
@@ -282,8 +293,8 @@ def _recipients(session: Session, actor: Actor, grant: Grant, draft: TaskDraft) 
     for area_id in draft.areas:
         area = session.get(Region, area_id)
         if area is None:
-            raise NotFound("bulletin_scope_not_found", ref=area_id)
-        query = _worker_rows(session)
+            raise NotFound("task_area_not_found", ref=area_id)
+        query = grid_worker_rows(session)
         if area.level is RegionLevel.VILLAGE:
             inside(area.parent_id, area.name)
             query = query.where(Grid.village_id == area.id)
@@ -300,7 +311,7 @@ def _recipients(session: Session, actor: Actor, grant: Grant, draft: TaskDraft) 
     if draft.workers:
         found = {
             row[0]: row
-            for row in session.execute(_worker_rows(session).where(User.id.in_(draft.workers)))
+            for row in session.execute(grid_worker_rows(session).where(User.id.in_(draft.workers)))
         }
         for user_id in draft.workers:
             if user_id not in found:
@@ -326,7 +337,11 @@ def _recipients(session: Session, actor: Actor, grant: Grant, draft: TaskDraft) 
 @dataclass(frozen=True)
 class Feedback:
     assignment_id: int
+    task_id: int
+    task_title: str
+    recipient: str
     answers: tuple[str, ...]
+    note: str
     submitted_at: datetime
     state: AnswerState
 
@@ -345,13 +360,13 @@ def submit_feedback(
     with database.writing() as session:
         actor = load_actor(session, actor_ref)
         row = session.execute(
-            select(TaskAssignment, GridTask.form, GridTask.due_at)
+            select(TaskAssignment, GridTask.form, GridTask.due_at, GridTask.title)
             .join(GridTask, GridTask.id == TaskAssignment.task_id)
             .where(TaskAssignment.id == assignment_id)
         ).first()
         if row is None:
             raise NotFound("task_assignment_not_found", ref=assignment_id)
-        assignment, form, due_at = row
+        assignment, form, due_at, task_title = row
         name = _recipient_name(session, assignment)
         recipient = Recipient(
             assignment.assignee_user_id,
@@ -380,7 +395,16 @@ def submit_feedback(
                 .where(TaskAssignment.id == assignment_id)
             ).one()
             raise Conflict("task_feedback_exists", name=name, actor=earlier.name, at=earlier[0])
-    return Feedback(assignment_id, clean, now, answer_state(now, due_at, now))
+    return Feedback(
+        assignment_id=assignment_id,
+        task_id=assignment.task_id,
+        task_title=task_title,
+        recipient=name,
+        answers=clean,
+        note=note.strip(),
+        submitted_at=now,
+        state=answer_state(now, due_at, now),
+    )
 
 
 def checked_answers(questions: Sequence[Question], answers: Sequence[str]) -> tuple[str, ...]:
@@ -416,332 +440,3 @@ def _recipient_name(session: Session, assignment: TaskAssignment) -> str:
     if assignment.assignee_user_id is not None:
         return session.scalar(select(User.name).where(User.id == assignment.assignee_user_id)) or ""
     return session.scalar(select(Org.name).where(Org.id == assignment.assignee_org_id)) or ""
-
-
-# --- tracking ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TaskSummary:
-    """A task as a list shows it; the counts are one town's share when a town is asked."""
-
-    id: int
-    title: str
-    instructions: str
-    issuer: str  # the sending unit
-    issued_by: str
-    issued_at: datetime
-    due_at: datetime
-    questions: tuple[Question, ...]
-    recipients: int
-    answered: int
-    on_time: int
-    missed: int  # not answered and past the deadline
-
-    @property
-    def waiting(self) -> int:
-        return self.recipients - self.answered - self.missed
-
-
-def task_list(
-    session: Session,
-    now: datetime,
-    *,
-    town_id: int | None = None,
-    period: Period | None = None,
-    task_ids: Iterable[int] | None = None,
-) -> list[TaskSummary]:
-    """Tasks newest first: all, those with recipients in ``town_id`` (counted for that
-    town only), those sent in ``period``, or the given ones."""
-    answered = TaskAssignment.submitted_at.is_not(None)
-    counts = (
-        select(
-            TaskAssignment.task_id,
-            func.count().label("recipients"),
-            func.count(TaskAssignment.submitted_at).label("answered"),
-            func.sum(
-                case((and_(answered, TaskAssignment.submitted_at <= GridTask.due_at), 1), else_=0)
-            ).label("on_time"),
-            func.sum(case((and_(~answered, GridTask.due_at < now), 1), else_=0)).label("missed"),
-        )
-        .join(GridTask, GridTask.id == TaskAssignment.task_id)
-        .group_by(TaskAssignment.task_id)
-    )
-    if town_id is not None:
-        counts = counts.where(TaskAssignment.town_id == town_id)
-    if period is not None:
-        counts = counts.where(GridTask.issued_at >= period.start, GridTask.issued_at < period.end)
-    if task_ids is not None:
-        counts = counts.where(TaskAssignment.task_id.in_(list(task_ids)))
-    sub = counts.subquery()
-    rows = session.execute(
-        select(
-            GridTask,
-            Org.name,
-            User.name,
-            sub.c.recipients,
-            sub.c.answered,
-            sub.c.on_time,
-            sub.c.missed,
-        )
-        .join(sub, sub.c.task_id == GridTask.id)
-        .join(Org, Org.id == GridTask.issuer_org_id)
-        .join(User, User.id == GridTask.issued_by)
-        .order_by(GridTask.issued_at.desc(), GridTask.id.desc())
-    ).all()
-    return [
-        TaskSummary(
-            id=task.id,
-            title=task.title,
-            instructions=task.instructions,
-            issuer=issuer,
-            issued_by=sender,
-            issued_at=task.issued_at,
-            due_at=task.due_at,
-            questions=tuple(Question.from_json(q) for q in task.form),
-            recipients=int(recipients),
-            answered=int(answered),
-            on_time=int(on_time or 0),
-            missed=int(missed or 0),
-        )
-        for task, issuer, sender, recipients, answered, on_time, missed in rows
-    ]
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    assignment_id: int
-    recipient: str
-    unit: bool  # a unit (agency, platform) rather than a grid worker
-    place: str  # the worker's village or the unit's town
-    town: str
-    state: AnswerState
-    submitted_at: datetime | None
-    recorded_by: str | None
-    answers: tuple[str, ...]
-    note: str
-    facts: Recipient = field(repr=False)
-
-
-@dataclass(frozen=True)
-class FeedbackSheet:
-    """《任务派单情况反馈表》: the task, and each recipient's state and answers."""
-
-    task: TaskSummary
-    town: str | None  # the town whose share this is, or None for all
-    rows: tuple[SheetRow, ...]
-
-
-def feedback_sheet(
-    session: Session, task_id: int, now: datetime, *, town_id: int | None = None
-) -> FeedbackSheet:
-    """Rows by town, then place, then recipient (units after the grid workers)."""
-    found = task_list(session, now, town_id=town_id, task_ids=[task_id])
-    if not found:
-        if session.get(GridTask, task_id) is None:
-            raise NotFound("task_not_found", ref=task_id)
-        found = [_empty_summary(session, task_id)]
-    task = found[0]
-    place, town = aliased(Region), aliased(Region)
-    recorder = aliased(User)
-    worker = aliased(User)
-    query = (
-        select(
-            TaskAssignment,
-            func.coalesce(worker.name, Org.name),
-            place.name,
-            town.name,
-            recorder.name,
-            town.code,
-            place.code,
-        )
-        .join(place, place.id == TaskAssignment.place_id)
-        .join(town, town.id == TaskAssignment.town_id)
-        .outerjoin(worker, worker.id == TaskAssignment.assignee_user_id)
-        .outerjoin(Org, Org.id == TaskAssignment.assignee_org_id)
-        .outerjoin(recorder, recorder.id == TaskAssignment.submitted_by)
-        .where(TaskAssignment.task_id == task_id)
-        .order_by(
-            town.code,
-            TaskAssignment.assignee_org_id.is_not(None),
-            place.code,
-            func.coalesce(worker.name, Org.name),
-            TaskAssignment.id,
-        )
-    )
-    if town_id is not None:
-        query = query.where(TaskAssignment.town_id == town_id)
-    rows = tuple(
-        SheetRow(
-            assignment_id=a.id,
-            recipient=name,
-            unit=a.assignee_org_id is not None,
-            place=place_name,
-            town=town_name,
-            state=answer_state(a.submitted_at, task.due_at, now),
-            submitted_at=a.submitted_at,
-            recorded_by=recorded_by,
-            answers=tuple(a.answers or ()),
-            note=a.note or "",
-            facts=Recipient(a.assignee_user_id, a.assignee_org_id, a.place_id, a.town_id),
-        )
-        for a, name, place_name, town_name, recorded_by, *_ in session.execute(query)
-    )
-    town_name = None
-    if town_id is not None:
-        town_name = session.scalar(select(Region.name).where(Region.id == town_id))
-    return FeedbackSheet(task, town_name, rows)
-
-
-def _empty_summary(session: Session, task_id: int) -> TaskSummary:
-    """A task with no recipients in the town asked about: its header, no counts."""
-    task, org_name, user_name = session.execute(
-        select(GridTask, Org.name, User.name)
-        .join(Org, Org.id == GridTask.issuer_org_id)
-        .join(User, User.id == GridTask.issued_by)
-        .where(GridTask.id == task_id)
-    ).one()
-    return TaskSummary(
-        task.id, task.title, task.instructions, org_name, user_name, task.issued_at,
-        task.due_at, tuple(Question.from_json(q) for q in task.form), 0, 0, 0, 0,
-    )  # fmt: skip
-
-
-# --- the month -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IssuerMonth:
-    """One unit that must send tasks (a town's command room, a district department), or
-    that sent some: how many it sent in the month, to how many, answered how."""
-
-    org_id: int
-    name: str
-    kind: OrgKind
-    tasks: int
-    recipients: int
-    answered: int
-
-    @property
-    def meets_minimum(self) -> bool:
-        return self.tasks >= MONTHLY_MINIMUM
-
-
-@dataclass(frozen=True)
-class TownMonth:
-    """A town's recipients on the tasks due in the month (任务完成率)."""
-
-    town_id: int
-    name: str
-    due: int
-    answered: int
-    on_time: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.on_time / self.due if self.due else None
-
-
-@dataclass(frozen=True)
-class MonthlyDispatch:
-    period: Period
-    issuers: tuple[IssuerMonth, ...]
-    towns: tuple[TownMonth, ...]
-
-
-def monthly(session: Session, period: Period) -> MonthlyDispatch:
-    """Issuers sorted by kind then name; every required issuer is listed, at 0 if silent."""
-    sent = session.execute(
-        select(
-            GridTask.issuer_org_id,
-            func.count(func.distinct(GridTask.id)),
-            func.count(TaskAssignment.id),
-            func.count(TaskAssignment.submitted_at),
-        )
-        .join(TaskAssignment, TaskAssignment.task_id == GridTask.id)
-        .where(GridTask.issued_at >= period.start, GridTask.issued_at < period.end)
-        .group_by(GridTask.issuer_org_id)
-    ).all()
-    by_org: dict[int, tuple[int, int, int]] = {
-        int(org): (int(t), int(r), int(a)) for org, t, r, a in sent
-    }
-    orgs = session.execute(
-        select(Org.id, Org.name, Org.kind, Org.code).where(
-            (Org.kind.in_(REQUIRED_ISSUERS)) | (Org.id.in_(list(by_org)))
-        )
-    ).all()
-    order = {kind: i for i, kind in enumerate(OrgKind)}
-    issuers = tuple(
-        IssuerMonth(int(oid), name, kind, *by_org.get(int(oid), (0, 0, 0)))
-        for oid, name, kind, _code in sorted(orgs, key=lambda o: (order[o.kind], o.code))
-    )
-    due = session.execute(
-        select(
-            TaskAssignment.town_id,
-            func.count(),
-            func.count(TaskAssignment.submitted_at),
-            func.sum(case((TaskAssignment.submitted_at <= GridTask.due_at, 1), else_=0)),
-        )
-        .join(GridTask, GridTask.id == TaskAssignment.task_id)
-        .where(GridTask.due_at >= period.start, GridTask.due_at < period.end)
-        .group_by(TaskAssignment.town_id)
-    ).all()
-    counts: dict[int, tuple[int, int, int]] = defaultdict(lambda: (0, 0, 0))
-    for town_id, n, answered, on_time in due:
-        counts[int(town_id)] = (int(n), int(answered), int(on_time or 0))
-    towns = tuple(
-        TownMonth(int(tid), name, *counts[int(tid)])
-        for tid, name in session.execute(
-            select(Region.id, Region.name)
-            .where(Region.level == RegionLevel.TOWN)
-            .order_by(Region.code)
-        )
-    )
-    return MonthlyDispatch(period, issuers, towns)
-
-
-# --- choosing recipients --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Choices:
-    """What ``actor`` may send to: areas (towns, villages) with their grid workers, units."""
-
-    scope: str
-    areas: tuple[tuple[int, str, int], ...]  # region id, name (town / village), grid workers
-    units: tuple[tuple[int, str], ...]
-
-
-def recipient_choices(session: Session, actor: Actor) -> Choices | None:
-    grant = issuing_grant(actor)
-    if grant is None:
-        return None
-    scope = session.get(Region, grant.scope_region_id)
-    assert scope is not None
-    workers = _worker_rows(session).subquery()
-    per_village: dict[int, int] = dict(
-        session.execute(select(workers.c[2], func.count()).group_by(workers.c[2])).all()
-    )
-    towns = session.execute(
-        select(Region.id, Region.name)
-        .where(Region.level == RegionLevel.TOWN)
-        .where(Region.id == scope.id if grant.scope_level is RegionLevel.TOWN else true())
-        .order_by(Region.code)
-    ).all()
-    areas: list[tuple[int, str, int]] = []
-    for town_id, town_name in towns:
-        villages = session.execute(
-            select(Region.id, Region.name).where(Region.parent_id == town_id).order_by(Region.code)
-        ).all()
-        total = sum(int(per_village.get(v, 0)) for v, _ in villages)
-        areas.append((int(town_id), town_name, total))
-        areas.extend(
-            (int(v), f"{town_name} · {name}", int(per_village.get(v, 0))) for v, name in villages
-        )
-    town_ids = [int(t) for t, _ in towns]
-    units = session.execute(
-        select(Org.id, Org.name)
-        .where(Org.kind.in_(UNIT_KINDS), Org.region_id.in_(town_ids))
-        .order_by(Org.code)
-    ).all()
-    return Choices(scope.name, tuple(areas), tuple((int(i), n) for i, n in units))

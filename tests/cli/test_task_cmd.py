@@ -21,7 +21,12 @@ from commandroom.db.engine import Database
 from commandroom.db.models import Grid, GridTask, Region, TaskAssignment, User
 from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.periods import Period, local_today
-from commandroom.events.tasks import TaskSummary, feedback_sheet, monthly, task_list
+from commandroom.events.task_tracking import (
+    TaskSummary,
+    feedback_sheet,
+    monthly,
+    task_list,
+)
 from tests.cli.conftest import CliRunner, Run
 from tests.conftest import DemoSpec
 

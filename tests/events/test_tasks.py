@@ -17,18 +17,20 @@ from commandroom.db.models import Grid, GridTask, Org, Region, RoleGrant, TaskAs
 from commandroom.events.actors import load_actor
 from commandroom.events.errors import CaseError, Conflict, PermissionDenied
 from commandroom.events.periods import Period, local_today
+from commandroom.events.task_tracking import (
+    feedback_sheet,
+    monthly,
+    recipient_choices,
+    task_list,
+)
 from commandroom.events.tasks import (
     AnswerState,
     Question,
     QuestionKind,
     TaskDraft,
     answer_state,
-    feedback_sheet,
     issue_task,
-    monthly,
-    recipient_choices,
     submit_feedback,
-    task_list,
 )
 from tests.conftest import DemoSpec
 
@@ -214,7 +216,9 @@ def test_a_town_sends_to_every_active_worker_of_an_area_and_to_its_units(
         )
         assert unit is not None
         expected = _workers_under(s, lz)
-    task_id = issue_task(database, "disp_LZ", _draft(now, areas=(lz,), units=(unit,)), now)
+    sent = issue_task(database, "disp_LZ", _draft(now, areas=(lz,), units=(unit,)), now)
+    task_id = sent.task_id
+    assert sent.created
     with database.reading() as s:
         rows = list(s.scalars(select(TaskAssignment).where(TaskAssignment.task_id == task_id)))
         task = s.get(GridTask, task_id)
@@ -236,7 +240,7 @@ def test_a_district_department_sends_district_wide(
         towns = list(s.scalars(select(Region.id).where(Region.level == RegionLevel.TOWN)))
         everyone = set().union(*(_workers_under(s, t) for t in towns))
         choices = recipient_choices(s, load_actor(s, "off_yjj"))
-    task_id = issue_task(database, "off_yjj", _draft(now, areas=(district,)), now)
+    task_id = issue_task(database, "off_yjj", _draft(now, areas=(district,)), now).task_id
     with database.reading() as s:
         got = set(
             s.scalars(
@@ -244,7 +248,7 @@ def test_a_district_department_sends_district_wide(
             )
         )
     assert got == everyone
-    assert choices is not None and {a[0] for a in choices.areas} >= set(towns)
+    assert choices is not None and {a.region_id for a in choices.areas if a.is_town} >= set(towns)
 
 
 def test_who_may_send_and_to_whom(demo_copy: Callable[[DemoSpec], Database]) -> None:
@@ -310,9 +314,13 @@ def test_a_retried_send_stores_one_task(demo_copy: Callable[[DemoSpec], Database
         before = s.scalar(select(func.count()).select_from(GridTask))
     draft = _draft(now, areas=(village,), request_key="send-1")
     first = issue_task(database, "disp_LZ", draft, now)
-    assert issue_task(database, "disp_LZ", draft, now) == first
+    again = issue_task(database, "disp_LZ", draft, now + timedelta(seconds=2))
+    assert first.created and not again.created and again.task_id == first.task_id
     with pytest.raises(Conflict):
         issue_task(database, "sup_LZ", draft, now)  # someone else's key
+    with pytest.raises(Conflict):  # the same key on a different task is not a retry
+        issue_task(database, "disp_LZ", _draft(now, areas=(village,), request_key="send-1",
+                                               title="另一项任务"), now)  # fmt: skip
     with database.reading() as s:
         assert s.scalar(select(func.count()).select_from(GridTask)) == (before or 0) + 1
 
@@ -327,7 +335,8 @@ def _fresh_task(database: Database, now: datetime, **kw: object) -> dict[str, in
         unit = s.scalar(
             select(Org.id).where(Org.region_id == lz, Org.kind == OrgKind.DISPATCHED_AGENCY)
         )
-    task_id = issue_task(database, "disp_LZ", _draft(now, areas=(lz,), units=(unit,), **kw), now)
+    draft = _draft(now, areas=(lz,), units=(unit,), **kw)
+    task_id = issue_task(database, "disp_LZ", draft, now).task_id
     with database.reading() as s:
         rows = s.execute(
             select(TaskAssignment.id, User.username, Org.code)

@@ -55,6 +55,12 @@ from commandroom.events.actors import load_actor
 from commandroom.events.bulletin_table import local_time
 from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.errors import CaseError, Conflict
+from commandroom.events.task_tracking import (
+    Choices,
+    SheetRow,
+    TaskSummary,
+    recipient_choices,
+)
 from commandroom.events.tasks import (
     KIND_WORDS,
     MAX_QUESTIONS,
@@ -62,15 +68,11 @@ from commandroom.events.tasks import (
     STATE_WORDS,
     TITLE_MAX,
     YES,
-    Choices,
     Feedback,
     Question,
     QuestionKind,
-    SheetRow,
     TaskDraft,
-    TaskSummary,
     issue_task,
-    recipient_choices,
     submit_feedback,
 )
 from commandroom.ui.bulletin.model import lang_of
@@ -354,9 +356,9 @@ class SendTaskDialog(_Form):
             return
         self.choices = choices
         self.scope.setText(_tr("派单范围：{scope}").format(scope=choices.scope))
-        for region_id, name, workers in choices.areas:
-            words = _tr("{name}（{n} 名网格员）").format(name=name, n=workers)
-            self._add_check(self.areas, words, region_id)
+        for area in choices.areas:
+            words = _tr("{name}（{n} 名网格员）").format(name=area.name, n=area.workers)
+            self._add_check(self.areas, words, area.region_id)
         for org_id, name in choices.units:
             self._add_check(self.units, name, org_id)
         self.send_button.setEnabled(not self.busy)
@@ -397,19 +399,16 @@ class SendTaskDialog(_Form):
 
     def chosen_workers(self) -> int:
         """Grid workers the ticked areas hold, a village counted once when its town is
-        ticked too (``recipient_choices`` lists each town just before its villages)."""
+        ticked too."""
         choices = self.choices
         if choices is None:
             return 0
         ticked = set(self.checked(self.areas))
-        total, town_ticked = 0, False
-        for region_id, name, workers in choices.areas:
-            is_town = " · " not in name
-            if is_town:
-                town_ticked = region_id in ticked
-            if region_id in ticked and (is_town or not town_ticked):
-                total += workers
-        return total
+        return sum(
+            area.workers
+            for area in choices.areas
+            if area.region_id in ticked and (area.is_town or area.town_id not in ticked)
+        )
 
     def _count_chosen(self) -> None:
         self.chosen.setText(
@@ -446,7 +445,7 @@ class SendTaskDialog(_Form):
         self.error.hide()
 
         def work() -> int:
-            return issue_task(db, actor, draft, now)
+            return issue_task(db, actor, draft, now).task_id
 
         if not self.submit(work, self._on_sent, self._on_refused):
             self._set_busy(False)

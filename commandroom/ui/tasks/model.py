@@ -36,13 +36,15 @@ from commandroom.events.task_table import (
     row_cells,
     town_cells,
 )
-from commandroom.events.tasks import (
-    AnswerState,
+from commandroom.events.task_tracking import (
     FeedbackSheet,
     IssuerMonth,
     MonthlyDispatch,
     SheetRow,
     TaskSummary,
+)
+from commandroom.events.tasks import (
+    AnswerState,
 )
 from commandroom.ui.bulletin.model import CENTRE, LEFT, OVERDUE_BRUSH, RIGHT, lang_of
 

@@ -39,11 +39,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from commandroom.db.base import utcnow
 from commandroom.db.engine import Database
-from commandroom.db.enums import RegionLevel, Role
 from commandroom.db.models import Region
 from commandroom.events.actors import load_actor
 from commandroom.events.bulletin_table import local_time
@@ -58,18 +56,20 @@ from commandroom.events.task_table import (
     save_xlsx,
     title,
 )
-from commandroom.events.tasks import (
-    TOWN_DESK,
-    AnswerState,
+from commandroom.events.task_tracking import (
     FeedbackSheet,
     MonthlyDispatch,
     SheetRow,
     TaskSummary,
     feedback_sheet,
-    may_issue,
-    may_record,
     monthly,
     task_list,
+    town_share,
+)
+from commandroom.events.tasks import (
+    AnswerState,
+    may_issue,
+    may_record,
 )
 from commandroom.ui.bulletin.model import lang_of
 from commandroom.ui.lane import DbLane
@@ -114,20 +114,6 @@ def state_filters() -> list[tuple[str, frozenset[AnswerState] | None]]:
         (_tr("逾期未反馈"), frozenset({AnswerState.MISSED})),
         (_tr("已反馈"), frozenset({AnswerState.ON_TIME, AnswerState.LATE})),
     ]
-
-
-def town_share(session: Session, actor: Actor | None) -> int | None:
-    """The town whose share a desk tracks: a town room's town, a village room's town; None
-    (every town) for the district and for anyone with a district-wide grant."""
-    if actor is None or any(g.scope_level is RegionLevel.DISTRICT for g in actor.grants):
-        return None
-    for grant in actor.grants:
-        if grant.role in TOWN_DESK:
-            return grant.scope_region_id
-        if grant.role is Role.VILLAGE_OPERATOR:
-            village = session.get(Region, grant.scope_region_id)
-            return None if village is None else village.parent_id
-    return None
 
 
 @dataclass(frozen=True)

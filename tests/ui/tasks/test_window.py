@@ -29,17 +29,19 @@ from commandroom.events.task_table import (
     to_csv,
     town_cells,
 )
+from commandroom.events.task_tracking import (
+    TaskSummary,
+    feedback_sheet,
+    monthly,
+    task_list,
+)
 from commandroom.events.tasks import (
     AnswerState,
     Question,
     QuestionKind,
     TaskDraft,
-    TaskSummary,
-    feedback_sheet,
     issue_task,
-    monthly,
     submit_feedback,
-    task_list,
 )
 from commandroom.ui.tasks.dialogs import FeedbackDialog, SendTaskDialog, to_qdatetime
 from commandroom.ui.tasks.model import MISSED_BRUSH, task_cells
@@ -148,7 +150,7 @@ def show_task(qtbot: QtBot, w: TaskWindow, task: TaskSummary) -> None:
 def fresh_task(db: Database, now: datetime, village: int, title: str = "入户核查") -> int:
     """A task the 漓渚镇 room sent just now to one village's grid workers: all waiting."""
     draft = TaskDraft(title, now + timedelta(days=3), QUESTIONS, "逐户核查", areas=(village,))
-    return issue_task(db, "disp_LZ", draft, now)
+    return issue_task(db, "disp_LZ", draft, now).task_id
 
 
 def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -301,7 +303,7 @@ def test_sending_stores_one_task_even_when_pressed_twice(
     form.add_question("复查山塘数", QuestionKind.NUMBER)
     form.check(form.areas, village)
     assert form.choices is not None
-    workers = next(n for region, _name, n in form.choices.areas if region == village)
+    workers = next(a.workers for a in form.choices.areas if a.region_id == village)
     assert workers > 0 and f"（{workers} 名网格员）" in form.chosen.text()
     before, draft, closed = count_tasks(seeded), form.draft(), outcomes(form)
     with qtbot.waitSignal(w.sig_sent, timeout=SLOW) as sent:
@@ -311,7 +313,8 @@ def test_sending_stores_one_task_even_when_pressed_twice(
         form.send()
     assert count_tasks(seeded) == before + 1 and closed == [QDialog.DialogCode.Accepted]
     # the key is the form's: the same draft sent again is the same task
-    assert issue_task(seeded, "disp_LZ", draft, now) == sent.args[0]
+    again = issue_task(seeded, "disp_LZ", draft, now)
+    assert again.task_id == sent.args[0] and not again.created
     assert count_tasks(seeded) == before + 1
     # the list shows it, chosen, its sheet the village's workers, every one waiting
     qtbot.waitUntil(lambda: w.sheet is not None and w.sheet.task.id == sent.args[0], timeout=SLOW)
