@@ -38,6 +38,7 @@ from commandroom.events.queries import EventFilter
 from commandroom.events.rules import handles_cases
 from commandroom.ui.camera_links import CameraLinks
 from commandroom.ui.case.panel import CasePanel
+from commandroom.ui.desk_windows import DeskWindows
 from commandroom.ui.events.panel import EventPanel
 from commandroom.ui.events.ticker import EventTicker
 from commandroom.ui.lane import DbLane
@@ -81,7 +82,7 @@ class Placeholder(QLabel):
         self.setProperty("role", "placeholder")
 
 
-class MainWindow(CameraLinks, WindowMemory, QMainWindow):
+class MainWindow(CameraLinks, DeskWindows, WindowMemory, QMainWindow):
     sig_switch_operator = Signal()
     """The operator asked to log out / hand over the seat; the mode shows the login again."""
 
@@ -381,10 +382,7 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
             if setter is not None:
                 setter(operator)
         if changed:
-            username = None if operator is None else operator.username
-            for window in (self.bulletin_window, self.tasks_window):
-                if window is not None:
-                    window.set_actor(username)
+            self.follow_operator()
             self.sig_operator_changed.emit(operator)
             if operator is not None and reads_figures_only(operator):
                 self.show_report()  # the leadership's desk opens on what it is there for
@@ -528,53 +526,6 @@ class MainWindow(CameraLinks, WindowMemory, QMainWindow):
             self.shutdown()
             self.sig_closed.emit()
         super().closeEvent(event)
-
-    def show_report(self) -> None:
-        """The statistics window, made on first use (its module is imported then too) and
-        brought to the front after; it closes with this window."""
-        if self.db is None or self.mode == "wall":
-            return
-        if self.report_window is None:
-            from commandroom.ui.report.window import ReportWindow
-
-            self.report_window = ReportWindow(self.db, lang=self.lang, parent=self)
-            self.add_closer(self.report_window.shutdown)
-            self.report_window.load()
-        self.report_window.show()
-        self.report_window.raise_()
-        self.report_window.activateWindow()
-
-    def show_bulletin(self) -> None:
-        """The half-month bulletin's window, as the report's: made on first use, brought to
-        the front after, closed with this window; it issues as the operator at the desk."""
-        if self.db is None or self.mode == "wall":
-            return
-        if self.bulletin_window is None:
-            from commandroom.ui.bulletin.window import BulletinWindow
-
-            actor = None if self.operator is None else self.operator.username
-            self.bulletin_window = BulletinWindow(self.db, actor=actor, lang=self.lang, parent=self)
-            self.add_closer(self.bulletin_window.shutdown)
-            self.bulletin_window.load()
-        self.bulletin_window.show()
-        self.bulletin_window.raise_()
-        self.bulletin_window.activateWindow()
-
-    def show_tasks(self) -> None:
-        """The task dispatch window (任务派单), as the bulletin's: made on first use, brought
-        to the front after, closed with this window; it sends and records as the operator."""
-        if self.db is None or self.mode == "wall":
-            return
-        if self.tasks_window is None:
-            from commandroom.ui.tasks.window import TaskWindow
-
-            actor = None if self.operator is None else self.operator.username
-            self.tasks_window = TaskWindow(self.db, actor=actor, lang=self.lang, parent=self)
-            self.add_closer(self.tasks_window.shutdown)
-            self.tasks_window.load()
-        self.tasks_window.show()
-        self.tasks_window.raise_()
-        self.tasks_window.activateWindow()
 
     def add_closer(self, closer: Callable[[], None]) -> None:
         """Run ``closer`` first when the window closes (a mode's timers and helpers)."""

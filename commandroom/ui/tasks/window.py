@@ -18,20 +18,16 @@ of its own. A database that is away is said in words, and what was on screen sta
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QItemSelection, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -46,14 +42,11 @@ from commandroom.db.models import Region
 from commandroom.events.actors import load_actor
 from commandroom.events.bulletin_table import local_time
 from commandroom.events.errors import CaseError
-from commandroom.events.messages import os_reason
 from commandroom.events.periods import Period, local_today
 from commandroom.events.rules import Actor
 from commandroom.events.task_table import (
     MONTHLY_MINIMUM,
     counts_line,
-    save_csv,
-    save_xlsx,
     title,
 )
 from commandroom.events.task_tracking import (
@@ -75,6 +68,8 @@ from commandroom.ui.bulletin.model import lang_of
 from commandroom.ui.lane import DbLane
 from commandroom.ui.status_bar import database_trouble
 from commandroom.ui.tasks.dialogs import FeedbackDialog, SendTaskDialog
+from commandroom.ui.tasks.export import SheetExport
+from commandroom.ui.tasks.forms import TaskForms
 from commandroom.ui.tasks.model import IssuerModel, SheetModel, TaskListModel, TownModel
 
 log = logging.getLogger(__name__)
@@ -86,7 +81,6 @@ ANSWER_WIDTH = 180  # px: a sheet's text answers and notes at most (the tooltip 
 LIST_SHARE = 0.4  # of the width, the task list's at first …
 LIST_MOST = 0.5  # … widened to show its columns whole, up to this share
 ERROR_COLOUR = "#f85149"  # the theme's DANGER
-UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 def _tr(text: str) -> str:
@@ -129,7 +123,7 @@ class Loaded:
     as_of: datetime
 
 
-class TaskWindow(QWidget):
+class TaskWindow(TaskForms, SheetExport, QWidget):
     """Task dispatch for one database, as ``actor`` (a username; None: read only) sees it."""
 
     sig_loaded = Signal(object)
@@ -583,122 +577,6 @@ class TaskWindow(QWidget):
         self.record_button.setToolTip(record or _tr("代为录入所选对象的反馈"))
         for button in self.export_buttons():
             button.setEnabled(self.sheet is not None and not self.exporting)
-
-    # --- the forms --------------------------------------------------------------------------
-
-    def new_task(self) -> None:
-        """The send form, window-modal; the list shows the new task once it is stored."""
-        if self.send_blocker() is not None or self.actor is None:
-            return
-        form = SendTaskDialog(
-            self.db, self.lane, self.actor, lang=self.lang, now=self.now, parent=self
-        )
-        form.setWindowModality(Qt.WindowModality.WindowModal)
-        form.sig_sent.connect(self._on_sent)
-        form.finished.connect(lambda _result: self._forget(form))
-        self.send_dialog = form
-        form.show()
-
-    def _on_sent(self, task_id: int) -> None:
-        self._want_task = task_id
-        if self.month.currentIndex() != 0:
-            self.month.setCurrentIndex(0)  # sent now: this month's list holds it (and loads)
-        else:
-            self.load()
-        self.state.setText(_tr("已派发，正在刷新…"))
-        self.sig_sent.emit(task_id)
-
-    def record_feedback(self) -> None:
-        """The feedback form for the chosen row, window-modal."""
-        task, row = (self.sheet.task if self.sheet else None), self.chosen_row()
-        if task is None or row is None or self.actor is None or self.record_blocker():
-            return
-        form = FeedbackDialog(
-            self.db, self.lane, self.actor, task, row, lang=self.lang, now=self.now, parent=self
-        )
-        form.setWindowModality(Qt.WindowModality.WindowModal)
-        form.sig_recorded.connect(self._on_recorded)
-        form.sig_conflict.connect(lambda _words: self.load())
-        form.finished.connect(lambda _result: self._forget(form))
-        self.feedback_dialog = form
-        form.show()
-
-    def _on_recorded(self, feedback: object) -> None:
-        self.load()  # the counts in the list and the row's state in the sheet
-        self.sig_recorded.emit(feedback)
-
-    def _forget(self, form: SendTaskDialog | FeedbackDialog) -> None:
-        """A form closed: let it go, once the write it may have started has answered (a
-        task sent before 取消 was pressed is still stored, and the list shows it)."""
-        if self.send_dialog is form:
-            self.send_dialog = None
-        if self.feedback_dialog is form:
-            self.feedback_dialog = None
-        if form.busy:
-            form.sig_settled.connect(form.deleteLater)
-        else:
-            form.deleteLater()
-
-    def _close_forms(self) -> None:
-        for form in (self.send_dialog, self.feedback_dialog):
-            if form is not None:
-                form.reject()
-
-    # --- export ---------------------------------------------------------------------------
-
-    def suggested_name(self, suffix: str) -> str:
-        sheet = self.sheet
-        assert sheet is not None
-        share = f"_{sheet.town}" if sheet.town else ""
-        name = f"{_tr('任务派单情况反馈表')}_{sheet.task.title}{share}"
-        return f"{UNSAFE_IN_NAMES.sub('_', name)}.{suffix}"
-
-    def export_xlsx(self) -> None:
-        self._export(_tr("导出 Excel"), "xlsx", _tr("Excel 工作簿 (*.xlsx)"))
-
-    def export_csv(self) -> None:
-        self._export(_tr("导出 CSV"), "csv", _tr("CSV 文件 (*.csv)"))
-
-    def _export(self, caption: str, suffix: str, kinds: str) -> None:
-        """The whole sheet on screen (whatever the filter shows), written on the export lane."""
-        sheet = self.sheet
-        if sheet is None or self.exporting:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, caption, self.suggested_name(suffix), kinds)
-        if not path:
-            return
-        save = save_xlsx if suffix == "xlsx" else save_csv
-        lang = self.lang
-        self.exporting = True
-        self._update_buttons()
-        self.state.setStyleSheet("")
-        self.state.setText(_tr("导出中…（{path}）").format(path=path))
-        self.export_lane.submit(
-            lambda: save(Path(path), sheet, lang),
-            lambda _: self._on_exported(path),
-            lambda exc: self._on_export_failed(caption, path, exc),
-        )
-
-    def _on_exported(self, path: str) -> None:
-        self.exporting = False
-        self._update_buttons()
-        self.state.setStyleSheet("")
-        self.state.setText(_tr("已导出 {path}").format(path=path))
-        self.sig_exported.emit(path)
-
-    def _on_export_failed(self, caption: str, path: str, exc: Exception) -> None:
-        self.exporting = False
-        self._update_buttons()
-        if isinstance(exc, OSError):
-            why = os_reason(exc).in_lang(self.lang)
-        else:
-            log.warning("exporting a task sheet failed: %s", exc)
-            why = type(exc).__name__
-        words = _tr("无法写入 {path}：{why}").format(path=path, why=why)
-        self.state.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.state.setText(words)
-        self.sig_export_failed.emit(words)
-        QMessageBox.warning(self, caption, words)
 
     # --- lifetime -------------------------------------------------------------------------
 
