@@ -151,6 +151,7 @@ def _examples(ctx: Ctx, url: URL) -> list[str]:
         f"{base} sla sweep",
         f"{base} report --period this-month",
         f"{base} bulletin show",
+        f"{base} task list",
         f"{base} db verify",
         f"{base} demo --reset",
     ]

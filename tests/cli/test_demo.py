@@ -15,6 +15,9 @@ SMALL = ("--events", "40", "--days", "5", "--towns", "1")
 QUIET = ("--no-window",)  # the summary only: the trainer window is tests/ui/test_modes.py's
 
 
+FIGURES = ("report", "bulletin", "task")
+
+
 def test_demo_seeds_then_reuses_then_resets(
     cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -46,11 +49,13 @@ def test_demo_seeds_then_reuses_then_resets(
     run = cli(*shlex.split(show)[1:])
     assert run.code == 0, run.err
     assert "── 流转记录 ──" in run.out
-    figures = [line for line in examples if " report " in line or " bulletin " in line]
-    assert len(figures) == 2  # the leadership's figures and the half-month bulletin
+    figures = [line for line in examples if any(f" {c} " in line for c in FIGURES)]
+    assert len(figures) == 3  # the leadership's figures, the bulletin, the task lists
     for line in figures:
         run = cli(*shlex.split(line)[1:])
         assert run.code == 0 and run.out.strip(), (line, run.err)
+        if " task " in line:  # the demo has sent task lists, with feedback
+            assert "没有符合条件" not in run.out and len(run.out.splitlines()) > 1, run.out
 
     reset = cli("demo", "--reset", *SMALL, *QUIET, "--lang", "en")
     assert reset.code == 0, reset.err
