@@ -23,6 +23,7 @@ from commandroom.db.models.sla import (
 )
 from commandroom.db.models.task import GridTask, TaskAssignment
 from commandroom.db.models.video import Camera, CameraAudit, Tour, WallLayout
+from commandroom.db.models.worker import GridWorkerDaily
 
 __all__ = [
     "Bulletin",
@@ -41,6 +42,7 @@ __all__ = [
     "ExternalTicket",
     "Grid",
     "GridTask",
+    "GridWorkerDaily",
     "LoginAudit",
     "Org",
     "Region",
