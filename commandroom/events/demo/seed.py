@@ -17,7 +17,7 @@ from commandroom.db.base import utcnow
 from commandroom.db.engine import Database
 from commandroom.db.enums import RegionLevel
 from commandroom.db.models import Camera, EventAction, Grid, Region, User
-from commandroom.events.demo import history, tasks, world
+from commandroom.events.demo import history, tasks, workers, world
 from commandroom.events.demo.world import DEMO_PASSWORD
 from commandroom.events.errors import CaseError
 
@@ -37,6 +37,7 @@ class SeedReport:
     clocks: int
     compact_events: int  # older settled events written with one history_import row
     task_lists: int  # 任务派单 over the seeded days, with their feedback
+    worker_days: int  # the full-time grid workers' daily figures (online, patrol)
     status_counts: dict[str, int]
     demo_password: str
     logins: dict[str, list[str]]  # role → usernames to log in with (all share the password)
@@ -85,6 +86,7 @@ def seed_demo(
                     conn, events=events, days=days, seed=seed, now=moment
                 )
                 task_lists = tasks.generate_tasks_in(conn, days=days, seed=seed, now=moment)
+                worker_days = workers.generate_daily_in(conn, days=days, seed=seed, now=moment)
                 if conn.dialect.name == "postgresql":
                     world.fix_sequences_in(Session(bind=conn))
         finally:
@@ -113,6 +115,7 @@ def seed_demo(
         clocks=past.clocks,
         compact_events=past.compact_events,
         task_lists=task_lists,
+        worker_days=worker_days,
         status_counts=past.status_counts,
         demo_password=DEMO_PASSWORD,
         logins=summary.logins,

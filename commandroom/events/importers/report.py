@@ -105,6 +105,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "第 {index} 张照片超过 {max} MB",
         "Photo {index} is larger than {max} MB",
     ),
+    "bad_day": (
+        "{field}“{value}”应为日期，如 2026-11-27",
+        "{field} '{value}' must be a date such as 2026-11-27",
+    ),
+    "bad_amount": (
+        "{field}“{value}”应为 0 到 {max} 之间的数",
+        "{field} '{value}' must be a number from 0 to {max}",
+    ),
+    "not_grid_worker": (
+        "账号“{value}”不是网格员",
+        "Account '{value}' is not a grid worker",
+    ),
+    "day_in_future": ("日期 {value} 还没有到", "The day {value} has not come yet"),
     "bad_place": (
         "位置类型“{value}”无效，可选：{allowed}",
         "Place kind '{value}' is not valid; choose one of: {allowed}",
@@ -151,6 +164,12 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "lng": ("经度", "longitude"),
     "user": ("用户名", "user name"),
     "password": ("密码", "password"),
+    # grid workers' daily figures (importers.daily)
+    "username": ("登录名", "username"),
+    "day": ("日期", "day"),
+    "online_minutes": ("在线时长（分钟）", "minutes online"),
+    "patrol_meters": ("巡查里程（米）", "metres patrolled"),
+    "patrol_km": ("巡查里程（公里）", "kilometres patrolled"),
 }
 
 
