@@ -53,7 +53,6 @@ class TaskForms:
     def load(self) -> None:
         raise NotImplementedError
 
-
     def new_task(self) -> None:
         """The send form, window-modal; the list shows the new task once it is stored."""
         if self.send_blocker() is not None or self.actor is None:
