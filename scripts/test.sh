@@ -39,6 +39,7 @@ ensure_venv test
 
 stage "ruff check"
 ruff check . || fail "ruff check (try: ruff check --fix .)"
+ruff format --check . || fail "ruff format (try: ruff format .)"
 
 stage "mypy"
 mypy || fail "mypy"
