@@ -26,7 +26,10 @@ class GridTask(Base):
     """
 
     __tablename__ = "grid_task"
-    __table_args__ = (Index("ix_grid_task_issued", "issued_at"),)
+    __table_args__ = (
+        Index("ix_grid_task_issued", "issued_at"),
+        Index("ix_grid_task_due", "due_at"),  # the lists due in a month (0015)
+    )
 
     id: Mapped[intpk]
     title: Mapped[str128]
