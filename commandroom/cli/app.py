@@ -35,6 +35,7 @@ from commandroom.cli import (
     task_cmd,
     user_cmds,
     window_cmds,
+    workers_cmd,
 )
 from commandroom.cli.context import CliError, Ctx, database_error, url_error
 from commandroom.cli.lang import LANGS, Lang, detect_lang, t
@@ -114,6 +115,7 @@ def build_parser(lang: Lang) -> Parser:
     report_cmd.add_parser(groups, common, h)
     bulletin_cmd.add_parsers(groups, common, h)
     task_cmd.add_parsers(groups, common, h)
+    workers_cmd.add_parsers(groups, common, h)
     window_cmds.add_parsers(groups, common, h)
     return root
 

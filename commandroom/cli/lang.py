@@ -179,6 +179,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "任务 #{task} 没有派给 {ref}",
         "en": "Task #{task} was not sent to {ref}",
     },
+    # workers (cli.workers_cmd; the import's line errors are in events.importers.report)
+    "workers_none": {
+        "zh": "（这里没有在岗的专职网格员）",
+        "en": "(no active full-time grid worker here)",
+    },
+    "workers_imported": {
+        "zh": "已导入 {lines} 行：新增 {added} 天，替换 {n} 天（同一天再导入以新数字为准）",
+        "en": "Imported {lines} lines: {added} days added, {n} replaced "
+        "(a day imported again takes the new figures)",
+    },
+    "workers_import_dry": {
+        "zh": "检查通过：{lines} 行均无误（试运行，未写入）",
+        "en": "All good: {lines} lines (dry run: nothing written)",
+    },
     "imported": {
         "zh": "已导入 {created} 条，跳过 {skipped} 条（此前已导入）",
         "en": "Imported {created}, skipped {skipped} (already imported)",

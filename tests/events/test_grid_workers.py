@@ -236,16 +236,18 @@ def test_one_bad_line_stores_nothing_and_each_is_named(
         f"gw_LZ001_01,{tomorrow},300,4000",
         "gw_LZ001_01,2020-03-03,2000,4000",
         "gw_LZ001_01,2020-03-04,300,很多",
+        "gw_LZ001_01,2020/3/2,310,4100",  # the first line's worker and day again
     ]
     got = import_daily_file(database, _write(tmp_path / "bad.csv", lines), now)
     assert not got.ok and got.saved is None
     assert [(e.line, e.key) for e in got.errors] == [
-        (3, "unknown_user"),
+        (3, "unknown_account"),
         (4, "not_grid_worker"),
         (5, "bad_day"),
         (6, "day_in_future"),
         (7, "bad_amount"),
         (8, "bad_amount"),
+        (9, "duplicate_in_file"),
     ]
     assert all(e.render(tmp_path / "bad.csv").count(":") >= 2 for e in got.errors)
     with database.reading() as s:

@@ -109,9 +109,15 @@ def import_daily_file(
     workers = _grid_workers(db)
     today = local_today(now)
     figures: list[DailyFigures] = []
+    first_of: dict[tuple[int, date], int] = {}
     for number, row in rows:
         check = LineChecker()
         line = _figures(row, workers, today, check)
+        if line is not None:
+            first = first_of.setdefault((line.user_id, line.day), number)
+            if first != number:
+                value = f"{row.get('username')} {line.day.isoformat()}"
+                check.add("day", "duplicate_in_file", value=value, first=first)
         if check.problems:
             report.errors.extend(p.at(number) for p in check.problems)
         elif line is not None:
@@ -141,14 +147,14 @@ def _figures(
     user_id = None
     if username:
         if username not in workers:
-            check.add("username", "unknown_user", value=username)
+            check.add("username", "unknown_account", value=username)
         elif workers[username] is None:
             check.add("username", "not_grid_worker", value=username)
         else:
             user_id = workers[username]
     day = check.take(_day, row.get("day"), today)
     minutes = check.take(_amount, row.get("online_minutes"), "online_minutes", MAX_MINUTES)
-    if row.get("patrol_meters") not in (None, ""):
+    if "patrol_meters" in row:  # the file's own unit, even where a cell is empty
         meters = check.take(_amount, row.get("patrol_meters"), "patrol_meters", MAX_METERS)
     else:
         km = check.take(_amount, row.get("patrol_km"), "patrol_km", MAX_METERS // 1000)

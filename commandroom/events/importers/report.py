@@ -113,6 +113,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}“{value}”应为 0 到 {max} 之间的数",
         "{field} '{value}' must be a number from 0 to {max}",
     ),
+    "unknown_account": ("找不到账号“{value}”", "Unknown account '{value}'"),
     "not_grid_worker": (
         "账号“{value}”不是网格员",
         "Account '{value}' is not a grid worker",
