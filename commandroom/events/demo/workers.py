@@ -40,12 +40,12 @@ def generate_daily_in(conn: Connection, *, days: int, seed: int, now: datetime) 
     rows: list[dict[str, object]] = []
     written = 0
     for user_id in workers:
-        steady = min(1.35, max(0.6, rng.gauss(1.0, 0.14)))
+        steady = min(1.35, max(0.6, rng.gauss(1.0, 0.10)))
         for offset in range((today - first).days):
             if rng.random() < DAY_OFF:
                 continue
-            online = rng.gauss(300 * steady, 55)
-            patrol = rng.gauss(4600 * steady, 1300)
+            online = rng.gauss(305 * steady, 45)
+            patrol = rng.gauss(4800 * steady, 1150)
             rows.append(
                 {
                     "user_id": user_id,
