@@ -1,9 +1,10 @@
-"""The windows a desk opens beside the main window: 统计与排名, 半月通报, 任务派单.
+"""The windows a desk opens beside the main window: 统计与排名, 半月通报, 网格员月度情况,
+任务派单.
 
 A mixin of ``MainWindow``. Each window is made on first use (its module is imported only
 then, so a desk that never opens it never pays for it), brought to the front after, and
-closed with the main window. The bulletin and task windows act as the operator at the
-desk, so they follow a change of operator.
+closed with the main window. The bulletin, grid-worker and task windows act as (or are
+scoped by) the operator at the desk, so they follow a change of operator.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class DeskWindows:
     operator: OperatorLike | None
     report_window: Any
     bulletin_window: Any
+    workers_window: Any
     tasks_window: Any
 
     def add_closer(self, closer: Callable[[], None]) -> None:
@@ -46,6 +48,14 @@ class DeskWindows:
 
         self._bring("bulletin_window", make)
 
+    def show_workers(self) -> None:
+        def make(db: Database, parent: QWidget) -> Any:
+            from commandroom.ui.workers.window import WorkerWindow
+
+            return WorkerWindow(db, actor=self._username(), lang=self.lang, parent=parent)
+
+        self._bring("workers_window", make)
+
     def show_tasks(self) -> None:
         def make(db: Database, parent: QWidget) -> Any:
             from commandroom.ui.tasks.window import TaskWindow
@@ -56,7 +66,7 @@ class DeskWindows:
 
     def follow_operator(self) -> None:
         """The windows that act as the operator now act as the new one."""
-        for window in (self.bulletin_window, self.tasks_window):
+        for window in (self.bulletin_window, self.workers_window, self.tasks_window):
             if window is not None:
                 window.set_actor(self._username())
 

@@ -286,6 +286,9 @@ class MainWindow(CameraLinks, DeskWindows, WindowMemory, QMainWindow):
         self.bulletin_action = self._action(self.tr("半月通报…"), self.show_bulletin, "bulletin")
         self.bulletin_action.setEnabled(self.report_action.isEnabled())
         self.bulletin_window: Any = None
+        self.workers_action = self._action(self.tr("网格员月度情况…"), self.show_workers, "workers")
+        self.workers_action.setEnabled(self.report_action.isEnabled())
+        self.workers_window: Any = None
         self.tasks_action = self._action(self.tr("任务派单…"), self.show_tasks, "tasks")
         self.tasks_action.setEnabled(self.report_action.isEnabled())
         self.tasks_window: Any = None

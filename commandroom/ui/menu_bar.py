@@ -59,6 +59,7 @@ def build_menus(window: MainWindow) -> list[QMenu]:
         figures = bar.addMenu(_tr("统计"))
         figures.addAction(window.report_action)
         figures.addAction(window.bulletin_action)
+        figures.addAction(window.workers_action)
         menus.append(figures)
 
     wall = bar.addMenu(_tr("视频墙"))

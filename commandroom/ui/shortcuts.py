@@ -29,6 +29,7 @@ SHORTCUTS: dict[str, QKeySequence] = {
     "report": QKeySequence("Ctrl+R"),
     "bulletin": QKeySequence("Ctrl+Shift+B"),
     "tasks": QKeySequence("Ctrl+Shift+T"),
+    "workers": QKeySequence("Ctrl+Shift+G"),  # 网格员 (grid workers)
     "quit": QKeySequence("Ctrl+Q"),
 }
 

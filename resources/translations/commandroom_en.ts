@@ -722,6 +722,10 @@
             <translation>Half-month bulletin…</translation>
         </message>
         <message>
+            <source>网格员月度情况…</source>
+            <translation>Grid workers' month…</translation>
+        </message>
+        <message>
             <source>任务派单…</source>
             <translation>Task dispatch…</translation>
         </message>
@@ -1933,6 +1937,116 @@ Once issued it is fixed and no longer follows the cases.</translation>
         <message>
             <source>（本月）</source>
             <translation> (this month)</translation>
+        </message>
+    </context>
+    <context>
+        <name>WorkerModel</name>
+        <message>
+            <source>在线≥{hours}小时仅 {n} 天（有数据 {days} 天）</source>
+            <translation>online ≥{hours} h on only {n} days (of {days} reported)</translation>
+        </message>
+        <message>
+            <source>巡查≥{km}公里仅 {n} 天（有数据 {days} 天）</source>
+            <translation>on patrol ≥{km} km on only {n} days (of {days} reported)</translation>
+        </message>
+        <message>
+            <source>无效上报 {n} 件（≥{least} 件需提醒）</source>
+            <translation>{n} invalid reports (≥{least}: to remind)</translation>
+        </message>
+    </context>
+    <context>
+        <name>WorkerWindow</name>
+        <message>
+            <source>CSV 文件 (*.csv)</source>
+            <translation>CSV files (*.csv)</translation>
+        </message>
+        <message>
+            <source>Excel 工作簿 (*.xlsx)</source>
+            <translation>Excel workbooks (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>{words}（仍显示 {period} 的旧内容）</source>
+            <translation>{words} (still showing {period} as read before)</translation>
+        </message>
+        <message>
+            <source>全区</source>
+            <translation>Whole district</translation>
+        </message>
+        <message>
+            <source>刷新</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>只看需关注的（未达标或需提醒）</source>
+            <translation>Only those to follow up (short or to remind)</translation>
+        </message>
+        <message>
+            <source>导出 CSV</source>
+            <translation>Export CSV</translation>
+        </message>
+        <message>
+            <source>导出 CSV…</source>
+            <translation>Export CSV…</translation>
+        </message>
+        <message>
+            <source>导出 Excel</source>
+            <translation>Export Excel</translation>
+        </message>
+        <message>
+            <source>导出 Excel…</source>
+            <translation>Export Excel…</translation>
+        </message>
+        <message>
+            <source>导出中…（{path}）</source>
+            <translation>Exporting… ({path})</translation>
+        </message>
+        <message>
+            <source>已导出 {path}</source>
+            <translation>Exported {path}</translation>
+        </message>
+        <message>
+            <source>截至 {time} · {scope} {period} 网格员 {n} 名</source>
+            <translation>As of {time} · {scope} {period}: {n} grid workers</translation>
+        </message>
+        <message>
+            <source>按姓名、登录名或村社查找</source>
+            <translation>Find by name, username or village</translation>
+        </message>
+        <message>
+            <source>无法写入 {path}：{why}</source>
+            <translation>Cannot write {path}: {why}</translation>
+        </message>
+        <message>
+            <source>显示 {shown} / {total} 名</source>
+            <translation>Showing {shown} of {total}</translation>
+        </message>
+        <message>
+            <source>月份</source>
+            <translation>Month</translation>
+        </message>
+        <message>
+            <source>网格员 {n} 名 · 在线不足{hours}小时的天数超过{share}：{online} 名 · 巡查不足{km}公里的天数超过{share}：{patrol} 名 · 需提醒（无效上报≥{least}件）：{remind} 名</source>
+            <translation>{n} grid workers · under {hours} h online on more than {share} of their days: {online} · under {km} km on patrol on more than {share} of their days: {patrol} · to remind (≥{least} invalid reports): {remind}</translation>
+        </message>
+        <message>
+            <source>网格员月度情况</source>
+            <translation>Grid workers' month</translation>
+        </message>
+        <message>
+            <source>范围</source>
+            <translation>Scope</translation>
+        </message>
+        <message>
+            <source>范围：{town}（本镇街的网格员）</source>
+            <translation>Scope: {town} (the town's grid workers)</translation>
+        </message>
+        <message>
+            <source>读取中…（{period}）</source>
+            <translation>Reading… ({period})</translation>
+        </message>
+        <message>
+            <source>需关注：在线≥{hours}小时或巡查≥{km}公里的天数不足有数据天数的 {share}，或无效上报≥{least}件（需提醒）</source>
+            <translation>To follow up: online ≥{hours} h or on patrol ≥{km} km on fewer than {share} of the days reported, or ≥{least} invalid reports (to remind)</translation>
         </message>
     </context>
 </TS>

@@ -360,6 +360,39 @@ def test_task_dispatch_opens_from_the_work_menu_and_follows_the_operator(
     wall.close()
 
 
+def test_the_grid_workers_month_opens_from_the_figures_menu_and_follows_the_operator(
+    qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
+) -> None:
+    window = make_window(qtbot, cameras, database, settings_file)
+    window.set_operator(load_operator(database, "disp_lz"))
+    window.show()
+    assert window.workers_action.shortcut().toString() == "Ctrl+Shift+G"
+    figures = next(m for m in window.menus if window.workers_action in m.actions())
+    assert figures.title() == "统计" and window.workers_action.text() == "网格员月度情况…"
+    order = figures.actions()
+    assert order.index(window.workers_action) == order.index(window.bulletin_action) + 1
+    window.workers_action.trigger()
+    workers = window.workers_window
+    assert workers is not None and workers.isVisible() and workers.actor == "disp_lz"
+    qtbot.waitUntil(lambda: workers.loaded is not None, timeout=20_000)
+    assert workers.town.isHidden() and workers.share.text().startswith("范围：漓渚镇")
+    window.workers_action.trigger()  # again: the same window, brought to the front
+    assert window.workers_window is workers
+    with qtbot.waitSignal(workers.sig_loaded, timeout=20_000):
+        window.set_operator(load_operator(database, "leader"))  # someone else at the desk
+    assert workers.actor == "leader" and not workers.town.isHidden()
+    assert workers.shown is not None and workers.shown.scope == "柯桥区"
+    window.close()
+    assert not workers.isVisible() and workers.lane._closed and workers.export_lane._closed
+    # the village room's wall has no figures
+    wall = make_window(qtbot, cameras, database, settings_file, mode="wall")
+    assert not wall.workers_action.isEnabled()
+    assert not any(wall.workers_action in menu.actions() for menu in wall.menus)
+    wall.show_workers()
+    assert wall.workers_window is None
+    wall.close()
+
+
 def test_a_leaders_desk_opens_on_the_figures(
     qtbot: QtBot, cameras: FakeCameras, database: Database, world: World, settings_file: Path
 ) -> None:

@@ -1,0 +1,105 @@
+"""A screenshot of the 网格员月度情况 window for docs/workers.png, on a real X display (Xvfb):
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshot_workers.py
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshot_workers.py --lang en
+
+On a fresh demo database (a temporary SQLite file seeded as ``commandroom demo`` seeds it;
+``--db`` for another demo database) it opens the window as the 漓渚镇 dispatcher (disp_LZ),
+so the town's workers of the month fill the table with the lines to follow up tinted, and
+saves the window. ``--district`` opens it as the district centre instead (the town chooser
+in place of the town's name). Exits non-zero without a CJK font, or when the month never
+arrived.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtGui import QFontDatabase  # noqa: E402
+
+from commandroom.events.demo.database import open_demo_database  # noqa: E402
+from commandroom.ui.app import make_app  # noqa: E402
+from commandroom.ui.workers.window import WorkerWindow  # noqa: E402
+
+CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC")
+DISPATCHER = "disp_LZ"
+CENTRE = "center"
+
+
+def run_for(seconds: float) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(round(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        run_for(0.05)
+    return True
+
+
+def settled(window: WorkerWindow) -> bool:
+    return window.loaded is not None and not window.lane.busy
+
+
+def shoot(args: argparse.Namespace, window: WorkerWindow) -> list[Path]:
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    window.resize(width, height)
+    window.move(0, 0)
+    window.show()
+    window.load()
+    if not wait_until(lambda: settled(window)):
+        print("screenshot: the month never arrived", file=sys.stderr)
+        return []
+    run_for(0.5)
+    suffix = ("-district" if args.district else "") + ("-en" if args.lang == "en" else "")
+    saved = args.out / f"workers{suffix}.png"
+    window.grab().save(str(saved))
+    return [saved]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument("--size", default="1600x900", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    parser.add_argument("--db", help="a demo database to use (default: a fresh temporary one)")
+    parser.add_argument("--district", action="store_true", help="as the district centre")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    app, lang = make_app(lang=args.lang)
+    if not set(CJK_FONTS) & set(QFontDatabase.families()):
+        print("no CJK font installed (apt-get install fonts-wqy-microhei)", file=sys.stderr)
+        return 2
+    scratch = Path(tempfile.mkdtemp(prefix="commandroom-shots-"))
+    demo = open_demo_database(args.db or f"sqlite:///{scratch / 'demo.sqlite3'}")
+    actor = CENTRE if args.district else DISPATCHER
+    window = WorkerWindow(demo.db, actor=actor, lang=lang, now=datetime.now(UTC))
+    try:
+        saved = shoot(args, window)
+    finally:
+        window.shutdown()
+        demo.db.dispose()
+        shutil.rmtree(scratch, ignore_errors=True)
+    del app
+    for path in saved:
+        print(path)
+    return 0 if saved else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
