@@ -71,10 +71,20 @@ def online_hours(line: WorkerLine) -> float | None:
     return line.online_minutes / 60 / days if days else None
 
 
+def short_online(line: WorkerLine) -> bool:
+    """Online ≥ 4 h on fewer than four days in five of those reported; a worker with no
+    reported day is not judged."""
+    return line.online_days < SHORT_SHARE * line.days_with_figures
+
+
+def short_patrol(line: WorkerLine) -> bool:
+    """On patrol ≥ 3 km likewise."""
+    return line.patrol_days < SHORT_SHARE * line.days_with_figures
+
+
 def falls_short(line: WorkerLine) -> bool:
     """Online or on patrol long enough on fewer than four days in five of those reported."""
-    least = SHORT_SHARE * line.days_with_figures
-    return line.online_days < least or line.patrol_days < least
+    return short_online(line) or short_patrol(line)
 
 
 def flagged(line: WorkerLine) -> bool:

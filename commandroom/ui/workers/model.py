@@ -33,12 +33,13 @@ from commandroom.events.grid_workers import (
     WorkerMonth,
 )
 from commandroom.events.worker_table import (
-    SHORT_SHARE,
     WORKER_COLUMNS,
     flagged,
     headers,
     line_cells,
     line_values,
+    short_online,
+    short_patrol,
 )
 from commandroom.ui.bulletin.model import CENTRE, LEFT, RIGHT, lang_of
 from commandroom.ui.tasks.model import MISSED_BRUSH
@@ -58,17 +59,6 @@ def _tr(text: str) -> str:
 
 
 # --- the rule (worker_table's, split in its two halves for the status line) ------------------
-
-
-def short_online(line: WorkerLine) -> bool:
-    """Online ≥ 4 h on fewer than four days in five of those reported (``falls_short``'s
-    first half); a worker with no reported day is not judged."""
-    return line.online_days < SHORT_SHARE * line.days_with_figures
-
-
-def short_patrol(line: WorkerLine) -> bool:
-    """On patrol ≥ 3 km likewise (its second half)."""
-    return line.patrol_days < SHORT_SHARE * line.days_with_figures
 
 
 def needs_attention(line: WorkerLine) -> bool:
