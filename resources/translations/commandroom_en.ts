@@ -1460,6 +1460,37 @@ Once issued it is fixed and no longer follows the cases.</translation>
         </message>
     </context>
     <context>
+        <name>FileExport</name>
+        <message>
+            <source>CSV 文件 (*.csv)</source>
+            <translation>CSV files (*.csv)</translation>
+        </message>
+        <message>
+            <source>Excel 工作簿 (*.xlsx)</source>
+            <translation>Excel workbooks (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>导出 CSV</source>
+            <translation>Export CSV</translation>
+        </message>
+        <message>
+            <source>导出 Excel</source>
+            <translation>Export Excel</translation>
+        </message>
+        <message>
+            <source>导出中…（{path}）</source>
+            <translation>Exporting… ({path})</translation>
+        </message>
+        <message>
+            <source>已导出 {path}</source>
+            <translation>Exported {path}</translation>
+        </message>
+        <message>
+            <source>无法写入 {path}：{why}</source>
+            <translation>Cannot write {path}: {why}</translation>
+        </message>
+    </context>
+    <context>
         <name>ReportWindow</name>
         <message>
             <source>CSV 文件 (*.csv)</source>
@@ -1763,14 +1794,6 @@ Once issued it is fixed and no longer follows the cases.</translation>
     <context>
         <name>TaskWindow</name>
         <message>
-            <source>CSV 文件 (*.csv)</source>
-            <translation>CSV files (*.csv)</translation>
-        </message>
-        <message>
-            <source>Excel 工作簿 (*.xlsx)</source>
-            <translation>Excel workbooks (*.xlsx)</translation>
-        </message>
-        <message>
             <source>{words}（仍显示 {period} 的旧内容）</source>
             <translation>{words} (still showing {period} as read before)</translation>
         </message>
@@ -1823,32 +1846,16 @@ Once issued it is fixed and no longer follows the cases.</translation>
             <translation>Send a task list to grid workers and stationed agencies</translation>
         </message>
         <message>
-            <source>导出 CSV</source>
-            <translation>Export CSV</translation>
-        </message>
-        <message>
             <source>导出 CSV…</source>
             <translation>Export CSV…</translation>
-        </message>
-        <message>
-            <source>导出 Excel</source>
-            <translation>Export Excel</translation>
         </message>
         <message>
             <source>导出 Excel…</source>
             <translation>Export Excel…</translation>
         </message>
         <message>
-            <source>导出中…（{path}）</source>
-            <translation>Exporting… ({path})</translation>
-        </message>
-        <message>
             <source>已反馈</source>
             <translation>Answered</translation>
-        </message>
-        <message>
-            <source>已导出 {path}</source>
-            <translation>Exported {path}</translation>
         </message>
         <message>
             <source>已派发，正在刷新…</source>
@@ -1873,10 +1880,6 @@ Once issued it is fixed and no longer follows the cases.</translation>
         <message>
             <source>新建派单…</source>
             <translation>New task…</translation>
-        </message>
-        <message>
-            <source>无法写入 {path}：{why}</source>
-            <translation>Cannot write {path}: {why}</translation>
         </message>
         <message>
             <source>显示</source>
@@ -1957,14 +1960,6 @@ Once issued it is fixed and no longer follows the cases.</translation>
     <context>
         <name>WorkerWindow</name>
         <message>
-            <source>CSV 文件 (*.csv)</source>
-            <translation>CSV files (*.csv)</translation>
-        </message>
-        <message>
-            <source>Excel 工作簿 (*.xlsx)</source>
-            <translation>Excel workbooks (*.xlsx)</translation>
-        </message>
-        <message>
             <source>{words}（仍显示 {period} 的旧内容）</source>
             <translation>{words} (still showing {period} as read before)</translation>
         </message>
@@ -1981,28 +1976,12 @@ Once issued it is fixed and no longer follows the cases.</translation>
             <translation>Only those to follow up (short or to remind)</translation>
         </message>
         <message>
-            <source>导出 CSV</source>
-            <translation>Export CSV</translation>
-        </message>
-        <message>
             <source>导出 CSV…</source>
             <translation>Export CSV…</translation>
         </message>
         <message>
-            <source>导出 Excel</source>
-            <translation>Export Excel</translation>
-        </message>
-        <message>
             <source>导出 Excel…</source>
             <translation>Export Excel…</translation>
-        </message>
-        <message>
-            <source>导出中…（{path}）</source>
-            <translation>Exporting… ({path})</translation>
-        </message>
-        <message>
-            <source>已导出 {path}</source>
-            <translation>Exported {path}</translation>
         </message>
         <message>
             <source>截至 {time} · {scope} {period} 网格员 {n} 名</source>
@@ -2011,10 +1990,6 @@ Once issued it is fixed and no longer follows the cases.</translation>
         <message>
             <source>按姓名、登录名或村社查找</source>
             <translation>Find by name, username or village</translation>
-        </message>
-        <message>
-            <source>无法写入 {path}：{why}</source>
-            <translation>Cannot write {path}: {why}</translation>
         </message>
         <message>
             <source>显示 {shown} / {total} 名</source>
