@@ -9,11 +9,8 @@ Shanghai wall-clock time, which is what the rooms read.
 
 from __future__ import annotations
 
-import errno
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -24,13 +21,13 @@ from commandroom.cli.context import CliError, Ctx
 from commandroom.cli.lang import header, t
 from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.cli.refs import org_id, split_values, town_id
+from commandroom.cli.sheet_files import export_table, pick_month
 from commandroom.db.base import utcnow
 from commandroom.db.models import GridTask, TaskAssignment, User
 from commandroom.events import regions
 from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.errors import NotFound
-from commandroom.events.messages import os_reason
-from commandroom.events.periods import Period, local_today
+from commandroom.events.periods import local_today
 from commandroom.events.task_table import (
     ISSUER_COLUMNS,
     SHEET_COLUMNS,
@@ -88,9 +85,6 @@ KIND_NAMES: dict[str, QuestionKind] = {
     "yesno": QuestionKind.YES_NO,
     "yes-no": QuestionKind.YES_NO,
 }
-
-Save = Callable[[Path], None]
-
 
 # --- the parsers ---------------------------------------------------------------------------
 
@@ -256,15 +250,6 @@ def _add_month(sub: SubParsers, common: Parser, h: Help) -> None:
 # --- typed values --------------------------------------------------------------------------
 
 
-def pick_month(text: str | None, today: date) -> Period:
-    if text is None:
-        return Period.month_of(today)
-    try:
-        return Period.parse_month(text)
-    except ValueError:
-        raise CliError("bad_month", value=text) from None
-
-
 def parse_due(text: str) -> datetime:
     """Shanghai wall-clock time, as the room reads the deadline; a bare date is the end of
     that day, so "by the 5th" includes the 5th."""
@@ -327,7 +312,7 @@ def run_show(ctx: Ctx) -> int:
     now = utcnow()
     with ctx.database().reading() as session:
         sheet = feedback_sheet(session, ctx.args.task, now, town_id=town_id(session, ctx.args.town))
-    if _export(ctx, sheet):
+    if export_table(ctx, sheet, save_xlsx, save_csv, to_csv):
         return 0
     if ctx.json:
         output.print_json(sheet_json(sheet), ctx.out)
@@ -359,46 +344,6 @@ def _print_sheet(ctx: Ctx, sheet: FeedbackSheet) -> None:
 def _cut_free_text(cells: Sequence[str]) -> list[str]:
     fixed = len(SHEET_COLUMNS)
     return [*cells[:fixed], *(output.truncate(c, TERMINAL_TEXT) for c in cells[fixed:])]
-
-
-def _export(ctx: Ctx, sheet: FeedbackSheet) -> bool:
-    """Write the files asked for; True when the CSV went to standard output."""
-    files: list[tuple[str, Save]] = []
-    if ctx.args.xlsx is not None:
-        files.append((ctx.args.xlsx, lambda path: save_xlsx(path, sheet, ctx.lang)))
-    if ctx.args.csv is not None and ctx.args.csv != "-":
-        files.append((ctx.args.csv, lambda path: save_csv(path, sheet, ctx.lang)))
-    write_files(files)
-    if not ctx.json:
-        for name, _save in files:
-            ctx.err.write(t("report_written", ctx.lang, path=name) + "\n")
-    if ctx.args.csv == "-":
-        ctx.out.write(to_csv(sheet, ctx.lang))
-        return True
-    return False
-
-
-def write_files(files: Sequence[tuple[str, Save]]) -> None:
-    """Every file or none, none half-written: each is written under a temporary name beside
-    its target and moved into place once all were written, so a missing folder, a full disk
-    or a folder in the way leaves what was there before and no part file."""
-    staged: list[tuple[Path, Path]] = []
-    current = ""
-    try:
-        for current, save in files:
-            target = Path(current)
-            if target.is_dir():
-                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), current)
-            part = target.parent / f".{target.name}.{os.getpid()}.part"
-            staged.append((part, target))
-            save(part)
-        for part, target in staged:
-            current = str(target)
-            part.replace(target)
-    except OSError as exc:
-        for part, _target in staged:
-            part.unlink(missing_ok=True)
-        raise CliError("file_unwritable", path=current, detail=os_reason(exc)) from None
 
 
 # --- send ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from commandroom.cli.context import CliError, Ctx
 from commandroom.cli.lang import t
 from commandroom.cli.parsing import Help, Parser, SubParsers
 from commandroom.cli.refs import town_id
-from commandroom.cli.task_cmd import Save, pick_month, write_files
+from commandroom.cli.sheet_files import export_table, pick_month
 from commandroom.db.base import utcnow
 from commandroom.events.errors import EXIT_BAD_INPUT
 from commandroom.events.grid_workers import (
@@ -132,7 +132,7 @@ def run_month(ctx: Ctx) -> int:
     period = pick_month(ctx.args.month, local_today(now))
     with ctx.database().reading() as session:
         month = worker_month(session, period, now, town_id=town_id(session, ctx.args.town))
-    if _export(ctx, month):
+    if export_table(ctx, month, save_xlsx, save_csv, to_csv):
         return 0
     if ctx.json:
         output.print_json(month_json(month), ctx.out)
@@ -156,23 +156,6 @@ def _print_month(ctx: Ctx, month: WorkerMonth) -> None:
         for cells in (line_cells(n, line, month, lang) for n, line in enumerate(month.lines, 1))
     ]
     ctx.print(output.table([names[i] for i in keep], rows))
-
-
-def _export(ctx: Ctx, month: WorkerMonth) -> bool:
-    """Write the files asked for, all or none; True when the CSV went to standard output."""
-    files: list[tuple[str, Save]] = []
-    if ctx.args.xlsx is not None:
-        files.append((ctx.args.xlsx, lambda path: save_xlsx(path, month, ctx.lang)))
-    if ctx.args.csv is not None and ctx.args.csv != "-":
-        files.append((ctx.args.csv, lambda path: save_csv(path, month, ctx.lang)))
-    write_files(files)
-    if not ctx.json:
-        for name, _save in files:
-            ctx.err.write(t("report_written", ctx.lang, path=name) + "\n")
-    if ctx.args.csv == "-":
-        ctx.out.write(to_csv(month, ctx.lang))
-        return True
-    return False
 
 
 def line_json(line: WorkerLine) -> dict[str, Any]:
