@@ -10,32 +10,26 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.styles import Font, PatternFill
 
 from commandroom.events.bulletin import BulletinData, BulletinEvent, PlaceLine
 from commandroom.events.deadlines import LOCAL_TZ, countdown_text
 from commandroom.events.messages import Words, status_name
+from commandroom.events.workbook import (
+    EXCEL_TIME_FORMAT,
+    Column,
+    Lang,
+    excel_time,
+    sheet_head,
+)
 
-Lang = Literal["zh", "en"]
 TIME_FORMAT = "%Y-%m-%d %H:%M"
-EXCEL_TIME_FORMAT = "yyyy-mm-dd hh:mm"
 FLAGGED_FILL = "F4C7C3"  # the rows the ladder promised the district, as on screen
 OVERDUE_FILL = "FCE8E6"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    words: Words
-    width: int  # characters, for the workbook and the terminal
 
 
 EVENT_COLUMNS: tuple[Column, ...] = (
@@ -173,7 +167,8 @@ def save_xlsx(path: Path, data: BulletinData, lang: Lang = "zh") -> None:
     summary = book.active
     assert summary is not None  # a new workbook has its first sheet
     summary.title = SHEET_NAMES[0].in_lang(lang)
-    _sheet_head(summary, title(data, lang), headers(PLACE_COLUMNS, data, lang), PLACE_COLUMNS)
+    heading = [title(data, lang)]
+    sheet_head(summary, heading, headers(PLACE_COLUMNS, data, lang), _widths(PLACE_COLUMNS))
     for place in data.places:
         summary.append(_numbers(place_cells(place), PLACE_COLUMNS))
     summary.append(_numbers(place_cells(data.total, TOTAL.in_lang(lang)), PLACE_COLUMNS))
@@ -181,7 +176,7 @@ def save_xlsx(path: Path, data: BulletinData, lang: Lang = "zh") -> None:
         summary.cell(row=HEAD_ROWS + len(data.places) + 1, column=index).font = Font(bold=True)
 
     events = book.create_sheet(SHEET_NAMES[1].in_lang(lang))
-    _sheet_head(events, title(data, lang), headers(EVENT_COLUMNS, data, lang), EVENT_COLUMNS)
+    sheet_head(events, heading, headers(EVENT_COLUMNS, data, lang), _widths(EVENT_COLUMNS))
     times = [i for i, c in enumerate(EVENT_COLUMNS, 1) if c.key.endswith("_at")]
     fills = {
         colour: PatternFill("solid", start_color=colour, end_color=colour)
@@ -197,7 +192,7 @@ def save_xlsx(path: Path, data: BulletinData, lang: Lang = "zh") -> None:
         for index in times:
             moment = getattr(row, EVENT_COLUMNS[index - 1].key)
             cell = events.cell(row=line, column=index)
-            cell.value = None if moment is None else _excel_time(moment)
+            cell.value = None if moment is None else excel_time(moment)
             cell.number_format = EXCEL_TIME_FORMAT
         colour = FLAGGED_FILL if row.flagged else OVERDUE_FILL if row.overdue_now else None
         if colour is not None:
@@ -206,19 +201,8 @@ def save_xlsx(path: Path, data: BulletinData, lang: Lang = "zh") -> None:
     book.save(path)
 
 
-def _sheet_head(
-    sheet: Worksheet, heading: str, names: list[str], columns: tuple[Column, ...]
-) -> None:
-    sheet.append([heading])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(names)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A3"
-    for i, column in enumerate(columns, 1):
-        sheet.column_dimensions[get_column_letter(i)].width = column.width
+def _widths(columns: tuple[Column, ...]) -> list[int]:
+    return [c.width for c in columns]
 
 
 NUMBER_KEYS = frozenset(
@@ -230,7 +214,3 @@ NUMBER_KEYS = frozenset(
 def _numbers(cells: list[str], columns: tuple[Column, ...]) -> list[object]:
     """Counts as numbers, so a sum in Excel works; text stays text."""
     return [int(v) if c.key in NUMBER_KEYS else v for v, c in zip(cells, columns, strict=True)]
-
-
-def _excel_time(moment: datetime) -> datetime:
-    return moment.astimezone(LOCAL_TZ).replace(tzinfo=None)

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import PatternFill
 
-from commandroom.events.bulletin_table import EXCEL_TIME_FORMAT, local_time
-from commandroom.events.deadlines import LOCAL_TZ
+from commandroom.events.bulletin_table import local_time
 from commandroom.events.messages import Words
 from commandroom.events.task_tracking import (
     FeedbackSheet,
@@ -33,16 +29,9 @@ from commandroom.events.tasks import (
     STATE_WORDS,
     AnswerState,
 )
+from commandroom.events.workbook import EXCEL_TIME_FORMAT, Column, Lang, excel_time, sheet_head
 
-Lang = Literal["zh", "en"]
 MISSED_FILL = "FCE8E6"  # as the overdue rows of the bulletin and the event list
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    words: Words
-    width: int  # characters, for the workbook and the terminal
 
 
 SHEET_COLUMNS: tuple[Column, ...] = (
@@ -127,9 +116,6 @@ def save_csv(path: Path, sheet: FeedbackSheet, lang: Lang = "zh") -> None:
     path.write_text(to_csv(sheet, lang), encoding="utf-8-sig", newline="")
 
 
-HEAD_ROWS = 3  # the title, the counts, then the column names
-
-
 def save_xlsx(path: Path, sheet: FeedbackSheet, lang: Lang = "zh") -> None:
     """One sheet: title, counts, the rows; times as Excel times, overdue rows filled."""
     task = sheet.task
@@ -138,28 +124,17 @@ def save_xlsx(path: Path, sheet: FeedbackSheet, lang: Lang = "zh") -> None:
     assert page is not None  # a new workbook has its first sheet
     page.title = SHEET_NAME.in_lang(lang)
     names = headers(task, lang)
-    page.append([title(sheet, lang)])
-    page.append([counts_line(task, lang)])
-    for line in (1, 2):
-        page.merge_cells(start_row=line, start_column=1, end_row=line, end_column=len(names))
-    page["A1"].font = Font(bold=True, size=14)
-    page["A1"].alignment = Alignment(horizontal="center")
-    page.append(names)
-    for cell in page[HEAD_ROWS]:
-        cell.font = Font(bold=True)
-    page.freeze_panes = f"A{HEAD_ROWS + 1}"
     widths = [c.width for c in SHEET_COLUMNS] + [14] * len(task.questions) + [NOTE_COLUMN.width]
-    for i, width in enumerate(widths, 1):
-        page.column_dimensions[get_column_letter(i)].width = width
+    head = sheet_head(page, [title(sheet, lang), counts_line(task, lang)], names, widths)
     fill = PatternFill("solid", start_color=MISSED_FILL, end_color=MISSED_FILL)
     at = next(i for i, c in enumerate(SHEET_COLUMNS, 1) if c.key == "submitted_at")
     for number, row in enumerate(sheet.rows, 1):
-        line = HEAD_ROWS + number
+        line = head + number
         for index, value in enumerate(row_cells(number, row, task, lang), 1):
             page.cell(row=line, column=index, value=number if index == 1 else value)
         if row.submitted_at is not None:
             cell = page.cell(row=line, column=at)
-            cell.value = row.submitted_at.astimezone(LOCAL_TZ).replace(tzinfo=None)
+            cell.value = excel_time(row.submitted_at)
             cell.number_format = EXCEL_TIME_FORMAT
         if row.state is AnswerState.MISSED:
             for index in range(1, len(names) + 1):

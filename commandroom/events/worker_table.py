@@ -13,11 +13,9 @@ import csv
 import io
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import PatternFill
 
 from commandroom.events.grid_workers import (
     INVALID_REMINDER,
@@ -27,9 +25,9 @@ from commandroom.events.grid_workers import (
     WorkerMonth,
 )
 from commandroom.events.messages import Words
-from commandroom.events.task_table import MISSED_FILL, Column
+from commandroom.events.task_table import MISSED_FILL
+from commandroom.events.workbook import Column, Lang, sheet_head
 
-Lang = Literal["zh", "en"]
 SHORT_SHARE = 0.8  # days online / on patrol below this share of reported days: filled (ours)
 SHORT_FILL = MISSED_FILL  # the light red of the overdue rows elsewhere
 NONE = "—"  # no figure to divide by (no day reported, nothing reported, no task due)
@@ -188,28 +186,17 @@ def save_csv(path: Path, month: WorkerMonth, lang: Lang = "zh") -> None:
     path.write_text(to_csv(month, lang), encoding="utf-8-sig", newline="")
 
 
-HEAD_ROWS = 2  # the title, then the column names
-
-
 def save_xlsx(path: Path, month: WorkerMonth, lang: Lang = "zh") -> None:
     """One sheet: the title, the column names, a row per worker; an OSError is the caller's."""
     book = Workbook()
     page = book.active
     assert page is not None  # a new workbook has its first sheet
     page.title = SHEET_NAME.in_lang(lang)
-    page.append([title(month, lang)])
-    page.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WORKER_COLUMNS))
-    page["A1"].font = Font(bold=True, size=14)
-    page["A1"].alignment = Alignment(horizontal="center")
-    page.append(headers(lang))
-    for cell in page[HEAD_ROWS]:
-        cell.font = Font(bold=True)
-    page.freeze_panes = f"A{HEAD_ROWS + 1}"
-    for index, column in enumerate(WORKER_COLUMNS, 1):
-        page.column_dimensions[get_column_letter(index)].width = column.width
+    widths = [c.width for c in WORKER_COLUMNS]
+    head = sheet_head(page, [title(month, lang)], headers(lang), widths)
     fill = PatternFill("solid", start_color=SHORT_FILL, end_color=SHORT_FILL)
     for number, line in enumerate(month.lines, 1):
-        row = HEAD_ROWS + number
+        row = head + number
         values = line_values(number, line)
         for index, (value, column) in enumerate(zip(values, WORKER_COLUMNS, strict=True), 1):
             cell = page.cell(row=row, column=index, value=_excel(value, column.key, lang))

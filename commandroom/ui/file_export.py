@@ -20,7 +20,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
 from commandroom.events.messages import os_reason
-from commandroom.events.task_table import Lang
+from commandroom.events.workbook import Lang
 from commandroom.ui.lane import DbLane
 
 log = logging.getLogger(__name__)

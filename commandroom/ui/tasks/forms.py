@@ -15,8 +15,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from commandroom.db.engine import Database
-from commandroom.events.task_table import Lang
 from commandroom.events.task_tracking import FeedbackSheet, SheetRow
+from commandroom.events.workbook import Lang
 from commandroom.ui.lane import DbLane
 from commandroom.ui.tasks.dialogs import FeedbackDialog, SendTaskDialog
 
