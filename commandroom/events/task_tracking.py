@@ -330,8 +330,11 @@ class Area:
     region_id: int
     name: str  # a village's reads "town · village"
     workers: int
-    is_town: bool
     town_id: int
+
+    @property
+    def is_town(self) -> bool:
+        return self.region_id == self.town_id
 
 
 @dataclass(frozen=True)
@@ -361,18 +364,23 @@ def recipient_choices(session: Session, actor: Actor) -> Choices | None:
         .where(Region.id == scope.id if grant.scope_level is RegionLevel.TOWN else true())
         .order_by(Region.code)
     ).all()
+    town_ids = [int(t) for t, _ in towns]
+    villages: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for v, name, parent in session.execute(
+        select(Region.id, Region.name, Region.parent_id)
+        .where(Region.parent_id.in_(town_ids))
+        .order_by(Region.code)
+    ):
+        villages[int(parent or 0)].append((int(v), name))
     areas: list[Area] = []
     for town_id, town_name in towns:
-        villages = session.execute(
-            select(Region.id, Region.name).where(Region.parent_id == town_id).order_by(Region.code)
-        ).all()
-        total = sum(per_village.get(int(v), 0) for v, _ in villages)
-        areas.append(Area(int(town_id), town_name, total, True, int(town_id)))
+        mine = villages[int(town_id)]
+        total = sum(per_village.get(v, 0) for v, _ in mine)
+        areas.append(Area(int(town_id), town_name, total, int(town_id)))
         areas.extend(
-            Area(int(v), f"{town_name} · {name}", per_village.get(int(v), 0), False, int(town_id))
-            for v, name in villages
+            Area(v, f"{town_name} · {name}", per_village.get(v, 0), int(town_id))
+            for v, name in mine
         )
-    town_ids = [int(t) for t, _ in towns]
     units = session.execute(
         select(Org.id, Org.name)
         .where(Org.kind.in_(UNIT_KINDS), Org.region_id.in_(town_ids))
