@@ -1491,6 +1491,17 @@ Once issued it is fixed and no longer follows the cases.</translation>
         </message>
     </context>
     <context>
+        <name>MonthChooser</name>
+        <message>
+            <source>{year}年{month}月</source>
+            <translation>{year}-{month:02d}</translation>
+        </message>
+        <message>
+            <source>（本月）</source>
+            <translation> (this month)</translation>
+        </message>
+    </context>
+    <context>
         <name>ReportWindow</name>
         <message>
             <source>CSV 文件 (*.csv)</source>
@@ -1802,10 +1813,6 @@ Once issued it is fixed and no longer follows the cases.</translation>
             <translation>{words} (the sheet shown is as read before)</translation>
         </message>
         <message>
-            <source>{year}年{month}月</source>
-            <translation>{year}-{month:02d}</translation>
-        </message>
-        <message>
             <source>代为录入所选对象的反馈</source>
             <translation>Record the chosen recipient's feedback on their behalf</translation>
         </message>
@@ -1936,10 +1943,6 @@ Once issued it is fixed and no longer follows the cases.</translation>
         <message>
             <source>逾期未反馈</source>
             <translation>Overdue, not answered</translation>
-        </message>
-        <message>
-            <source>（本月）</source>
-            <translation> (this month)</translation>
         </message>
     </context>
     <context>

@@ -12,12 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from commandroom.db.engine import Database
 from commandroom.events.task_tracking import FeedbackSheet, SheetRow
 from commandroom.events.workbook import Lang
 from commandroom.ui.lane import DbLane
+from commandroom.ui.month_chooser import MonthChooser
 from commandroom.ui.tasks.dialogs import FeedbackDialog, SendTaskDialog
 
 
@@ -32,7 +33,7 @@ class TaskForms:
     lang: Lang
     now: Callable[[], datetime]
     sheet: FeedbackSheet | None
-    month: QComboBox
+    month: MonthChooser
     state: QLabel
     send_dialog: SendTaskDialog | None
     feedback_dialog: FeedbackDialog | None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QItemSelection, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -66,6 +66,7 @@ from commandroom.events.tasks import (
 )
 from commandroom.ui.bulletin.model import lang_of
 from commandroom.ui.lane import DbLane
+from commandroom.ui.month_chooser import MonthChooser
 from commandroom.ui.status_bar import database_trouble
 from commandroom.ui.tasks.dialogs import FeedbackDialog, SendTaskDialog
 from commandroom.ui.tasks.export import SheetExport
@@ -74,7 +75,6 @@ from commandroom.ui.tasks.model import IssuerModel, SheetModel, TaskListModel, T
 
 log = logging.getLogger(__name__)
 
-MONTHS = 12  # this month and the eleven before it
 TITLE_WIDTH = 220  # px: the list's title column at most, so the counts stay in view
 ISSUER_WIDTH = 170  # px: the sending unit's likewise (十字 of a town's command room)
 ANSWER_WIDTH = 180  # px: a sheet's text answers and notes at most (the tooltip is whole)
@@ -85,19 +85,6 @@ ERROR_COLOUR = "#f85149"  # the theme's DANGER
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("TaskWindow", text)
-
-
-def months(today: date, count: int = MONTHS) -> list[Period]:
-    """The month running on ``today``, then the ``count - 1`` before it, newest first."""
-    out = [Period.month_of(today)]
-    while len(out) < count:
-        out.append(Period.previous_month(out[-1].first))
-    return out
-
-
-def month_words(period: Period, today: date) -> str:
-    words = _tr("{year}年{month}月").format(year=period.first.year, month=period.first.month)
-    return words + _tr("（本月）") if period.first <= today <= period.last else words
 
 
 def state_filters() -> list[tuple[str, frozenset[AnswerState] | None]]:
@@ -189,9 +176,7 @@ class TaskWindow(TaskForms, SheetExport, QWidget):
 
     def _build(self) -> None:
         today = local_today(self.now())
-        self.month = QComboBox(self)
-        for period in months(today):
-            self.month.addItem(month_words(period, today), period.first.isoformat())
+        self.month = MonthChooser(today, self)
         self.share = QLabel(self)
         self.share.setObjectName("task-share")
         self.refresh = QPushButton(_tr("刷新"), self)
@@ -313,7 +298,7 @@ class TaskWindow(TaskForms, SheetExport, QWidget):
         return self._now or utcnow()
 
     def chosen_period(self) -> Period:
-        return Period.month_of(date.fromisoformat(str(self.month.currentData())))
+        return self.month.period()
 
     def chosen_task(self) -> TaskSummary | None:
         rows = self.task_view.selectionModel().selectedRows()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -56,8 +56,8 @@ from commandroom.events.task_tracking import town_share
 from commandroom.events.worker_table import SHORT_SHARE, title
 from commandroom.ui.bulletin.model import lang_of
 from commandroom.ui.lane import DbLane
+from commandroom.ui.month_chooser import MonthChooser
 from commandroom.ui.status_bar import database_trouble
-from commandroom.ui.tasks.window import month_words, months
 from commandroom.ui.workers.export import MonthExport
 from commandroom.ui.workers.model import WorkerFilter, WorkerModel, counts
 
@@ -131,9 +131,7 @@ class WorkerWindow(MonthExport, QWidget):
 
     def _build(self) -> None:
         today = local_today(self.now())
-        self.month = QComboBox(self)
-        for period in months(today):
-            self.month.addItem(month_words(period, today), period.first.isoformat())
+        self.month = MonthChooser(today, self)
         self.town = QComboBox(self)
         self.town.addItem(_tr("全区"), None)  # the towns join it with the first answer
         self.town.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -240,7 +238,7 @@ class WorkerWindow(MonthExport, QWidget):
         return self._now or utcnow()
 
     def chosen_period(self) -> Period:
-        return Period.month_of(date.fromisoformat(str(self.month.currentData())))
+        return self.month.period()
 
     def chosen_town(self) -> int | None:
         town = self.town.currentData()
