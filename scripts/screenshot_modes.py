@@ -31,16 +31,15 @@ import argparse
 import shutil
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtGui import QFontDatabase  # noqa: E402
+from shots import CJK_FONTS, run_for, wait_until  # noqa: E402  (scripts/shots.py)
 
 from commandroom.db.engine import Database  # noqa: E402
 from commandroom.db.enums import Action, Status  # noqa: E402
@@ -55,27 +54,11 @@ from commandroom.ui.modes.demo import open_demo  # noqa: E402
 from commandroom.ui.modes.dispatch import open_dispatch  # noqa: E402
 from commandroom.ui.modes.wall import open_wall  # noqa: E402
 
-CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC")
 STATIONS = ROOT / "resources" / "stations"
 DISPATCHER = ("disp_LZ", "demo1234")
 MODES = ("demo", "dispatch", "wall")
 # The demo's first look: a case waiting to be dispatched, its dispatch form open.
 FORM_PREFERENCE = (Action.DISPATCH, Action.SIGN, Action.ESCALATE)
-
-
-def run_for(seconds: float) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(round(seconds * 1000), loop.quit)
-    loop.exec()
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        run_for(0.05)
-    return True
 
 
 def tiles_live(window: MainWindow) -> bool:

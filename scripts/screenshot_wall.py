@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtGui import QFontDatabase  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from shots import CJK_FONTS, run_for, wait_until  # noqa: E402  (scripts/shots.py)
 
 from commandroom.ui.wall.demo import DEMO_FAULTS, demo_cameras  # noqa: E402
 from commandroom.ui.wall.layout import PRESETS, WallLayout  # noqa: E402
@@ -34,22 +32,6 @@ from commandroom.ui.wall.wall_window import WallWindow  # noqa: E402
 from commandroom.video.api import CameraState  # noqa: E402
 
 LIVE = CameraState.LIVE
-CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC")
-
-
-def run_for(seconds: float) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(round(seconds * 1000), loop.quit)
-    loop.exec()
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        run_for(0.05)
-    return True
 
 
 def settled(window: WallWindow) -> bool:

@@ -17,39 +17,21 @@ import argparse
 import shutil
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtGui import QFontDatabase  # noqa: E402
+from shots import CJK_FONTS, run_for, wait_until  # noqa: E402  (scripts/shots.py)
 
 from commandroom.events.demo.database import open_demo_database  # noqa: E402
 from commandroom.ui.app import make_app  # noqa: E402
 from commandroom.ui.workers.window import WorkerWindow  # noqa: E402
 
-CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC")
 DISPATCHER = "disp_LZ"
 CENTRE = "center"
-
-
-def run_for(seconds: float) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(round(seconds * 1000), loop.quit)
-    loop.exec()
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        run_for(0.05)
-    return True
 
 
 def settled(window: WorkerWindow) -> bool:
