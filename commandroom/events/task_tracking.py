@@ -353,7 +353,7 @@ def recipient_choices(session: Session, actor: Actor) -> Choices | None:
         return None
     scope = session.get(Region, grant.scope_region_id)
     assert scope is not None
-    workers = grid_worker_rows(session).subquery()
+    workers = grid_worker_rows().subquery()
     per_village: dict[int, int] = {
         int(v): int(n)
         for v, n in session.execute(select(workers.c[2], func.count()).group_by(workers.c[2]))

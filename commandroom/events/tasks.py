@@ -261,10 +261,10 @@ def _earlier_send(session: Session, draft: TaskDraft, actor: Actor) -> int | Non
     return int(task.id)
 
 
-def grid_worker_rows(session: Session) -> Select[int, str, int, int | None]:
-    """Active grid workers with their village and town."""
+def grid_worker_rows(town_id: int | None = None) -> Select[int, str, int, int | None]:
+    """Active grid workers with their village and town (of one town, when given)."""
     village = aliased(Region)
-    return (
+    query = (
         select(User.id, User.name, village.id, village.parent_id)
         .join(Grid, Grid.id == User.grid_id)
         .join(village, village.id == Grid.village_id)
@@ -275,6 +275,7 @@ def grid_worker_rows(session: Session) -> Select[int, str, int, int | None]:
             .exists(),
         )
     )
+    return query if town_id is None else query.where(village.parent_id == town_id)
 
 
 def _recipients(session: Session, actor: Actor, grant: Grant, draft: TaskDraft) -> list[Recipient]:
@@ -294,13 +295,13 @@ def _recipients(session: Session, actor: Actor, grant: Grant, draft: TaskDraft) 
         area = session.get(Region, area_id)
         if area is None:
             raise NotFound("task_area_not_found", ref=area_id)
-        query = grid_worker_rows(session)
+        query = grid_worker_rows()
         if area.level is RegionLevel.VILLAGE:
             inside(area.parent_id, area.name)
             query = query.where(Grid.village_id == area.id)
         elif area.level is RegionLevel.TOWN:
             inside(area.id, area.name)
-            query = query.where(query.selected_columns[3] == area.id)
+            query = grid_worker_rows(area.id)
         elif not district_wide:
             raise PermissionDenied(
                 "task_out_of_scope", name=area.name, actor=actor.name, scope=scope.name
@@ -311,7 +312,7 @@ def _recipients(session: Session, actor: Actor, grant: Grant, draft: TaskDraft) 
     if draft.workers:
         found = {
             row[0]: row
-            for row in session.execute(grid_worker_rows(session).where(User.id.in_(draft.workers)))
+            for row in session.execute(grid_worker_rows().where(User.id.in_(draft.workers)))
         }
         for user_id in draft.workers:
             if user_id not in found:
