@@ -7,6 +7,8 @@ the frame before the newest while it is held, so a display that finds two new fr
 tick (the network delivered them in a burst) can show both, one tick apart, instead of
 dropping the first. Frames are BGRA bytes (Qt's RGB32 layout on
 little-endian machines), already scaled to the requested size, so the GUI paints them as is.
+A camera decoded by libavcodec comes at a size within 2 % of the one asked for where its
+scaler has a fast factor there (``tile_scaler.fast_size``): read the size off the image.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from commandroom.video.core import CaptureCore, Phase
 from commandroom.video.policy import CapturePolicy, backoff_delay
 from commandroom.video.rtsp_proto import Failure, RtspError, Target, mask_url
 from commandroom.video.sources import AvSource, RtpSource, Source, SourceError
-from commandroom.video.tile_scaler import TileScaler
+from commandroom.video.tile_scaler import TileScaler, fast_size
 
 # While waiting after these failures, a cheap TCP probe tells when the camera listens again.
 _KNOCK_AFTER = {Failure.REFUSED, Failure.UNREACHABLE}
@@ -130,9 +130,11 @@ class StreamCapture(CaptureCore):
                 continue
             last_data = now
             for frame in frames:
-                width, height = self.size or (frame.width, frame.height)
+                decoded = (frame.width, frame.height)
+                wanted = self.size
+                width, height = decoded if wanted is None else fast_size(decoded, wanted)
                 image = scaler(frame, self.tile_buffer(width, height))
-                self.publish(image, (frame.width, frame.height), _native_later(frame))
+                self.publish(image, decoded, _native_later(frame))
                 published = True
         return published
 

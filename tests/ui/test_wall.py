@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
@@ -466,4 +467,29 @@ def test_a_burst_of_two_frames_shows_both_one_tick_apart(qtbot: QtBot) -> None:
     assert tick() == 6
     assert tick() == 7, "one tick behind at most"
     assert tile.frames_taken == 6
+    closer.shutdown()
+
+
+def test_a_picture_a_few_pixels_larger_than_its_tile_is_copied_centred_not_scaled(
+    qtbot: QtBot,
+) -> None:
+    """The capture may give 480x270 for a 476x268 tile (3/4 of the stream scales fastest):
+    the tile shows it 1:1, 2 pixels cropped left and right, rather than have Qt scale it."""
+    closer = Closer()
+    tile = Tile(0, closer)
+    qtbot.addWidget(tile)
+    tile.resize(476, 268)
+    tile.show()
+    qtbot.waitExposed(tile)
+    capture = FakeCapture(sub(1), (480, 270), "cam1")
+    tile.show_camera(make_specs(1)[0], capture)
+    frame = capture.push()
+    frame.image[..., 0] = np.arange(480, dtype=np.uint16)[None, :] % 256  # blue = column
+    tile.poll(time.monotonic(), True)  # the frame and the state (live: in colour)
+    assert tile.frame is frame
+    shown = tile.grab().toImage()
+    row = [shown.pixelColor(x, 100).blue() for x in range(476)]
+    assert row == [(x + 2) % 256 for x in range(476)]
+    corner, label = tile._overlay[0]  # the name-and-state bar sits inside the tile
+    assert corner.x() >= 0 and corner.y() + label.height() / label.devicePixelRatio() <= 268
     closer.shutdown()

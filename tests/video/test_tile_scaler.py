@@ -122,3 +122,34 @@ def test_other_pixel_formats_go_through_swscale() -> None:
     out = TileScaler()(frame, new_tile(480, 270))
     reference = TileScaler()(_frame(), new_tile(480, 270))
     assert _diff(out, reference)[0] < 3.0
+
+
+@pytest.mark.parametrize(
+    ("source", "wanted", "given"),
+    [
+        ((640, 360), (476, 268), (480, 270)),  # a 4×4 wall's tile on 1920x1080: 3/4
+        ((640, 360), (636, 358), (640, 360)),  # a 3×3 wall's: the stream as it is
+        ((1920, 1080), (956, 538), (960, 540)),  # a main stream on a 2×2 wall: 1/2
+        ((1920, 1080), (476, 268), (476, 268)),  # 1/4 is no faster than any other factor
+        ((1280, 720), (484, 272), (480, 270)),  # 3/8, a little smaller than asked
+        ((640, 360), (324, 182), (320, 180)),  # 1/2
+        ((640, 360), (470, 264), (470, 264)),  # 3/4 would crop more than 2 %
+        ((640, 360), (384, 216), (384, 216)),  # no fast factor near: as asked
+        ((704, 576), (528, 432), (528, 432)),  # D1 at 3/4 exactly
+        ((650, 362), (486, 270), (486, 270)),  # 3/4 of 650 is no whole pixel
+    ],
+)
+def test_a_tile_near_a_fast_factor_gets_that_factor(
+    source: tuple[int, int], wanted: tuple[int, int], given: tuple[int, int]
+) -> None:
+    assert tile_scaler.fast_size(source, wanted) == given
+
+
+def test_the_swscale_fallback_keeps_the_size_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMMANDROOM_SCALER", "swscale")
+    tile_scaler._libyuv.cache_clear()
+    try:
+        assert tile_scaler.fast_size((640, 360), (476, 268)) == (476, 268)
+    finally:
+        monkeypatch.delenv("COMMANDROOM_SCALER")
+        tile_scaler._libyuv.cache_clear()

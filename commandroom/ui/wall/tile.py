@@ -96,8 +96,13 @@ def _grey(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     return np.ascontiguousarray((luma // 2 + 24).astype(np.uint8))
 
 
-# (tile w, h, image w, h, device pixel ratio) → picture rect, margin rects
-_Placement = tuple[tuple[int, int, int, int, float], QRectF, tuple[QRectF, ...]]
+# (tile w, h, image w, h, device pixel ratio) → picture rect, its visible part, margin rects
+_Placement = tuple[tuple[int, int, int, int, float], QRectF, QRectF, tuple[QRectF, ...]]
+# A picture within this much of the tile's size is copied 1:1 (cropped or bordered by a few
+# pixels) rather than scaled by Qt: the capture may round the size asked for to one its
+# scaler is fast at (``tile_scaler.fast_size``, 2 %), and the tile may have been resized
+# since it asked.
+_AS_IS = (0.97, 1.03)
 
 
 class Tile(QWidget):
@@ -427,24 +432,25 @@ class Tile(QWidget):
             h = w / DEFAULT_ASPECT
             rect = QRectF(round((width - w) / 2), round((height - h) / 2), w, h)
         else:
-            rect, margins = self._placement(image)
+            target, rect, margins = self._placement(image)
             for margin in margins:  # the picture covers the rest (the tile is opaque)
                 painter.fillRect(margin, BACKGROUND)
-            painter.drawImage(rect, image)  # words sit on the picture, not on the margins
+            painter.drawImage(target, image)  # words sit on the picture, not on the margins
         self._paint_words(painter, rect, stale)
 
-    def _placement(self, image: QImage) -> tuple[QRectF, tuple[QRectF, ...]]:
-        """Where the picture goes in the tile and the margins around it, kept until the tile
-        or the picture changes size (a paint at 15 fps per tile then asks Qt for nothing)."""
+    def _placement(self, image: QImage) -> tuple[QRectF, QRectF, tuple[QRectF, ...]]:
+        """Where the picture goes in the tile, the part of it inside the tile, and the
+        margins around it, kept until the tile or the picture changes size (a paint at 15 fps
+        per tile then asks Qt for nothing)."""
         ratio = self.devicePixelRatioF()
         key = (self.width(), self.height(), image.width(), image.height(), ratio)
         if self._placed is not None and self._placed[0] == key:
-            return self._placed[1], self._placed[2]
+            return self._placed[1], self._placed[2], self._placed[3]
         width, height = float(key[0]), float(key[1])
         iw, ih = image.width() / ratio, image.height() / ratio
         scale = min(width / iw, height / ih)
-        if 1.0 <= scale < 1.03:
-            scale = 1.0  # the size asked for, give or take rounding: a plain copy
+        if _AS_IS[0] <= scale < _AS_IS[1]:
+            scale = 1.0  # the size asked for, give or take a few pixels: a plain copy
         tw, th = iw * scale, ih * scale
         x, y = round((width - tw) / 2), round((height - th) / 2)
         margins: list[QRectF] = []
@@ -453,8 +459,9 @@ class Tile(QWidget):
         if x > 0:
             margins += [QRectF(0, y, x, th), QRectF(x + tw, y, width - x - tw, th)]
         target = QRectF(x, y, tw, th)
-        self._placed = (key, target, tuple(margins))
-        return target, self._placed[2]
+        visible = target.intersected(QRectF(0, 0, width, height))
+        self._placed = (key, target, visible, tuple(margins))
+        return target, visible, self._placed[3]
 
     def _paint_words(self, painter: QPainter, rect: QRectF, stale: bool) -> None:
         """Name, state, figures and a stale frame's time, each from a cached label image.
