@@ -56,7 +56,11 @@ def add_parsers(
     p.set_defaults(handler=run_list)
 
     p = sub.add_parser("import", parents=[common], help=h("导入事件文件", "import a file"))
-    p.add_argument("kind", choices=("hotline", "app"), help=h("12345 工单或网格 App", "format"))
+    p.add_argument(
+        "kind",
+        choices=("hotline", "app", "sensor"),
+        help=h("12345 工单、网格 App 或传感器告警", "format"),
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help=h("输出 JSON", "print JSON"))
     p.set_defaults(handler=run_import)
@@ -158,6 +162,10 @@ def run_import(ctx: Ctx) -> int:
         from commandroom.events.importers.hotline import import_hotline
 
         report = import_hotline(service, path)
+    elif ctx.args.kind == "sensor":
+        from commandroom.events.importers.sensor import import_sensor
+
+        report = import_sensor(service, path)
     else:
         from commandroom.events.importers.app import import_app
 
@@ -171,6 +179,8 @@ def run_import(ctx: Ctx) -> int:
         return EXIT_BAD_INPUT
     if not ctx.json:
         ctx.print(t("imported", ctx.lang, created=report.created, skipped=report.skipped))
+        if report.merged:
+            ctx.print(t("alarms_merged", ctx.lang, merged=report.merged))
     return 0
 
 

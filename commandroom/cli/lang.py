@@ -143,6 +143,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "已导入 {created} 条，跳过 {skipped} 条（此前已导入）",
         "en": "Imported {created}, skipped {skipped} (already imported)",
     },
+    "alarms_merged": {
+        "zh": "另有 {merged} 条告警来自已有未办结事件的设备，已记入该事件",
+        "en": "{merged} more alarms came from devices with an open case and were noted on it",
+    },
     "import_failed": {
         "zh": "{path}：{n} 处错误，未写入任何数据",
         "en": "{path}: {n} error(s); nothing was written",

@@ -49,7 +49,7 @@ class ReportInput:
 
 @dataclass(frozen=True)
 class TicketInput:
-    """The 12345 side of an imported hotline ticket."""
+    """The outside system's side of an imported record: a 12345 ticket, a sensor alarm."""
 
     channel: str
     ticket_no: str

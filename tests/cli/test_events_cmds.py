@@ -170,3 +170,21 @@ def test_sla_sweep(cli: CliRunner, lite: Scene, listed: dict[str, str]) -> None:
     run = cli("--db", lite.url, "sla", "sweep")
     assert run.code == 0, run.err
     assert run.out.startswith("时限扫描：")
+
+
+def test_import_sensor_alarms_merges_a_detectors_repeats(
+    cli: CliRunner, lite: Scene, tmp_path: Path
+) -> None:
+    alarms = tmp_path / "alarms.csv"
+    alarms.write_text(
+        "告警编号,设备编号,告警类型,告警时间,所属镇街,安装位置,读数\n"
+        "S1,YG-7,烟感,2026-06-15 08:00,漓渚镇,兰香纺织厂,\n"
+        "S2,YG-7,烟感报警,2026-06-15 08:02,漓渚镇,兰香纺织厂,0.3 dB/m\n",
+        encoding="utf-8",
+    )
+    run = cli("--db", lite.url, "events", "import", "sensor", alarms)
+    assert run.code == 0, run.err
+    assert "已导入 1 条" in run.out and "另有 1 条告警" in run.out
+    assert len(codes_of(cli, lite, "--source", "sensor")) == 1
+    again = cli("--db", lite.url, "events", "import", "sensor", alarms, "--json")
+    assert json.loads(again.out)["skipped"] == 2

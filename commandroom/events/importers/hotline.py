@@ -58,12 +58,7 @@ from commandroom.db.models import ExternalTicket
 from commandroom.events import clocks, deadlines, rules
 from commandroom.events.actors import system_actor
 from commandroom.events.importers import table
-from commandroom.events.importers.lookups import (
-    Catalog,
-    check_may_report,
-    existing_keys,
-    json_objects,
-)
+from commandroom.events.importers.lookups import Catalog, existing_keys, named_place
 from commandroom.events.importers.report import (
     FileProblem,
     ImportReport,
@@ -71,7 +66,6 @@ from commandroom.events.importers.report import (
     LineError,
     LineProblem,
     file_failed,
-    line_error,
 )
 from commandroom.events.importers.source import DecodedFile, read_lines
 from commandroom.events.importers.values import (
@@ -184,23 +178,7 @@ def _csv_rows(decoded: DecodedFile) -> tuple[list[Row], list[LineError], bool]:
 
 
 def _jsonl_rows(decoded: DecodedFile) -> tuple[list[Row], list[LineError]]:
-    rows: list[Row] = []
-    objects, errors = json_objects(decoded)
-    for number, obj in objects:
-        row: dict[str, Any] = {}
-        keys: dict[str, str] = {}
-        for key, value in obj.items():
-            name = _field_of(key)
-            if name is None:
-                continue
-            if name in keys:
-                dup = line_error(number, name, "duplicate_key", json_key=key, other=keys[name])
-                errors.append(dup)
-                continue
-            keys[name] = key
-            row[name] = value
-        rows.append((number, row))
-    return rows, errors
+    return table.json_rows(decoded, _ALIASES)
 
 
 # --- validating --------------------------------------------------------------------------
@@ -266,27 +244,8 @@ def _record(
     content = check.take(required_text, row.get("content"), "content")
     due = check.take(_due, row.get("due_at"), called, calendar)
 
-    town = check.take(catalog.town, town_text) if town_text else None
-    if town_text and town is None and not check.has("town"):
-        check.add("town", "unknown_town", value=town_text)
-    village = None
-    if town is not None and village_text:
-        village = check.take(catalog.village, town, village_text)
-        if village is None and not check.has("village"):
-            check.add("village", "unknown_village", value=village_text, town=town.name)
-    category = catalog.category_from_text(category_text) if category_text else None
-    category = category or catalog.triage
-    if category is None:
-        check.add("category", "no_triage", value=category_text)
-    if town is not None and category is not None:
-        check.take(
-            check_may_report,
-            system,
-            category.default_level,
-            town.id,
-            village.id if village else None,
-            "town",
-        )
+    place = named_place(check, catalog, system, town_text or "", village_text, category_text)
+    town, village, category = place.town, place.village, place.category
     if check.problems:
         return None
     assert ticket_no and called and content and town and category

@@ -17,7 +17,13 @@ from commandroom.db.models import Category, EventAction, Grid, Region
 from commandroom.events import rules
 from commandroom.events.actors import load_actor
 from commandroom.events.errors import CaseError, NotFound
-from commandroom.events.importers.report import LineError, LineProblem, line_error, undecodable
+from commandroom.events.importers.report import (
+    LineChecker,
+    LineError,
+    LineProblem,
+    line_error,
+    undecodable,
+)
 from commandroom.events.importers.source import DecodedFile
 
 # --- lookups -----------------------------------------------------------------------------
@@ -211,6 +217,50 @@ def check_may_report(
     facts = rules.EventFacts(None, level, town_id, village_id)
     if actor.best_role(Action.REPORT, facts) is None:
         raise LineProblem(name, "not_permitted", value=actor.username)
+
+
+@dataclass(frozen=True)
+class NamedPlace:
+    """Where an outside system's record says it happened, and under which category."""
+
+    town: Place | None
+    village: Place | None
+    category: CategoryRow | None
+
+
+def named_place(
+    check: LineChecker,
+    catalog: Catalog,
+    reporter: rules.Actor,
+    town_text: str,
+    village_text: str,
+    category_text: str,
+) -> NamedPlace:
+    """Town and village by name, the category by its text (待研判 when none matches), and
+    whether ``reporter`` may report there: each problem goes to ``check``. A 12345 ticket
+    and a sensor alarm name their place this way (a grid-app report names its grid)."""
+    town = check.take(catalog.town, town_text) if town_text else None
+    if town_text and town is None and not check.has("town"):
+        check.add("town", "unknown_town", value=town_text)
+    village = None
+    if town is not None and village_text:
+        village = check.take(catalog.village, town, village_text)
+        if village is None and not check.has("village"):
+            check.add("village", "unknown_village", value=village_text, town=town.name)
+    category = catalog.category_from_text(category_text) if category_text else None
+    category = category or catalog.triage
+    if category is None:
+        check.add("category", "no_triage", value=category_text)
+    if town is not None and category is not None:
+        check.take(
+            check_may_report,
+            reporter,
+            category.default_level,
+            town.id,
+            village.id if village else None,
+            "town",
+        )
+    return NamedPlace(town, village, category)
 
 
 def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:

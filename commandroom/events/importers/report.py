@@ -51,6 +51,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}“{value}”不是可识别的时间（例：2026-06-12 09:31）",
         "{field} '{value}' is not a recognisable time (e.g. 2026-06-12 09:31)",
     ),
+    "unknown_sensor_kind": (
+        "告警类型“{value}”无法识别（应为 烟感、温感、燃气 或 水浸）",
+        "Alarm kind '{value}' is not known (smoke, heat, gas or water)",
+    ),
     "bad_due": (
         "{field}“{value}”应为时间或工作日数（例：2026-06-19 17:30、5个工作日）",
         "{field} '{value}' must be a time or a number of working days (e.g. 5个工作日)",
@@ -154,6 +158,12 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "level": ("等级", "level"),
     "urgency": ("紧急程度", "urgency"),
     "id": ("上报编号", "report id"),
+    # sensor alarms (importers.sensor)
+    "alarm_id": ("告警编号", "alarm id"),
+    "device": ("设备编号", "device"),
+    "kind": ("告警类型", "alarm kind"),
+    "alarm_at": ("告警时间", "alarm time"),
+    "reading": ("读数", "reading"),
     # camera lists (importers.cameras)
     "code": ("编码", "code"),
     "name": ("名称", "name"),
@@ -273,11 +283,12 @@ class FileProblem(Exception):
 
 @dataclass(frozen=True)
 class ImportedItem:
-    """What happened to one good record: ``created`` (new event) or ``skipped``."""
+    """What happened to one good record: ``created`` (new event), ``skipped`` (imported
+    before) or ``merged`` (a sensor's repeated alarm, noted on its open case)."""
 
     line: int
-    ref: str  # 工单编号 or app report id (or its hash)
-    outcome: str  # "created" | "skipped"
+    ref: str  # 工单编号, app report id (or its hash), 告警编号
+    outcome: str  # "created" | "skipped" | "merged"
     event_code: str | None = None
 
 
@@ -292,6 +303,7 @@ class ImportReport:
     skipped: int  # already imported earlier: no new rows
     errors: list[LineError] = field(default_factory=list)
     items: tuple[ImportedItem, ...] = ()
+    merged: int = 0  # sensor alarms added to the open case of their device
 
     @property
     def written(self) -> int:
@@ -311,6 +323,7 @@ class ImportReport:
             "encoding": self.encoding,
             "created": self.created,
             "skipped": self.skipped,
+            "merged": self.merged,
             "written": self.written,
             "errors": [
                 {

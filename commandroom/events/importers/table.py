@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from commandroom.events.importers.lookups import json_objects
 from commandroom.events.importers.report import LineError, line_error, undecodable
 from commandroom.events.importers.source import DecodedFile
 from commandroom.events.messages import Words
@@ -26,6 +27,30 @@ def field_of(aliases: Mapping[str, str], name: str) -> str | None:
     if text in aliases:
         return aliases[text]
     return aliases.get(text.lower().replace(" ", "_").replace("-", "_"))
+
+
+def json_rows(
+    decoded: DecodedFile, aliases: Mapping[str, str]
+) -> tuple[list[Row], list[LineError]]:
+    """JSON Lines as rows keyed like a CSV's: keys the format does not know are dropped, and
+    two keys meaning one field (``工单编号`` and ``ticket_no``) are a line error."""
+    rows: list[Row] = []
+    objects, errors = json_objects(decoded)
+    for number, obj in objects:
+        row: dict[str, Any] = {}
+        keys: dict[str, str] = {}
+        for key, value in obj.items():
+            name = field_of(aliases, key)
+            if name is None:
+                continue
+            if name in keys:
+                dup = line_error(number, name, "duplicate_key", json_key=key, other=keys[name])
+                errors.append(dup)
+                continue
+            keys[name] = key
+            row[name] = value
+        rows.append((number, row))
+    return rows, errors
 
 
 @dataclass(frozen=True)
