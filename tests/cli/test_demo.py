@@ -94,7 +94,7 @@ def test_the_readme_import_examples_work_on_the_demo_world(
     root = Path(__file__).resolve().parents[2]
     readme = (root / "README.md").read_text(encoding="utf-8").splitlines()
     examples = [line for line in readme if line.startswith("commandroom events import ")]
-    assert len(examples) == 2
+    assert len(examples) == 3
     assert cli("--db", sqlite_url, "db", "seed", "--events", "40", "--days", "5").code == 0
     monkeypatch.chdir(root)
     for example in examples:

@@ -72,6 +72,7 @@ def test_a_detector_alarming_again_is_noted_on_its_open_case(
         assert "兰香纺织厂二车间" in smoke.description and "YG-001" in smoke.description
         assert (smoke.town_id, smoke.village_id) == (world.regions["LZ"], world.regions["LZ-A"])
         assert heat.title == "漓渚镇温感报警" and heat.village_id is None
+        assert smoke.category_id == heat.category_id == world.categories["FIRE"]
         notes = s.execute(
             select(EventAction.idempotency_key, EventAction.comment)
             .where(EventAction.event_id == smoke.id, EventAction.action == Action.COMMENT)
@@ -96,8 +97,9 @@ def test_a_closed_case_does_not_swallow_the_next_alarm(
     )
     code = first.items[0].event_code
     assert code is not None
-    service.return_case(code, "disp_lz", reason_code="非本单位职责")  # back to screening
-    service.invalidate(code, "disp_lz", reason_code="测试/误报")  # a false alarm
+    # the village room it went to sends it back to screening, which finds a false alarm
+    service.return_case(code, "vop_a", reason_code="非本单位职责")
+    service.invalidate(code, "disp_lz", reason_code="测试/误报")
     later = import_sensor(
         service, write_jsonl(tmp_path / "b.jsonl", [alarm("B2", "YG-9", "2026-06-15 09:00")])
     )

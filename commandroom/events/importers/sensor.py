@@ -14,7 +14,8 @@ Fields (header row or JSON keys, Chinese or English, any order; unknown ones are
 所属村社     village     no        must lie in that town; empty → a town-level event
 安装位置     address     no        where the detector hangs (企业名、车间、寺庙…)
 读数         reading     no        the value the platform sent, as text (e.g. 0.18 dB/m)
-事件类别     category    no        free text matched to the catalogue; unknown → 待研判
+事件类别     category    no        free text matched to the catalogue; unknown → 待研判;
+                                  none: 消防安全 for smoke, heat and gas
 ==========  ==========  ========  =====================================================
 
 Decisions where DESIGN.md left room (it names the sensor path; the format is ours):
@@ -109,6 +110,9 @@ KINDS: dict[str, tuple[str, frozenset[str]]] = {
     "gas": ("燃气", frozenset({"燃气", "可燃气体", "燃气泄漏", "gas"})),
     "water": ("水浸", frozenset({"水浸", "水位", "浸水", "water", "flood"})),
 }
+# The category an alarm is filed under when its line names none (DESIGN §2: the detectors in
+# factories and temples are fire safety's); no match in the catalogue → 待研判.
+DEFAULT_CATEGORY = {"smoke": "消防安全", "heat": "消防安全", "gas": "消防安全"}
 _KIND_OF_WORD = {word.lower(): kind for kind, (_, words) in KINDS.items() for word in words}
 
 
@@ -231,7 +235,8 @@ def _record(
     reading = check.take(clean_text, row.get("reading"), "reading", max_len=64) or ""
     category_text = check.take(clean_text, row.get("category"), "category") or ""
 
-    place = named_place(check, catalog, system, town_text or "", village_text, category_text)
+    filed_as = category_text or (DEFAULT_CATEGORY.get(kind, "") if kind else "")
+    place = named_place(check, catalog, system, town_text or "", village_text, filed_as)
     town, village, category = place.town, place.village, place.category
     if check.problems:
         return None
