@@ -58,6 +58,18 @@ GRID_WORK_TEXTS: dict[str, dict[str, str]] = {
         "en": "Imported {lines} lines: {added} days added, {n} replaced "
         "(a day imported again takes the new figures)",
     },
+    "worker_reminded": {
+        "zh": "已记录：{month} 已提醒 {name}（{why}）",
+        "en": "Recorded: {name} reminded for {month} ({why})",
+    },
+    "remind_no_reason": {
+        "zh": "{name} {month} 没有需提醒的情况，请用 --reason 指明提醒原因",
+        "en": "{name} has nothing to be reminded of in {month}: name the reason with --reason",
+    },
+    "bad_reason": {
+        "zh": "提醒原因“{value}”无法识别（应为 invalid、online 或 patrol）",
+        "en": "Unknown reason '{value}' (invalid, online or patrol)",
+    },
     "workers_import_dry": {
         "zh": "检查通过：{lines} 行均无误（试运行，未写入）",
         "en": "All good: {lines} lines (dry run: nothing written)",

@@ -4,7 +4,8 @@
 online ≥ 4 h and on patrol ≥ 3 km, reports and invalid ones, task lists answered on time.
 The terminal shows the key columns; CSV and the Excel workbook carry every one, and the
 workbook fills the rows to follow up. ``import`` stores the grid app's daily export, all of
-it or, when a line is bad, none of it, like every import here.
+it or, when a line is bad, none of it, like every import here. ``remind`` records that a
+worker was reminded about a month (``events.reminders``): once per worker and month.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ from commandroom.events.grid_workers import (
 from commandroom.events.importers.daily import DailyFileReport, import_daily_file
 from commandroom.events.messages import os_reason
 from commandroom.events.periods import local_today
+from commandroom.events.reminders import Reason, remind
 from commandroom.events.worker_table import (
+    REASON_WORDS,
     SHORT_SHARE,
     WORKER_COLUMNS,
     counts_line,
+    due_reasons,
     falls_short,
     headers,
     line_cells,
@@ -73,6 +77,7 @@ def add_parsers(groups: SubParsers, common: Parser, h: Help) -> None:
     sub = group.add_subparsers(dest="command", metavar="CMD", required=True)
     _add_month(sub, common, h)
     _add_import(sub, common, h)
+    _add_remind(sub, common, h)
 
 
 def _json_option(parser: Parser, h: Help) -> None:
@@ -122,6 +127,35 @@ def _add_import(sub: SubParsers, common: Parser, h: Help) -> None:
     imp.add_argument("--dry-run", action="store_true", help=h("只检查，不写入", "check only"))
     _json_option(imp, h)
     imp.set_defaults(handler=run_import)
+
+
+def _add_remind(sub: SubParsers, common: Parser, h: Help) -> None:
+    remind_cmd = sub.add_parser(
+        "remind",
+        parents=[common],
+        help=h("记录已提醒某网格员（每人每月一次）", "record that a grid worker was reminded"),
+        epilog=h(
+            "原因默认取该网格员当月情况：无效上报≥3件为 invalid，在线或巡查达标天数不足八成为 "
+            "online、patrol；当月无此情况时须用 --reason 指明。",
+            "The reasons default to the worker's month: invalid (≥3 invalid reports), online "
+            "and patrol (days short of the figures); name them with --reason otherwise.",
+        ),
+    )
+    remind_cmd.add_argument("worker", metavar="USER", help=h("网格员登录名", "grid worker"))
+    remind_cmd.add_argument(
+        "--as", dest="actor", metavar="USER", required=True, help=h("提醒人登录名", "username")
+    )
+    remind_cmd.add_argument(
+        "--month", metavar="YYYY-MM", help=h("月份（默认本月）", "month (default this one)")
+    )
+    remind_cmd.add_argument(
+        "--reason",
+        metavar="REASONS",
+        help=h("invalid、online、patrol，逗号分隔", "invalid, online, patrol (comma-separated)"),
+    )
+    remind_cmd.add_argument("--note", default="", help=h("提醒内容", "what was said"))
+    _json_option(remind_cmd, h)
+    remind_cmd.set_defaults(handler=run_remind)
 
 
 # --- month ---------------------------------------------------------------------------------
@@ -186,6 +220,50 @@ def month_json(month: WorkerMonth) -> dict[str, Any]:
         },
         "lines": [line_json(line) for line in month.lines],
     }
+
+
+# --- remind --------------------------------------------------------------------------------
+
+
+def run_remind(ctx: Ctx) -> int:
+    now = utcnow()
+    period = pick_month(ctx.args.month, local_today(now))
+    database = ctx.database()
+    reasons = _reasons(ctx.args.reason)
+    if not reasons:
+        with database.reading() as session:
+            month = worker_month(session, period, now)
+        line = next((x for x in month.lines if x.username == ctx.args.worker), None)
+        reasons = due_reasons(line) if line is not None else ()
+        if line is not None and not reasons:
+            raise CliError("remind_no_reason", name=line.name, month=f"{period.first:%Y-%m}")
+    given = remind(
+        database, ctx.args.actor, ctx.args.worker, period, reasons, now, note=ctx.args.note
+    )
+    if ctx.json:
+        output.print_json(given, ctx.out)
+        return 0
+    sep = ", " if ctx.lang == "en" else "、"
+    words = sep.join(REASON_WORDS[r].in_lang(ctx.lang) for r in given.reasons)
+    ctx.print(
+        t("worker_reminded", ctx.lang, name=given.worker, month=f"{period.first:%Y-%m}", why=words)
+    )
+    return 0
+
+
+def _reasons(text: str | None) -> tuple[Reason, ...]:
+    if not text:
+        return ()
+    out: list[Reason] = []
+    for part in text.replace("，", ",").split(","):
+        word = part.strip().lower()
+        if not word:
+            continue
+        try:
+            out.append(Reason(word))
+        except ValueError:
+            raise CliError("bad_reason", value=part.strip()) from None
+    return tuple(out)
 
 
 # --- import --------------------------------------------------------------------------------

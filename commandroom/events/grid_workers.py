@@ -7,13 +7,14 @@ reminded), and their share of the task lists (任务完成率). DOMAIN: invalid 
 count against the reporter's invalid rate even though no assessment counts them.
 
 ``save_daily`` stores the app's figures (a day imported again replaces the earlier ones);
-``worker_month`` reads a month for the district or one town. Read by any role.
+``worker_month`` reads a month for the district or one town, with the reminders given for
+it (``reminders``). Read by any role.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeAlias
 
@@ -34,6 +35,7 @@ from commandroom.db.models import (
     User,
 )
 from commandroom.events.periods import Period, local_today
+from commandroom.events.reminders import Reminder, reminders_of
 
 Rows: TypeAlias = "Select[*tuple[Any, ...]]"  # a grouped query: user id, then counts
 ONLINE_MIN_MINUTES = 240  # 每日在线≥4小时
@@ -119,6 +121,7 @@ class WorkerLine:
     invalid: int  # of them, screened out as invalid or merged
     tasks_due: int  # task lists due in the month
     tasks_on_time: int  # of them, answered by the deadline
+    reminder: Reminder | None = field(default=None, kw_only=True)  # the month's, once given
 
     @property
     def valid(self) -> int:
@@ -154,6 +157,7 @@ def worker_month(
     daily = _by_user(session, _daily(period))
     events = _by_user(session, _events(period))
     tasks = _by_user(session, _tasks(period))
+    given = reminders_of(session, (int(w[0]) for w in workers), period)
     lines = tuple(
         WorkerLine(
             int(uid),
@@ -165,6 +169,7 @@ def worker_month(
             *daily.get(int(uid), (0, 0, 0, 0, 0)),
             *events.get(int(uid), (0, 0)),
             *tasks.get(int(uid), (0, 0)),
+            reminder=given.get(int(uid)),
         )
         for uid, username, name, town, village, grid in workers
     )

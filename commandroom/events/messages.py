@@ -12,6 +12,7 @@ from typing import Any
 
 from commandroom.db.errors import unreachable_reason
 from commandroom.events.task_messages import TASK_MESSAGES
+from commandroom.events.worker_messages import WORKER_MESSAGES
 
 DEFAULT_LANG = "zh"
 
@@ -346,6 +347,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Grid {grid} is not in {region}",
     },
     **TASK_MESSAGES,
+    **WORKER_MESSAGES,
 }
 
 STREAM_NAMES: dict[str, dict[str, str]] = {

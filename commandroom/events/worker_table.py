@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
+from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.grid_workers import (
     INVALID_REMINDER,
     ONLINE_MIN_MINUTES,
@@ -25,6 +26,7 @@ from commandroom.events.grid_workers import (
     WorkerMonth,
 )
 from commandroom.events.messages import Words
+from commandroom.events.reminders import Reason
 from commandroom.events.task_table import MISSED_FILL
 from commandroom.events.workbook import Column, Lang, sheet_head
 
@@ -55,6 +57,12 @@ WORKER_COLUMNS: tuple[Column, ...] = (
     Column("reminder", Words("提醒", "reminder"), 8),
 )
 REMIND = Words("需提醒", "remind")
+REMINDED = Words("已提醒", "reminded")
+REASON_WORDS = {
+    Reason.INVALID: Words(f"无效上报≥{INVALID_REMINDER}件", f"≥{INVALID_REMINDER} invalid reports"),
+    Reason.ONLINE: Words(f"在线≥{HOURS}天数不足", f"too few days online ≥{HOURS}"),
+    Reason.PATROL: Words(f"巡查≥{KM}天数不足", f"too few days on patrol ≥{KM}"),
+}
 SHEET_NAME = Words("网格员月度情况", "grid workers")
 FORMATS = {"online_hours": "0.0", "patrol_km": "0.0", "invalid_rate": "0.0%", "task_rate": "0.0%"}
 
@@ -90,6 +98,27 @@ def flagged(line: WorkerLine) -> bool:
     return falls_short(line) or line.needs_reminder
 
 
+def due_reasons(line: WorkerLine) -> tuple[Reason, ...]:
+    """What a reminder for this line is about: the invalid reports that earn one, and the
+    days short of the app's figures."""
+    reasons = [Reason.INVALID] if line.needs_reminder else []
+    reasons += [Reason.ONLINE] if short_online(line) else []
+    reasons += [Reason.PATROL] if short_patrol(line) else []
+    return tuple(reasons)
+
+
+def reminder_value(line: WorkerLine) -> datetime | bool:
+    """The reminder column: when it was given; else whether invalid reports earn one."""
+    return line.reminder.sent_at if line.reminder is not None else line.needs_reminder
+
+
+def reminder_text(value: object, lang: Lang) -> str:
+    """已提醒 11-28 once given; 需提醒 while invalid reports earn one; else nothing."""
+    if isinstance(value, datetime):
+        return f"{REMINDED.in_lang(lang)} {value.astimezone(LOCAL_TZ):%m-%d}"
+    return REMIND.in_lang(lang) if value else ""
+
+
 def line_values(number: int, line: WorkerLine) -> list[object]:
     """The cells as values, in ``WORKER_COLUMNS`` order; None where nothing divides."""
     return [
@@ -110,7 +139,7 @@ def line_values(number: int, line: WorkerLine) -> list[object]:
         line.tasks_due,
         line.tasks_on_time,
         line.task_rate,
-        line.needs_reminder,
+        reminder_value(line),
     ]
 
 
@@ -126,7 +155,7 @@ def line_cells(number: int, line: WorkerLine, month: WorkerMonth, lang: Lang) ->
 
 def _text(value: object, key: str, lang: Lang) -> str:
     if key == "reminder":
-        return REMIND.in_lang(lang) if value else ""
+        return reminder_text(value, lang)
     if value is None:
         return NONE
     if key in ("invalid_rate", "task_rate"):
@@ -210,5 +239,5 @@ def save_xlsx(path: Path, month: WorkerMonth, lang: Lang = "zh") -> None:
 def _excel(value: object, key: str, lang: Lang) -> object:
     """Numbers stay numbers; an empty cell where there is nothing to divide."""
     if key == "reminder":
-        return REMIND.in_lang(lang) if value else None
+        return reminder_text(value, lang) or None
     return value

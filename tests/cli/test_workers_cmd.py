@@ -428,3 +428,36 @@ def test_the_month_shows_what_was_imported(
     text = workers("month", "--month", month, "--town", "LZ").out
     row = next(line.split() for line in text.splitlines() if "gw_LZ001_01" in line)
     assert row[5:9] == ["3", "2", "2", f"{779 / 60 / 3:.1f}"]
+
+
+# --- remind --------------------------------------------------------------------------------
+
+
+def test_a_reminder_is_recorded_once_and_shows_on_the_month(
+    workers: Callable[..., Run], demo_url: str
+) -> None:
+    period = _busy_month()
+    lines = _month(demo_url, period, "LZ").lines
+    short = next(x for x in lines if _short_days(x))
+    fine = next((x for x in lines if not _follow_up(x)), None)
+    month = f"{period.first:%Y-%m}"
+
+    run = workers(
+        "remind", short.username, "--as", "disp_LZ", "--month", month, "--note", "电话提醒"
+    )
+    assert run.code == 0, run.err
+    assert run.out.startswith(f"已记录：{month} 已提醒 {short.name}") and "天数不足" in run.out
+    again = workers("remind", short.username, "--as", "sup_LZ", "--month", month)
+    assert again.code == 3 and "已由" in again.err and again.out == ""
+    elsewhere = workers("remind", short.username, "--as", "disp_PS", "--month", month)
+    assert elsewhere.code == 4, elsewhere.err
+    if fine is not None:  # nothing to remind of: the reason must be named
+        quiet = workers("remind", fine.username, "--as", "disp_LZ", "--month", month)
+        assert quiet.code == 2 and "--reason" in quiet.err
+    odd = workers("remind", short.username, "--as", "disp_LZ", "--reason", "late")
+    assert odd.code == 2 and "late" in odd.err
+
+    shown = {x["username"]: x for x in _json(workers("month", "--month", month, "--json"))["lines"]}
+    assert shown[short.username]["reminder"]["note"] == "电话提醒"
+    table = workers("month", "--month", month, "--town", "LZ").out
+    assert "已提醒" in table

@@ -23,7 +23,7 @@ from commandroom.db.models.sla import (
 )
 from commandroom.db.models.task import GridTask, TaskAssignment
 from commandroom.db.models.video import Camera, CameraAudit, Tour, WallLayout
-from commandroom.db.models.worker import GridWorkerDaily
+from commandroom.db.models.worker import GridWorkerDaily, WorkerReminder
 
 __all__ = [
     "Bulletin",
@@ -55,4 +55,5 @@ __all__ = [
     "User",
     "WallLayout",
     "WorkCalendar",
+    "WorkerReminder",
 ]

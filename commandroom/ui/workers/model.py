@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from PySide6.QtCore import (
@@ -134,12 +135,14 @@ def two_lines(header: str) -> str:
 
 
 def sort_value(value: object) -> float | str:
-    """A workbook value as the proxy compares it: numbers (and 需提醒 as 1) as floats, an
-    empty rate below every rate, names as text."""
+    """A workbook value as the proxy compares it: numbers (and 需提醒 as 1, 已提醒 above it)
+    as floats, an empty rate below every rate, names as text."""
     if value is None:
         return NO_VALUE
     if isinstance(value, bool | int | float):
         return float(value)
+    if isinstance(value, datetime):  # a reminder given: after every one still due
+        return 2.0 + value.timestamp() / 1e12
     return str(value)
 
 
