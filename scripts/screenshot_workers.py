@@ -5,8 +5,9 @@
 
 On a fresh demo database (a temporary SQLite file seeded as ``commandroom demo`` seeds it;
 ``--db`` for another demo database) it opens the window as the 漓渚镇 dispatcher (disp_LZ),
-so the town's workers of the month fill the table with the lines to follow up tinted, and
-saves the window. ``--district`` opens it as the district centre instead (the town chooser
+so the town's workers of the month fill the table with the lines to follow up tinted; the
+first of those has been reminded (已提醒) and the next one is selected, 提醒… ready for it.
+It saves the window. ``--district`` opens it as the district centre instead (the town chooser
 in place of the town's name). Exits non-zero without a CJK font, or when the month never
 arrived.
 """
@@ -27,6 +28,8 @@ from PySide6.QtGui import QFontDatabase  # noqa: E402
 from shots import CJK_FONTS, run_for, wait_until  # noqa: E402  (scripts/shots.py)
 
 from commandroom.events.demo.database import open_demo_database  # noqa: E402
+from commandroom.events.reminders import remind  # noqa: E402
+from commandroom.events.worker_table import due_reasons, flagged  # noqa: E402
 from commandroom.ui.app import make_app  # noqa: E402
 from commandroom.ui.workers.window import WorkerWindow  # noqa: E402
 
@@ -47,11 +50,37 @@ def shoot(args: argparse.Namespace, window: WorkerWindow) -> list[Path]:
     if not wait_until(lambda: settled(window)):
         print("screenshot: the month never arrived", file=sys.stderr)
         return []
+    _remind_one(window)
     run_for(0.5)
     suffix = ("-district" if args.district else "") + ("-en" if args.lang == "en" else "")
     saved = args.out / f"workers{suffix}.png"
     window.grab().save(str(saved))
     return [saved]
+
+
+def _remind_one(window: WorkerWindow) -> None:
+    """The first line to follow up reminded (as a desk did earlier), the next one selected."""
+    loaded = window.loaded
+    follow = [x for x in window.shown_lines() if flagged(x)]
+    if loaded is None or window.actor is None or not follow:
+        return
+    period = loaded.month.period
+    remind(
+        window.db,
+        window.actor,
+        follow[0].user_id,
+        period,
+        due_reasons(follow[0]),
+        loaded.as_of,
+        note="电话提醒",
+    )
+    window.load()
+    wait_until(lambda: settled(window))
+    if len(follow) > 1:
+        for row in range(window.proxy.rowCount()):
+            line = window.proxy.line_at(row)
+            if line is not None and line.user_id == follow[1].user_id:
+                window.view.selectRow(row)
 
 
 def main(argv: list[str] | None = None) -> int:

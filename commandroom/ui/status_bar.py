@@ -7,6 +7,7 @@ shown by engine and host only: never a password, never a full URL with a user na
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -18,6 +19,9 @@ from sqlalchemy.engine import URL, make_url
 from commandroom.db.errors import write_refused
 from commandroom.events import messages
 from commandroom.events.deadlines import LOCAL_TZ
+from commandroom.events.errors import CaseError
+
+log = logging.getLogger(__name__)
 
 
 class OperatorLike(Protocol):
@@ -55,6 +59,15 @@ def database_trouble(exc: BaseException) -> str:
     if write_refused(exc):
         return _tr("数据库拒绝写入：本工位的数据库账号没有写权限（或连的是只读备库），请联系管理员")
     return _tr("数据库暂时无法访问：{detail}").format(detail=type(exc).__name__)
+
+
+def failure_words(exc: BaseException, lang: str, doing: str) -> str:
+    """Why work on the lane failed: a refusal in its own words (``CaseError`` says who and
+    why), else ``database_trouble``; the driver's detail goes to the log, as ``doing``."""
+    if isinstance(exc, CaseError):
+        return exc.message(lang)
+    log.warning("%s failed: %s", doing, exc)
+    return database_trouble(exc)
 
 
 def _tr(text: str) -> str:

@@ -1502,6 +1502,29 @@ Once issued it is fixed and no longer follows the cases.</translation>
         </message>
     </context>
     <context>
+        <name>ReminderDialog</name>
+        <message>
+            <source>提醒内容（如：电话提醒，上报前先核实现场）</source>
+            <translation>What was said (e.g. by phone: check on the spot before reporting)</translation>
+        </message>
+        <message>
+            <source>提醒原因</source>
+            <translation>Reasons</translation>
+        </message>
+        <message>
+            <source>提醒网格员</source>
+            <translation>Remind a grid worker</translation>
+        </message>
+        <message>
+            <source>记录提醒</source>
+            <translation>Record the reminder</translation>
+        </message>
+        <message>
+            <source>记录：已就 {month} 的情况提醒 {name}（{village}，{grid}）</source>
+            <translation>Record that {name} ({village}, {grid}) was reminded about {month}</translation>
+        </message>
+    </context>
+    <context>
         <name>ReportWindow</name>
         <message>
             <source>CSV 文件 (*.csv)</source>
@@ -1948,6 +1971,10 @@ Once issued it is fixed and no longer follows the cases.</translation>
     <context>
         <name>WorkerModel</name>
         <message>
+            <source>{who} 于 {time} 已提醒</source>
+            <translation>Reminded by {who} at {time}</translation>
+        </message>
+        <message>
             <source>在线≥{hours}小时仅 {n} 天（有数据 {days} 天）</source>
             <translation>online ≥{hours} h on only {n} days (of {days} reported)</translation>
         </message>
@@ -1967,12 +1994,20 @@ Once issued it is fixed and no longer follows the cases.</translation>
             <translation>{words} (still showing {period} as read before)</translation>
         </message>
         <message>
+            <source>先在表中选一名网格员</source>
+            <translation>Select a grid worker in the table first</translation>
+        </message>
+        <message>
             <source>全区</source>
             <translation>Whole district</translation>
         </message>
         <message>
             <source>刷新</source>
             <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>只有网格员所在镇街的指挥室或区社会治理中心可以提醒</source>
+            <translation>Only the worker's town command room or the district centre may remind</translation>
         </message>
         <message>
             <source>只看需关注的（未达标或需提醒）</source>
@@ -1987,6 +2022,10 @@ Once issued it is fixed and no longer follows the cases.</translation>
             <translation>Export Excel…</translation>
         </message>
         <message>
+            <source>已记录：{month} 已提醒 {name}</source>
+            <translation>Recorded: {name} reminded for {month}</translation>
+        </message>
+        <message>
             <source>截至 {time} · {scope} {period} 网格员 {n} 名</source>
             <translation>As of {time} · {scope} {period}: {n} grid workers</translation>
         </message>
@@ -1995,12 +2034,32 @@ Once issued it is fixed and no longer follows the cases.</translation>
             <translation>Find by name, username or village</translation>
         </message>
         <message>
+            <source>提醒…</source>
+            <translation>Remind…</translation>
+        </message>
+        <message>
             <source>显示 {shown} / {total} 名</source>
             <translation>Showing {shown} of {total}</translation>
         </message>
         <message>
             <source>月份</source>
             <translation>Month</translation>
+        </message>
+        <message>
+            <source>本月已由 {who} 于 {time} 提醒</source>
+            <translation>Reminded this month by {who} at {time}</translation>
+        </message>
+        <message>
+            <source>正在记录对 {name} 的提醒…</source>
+            <translation>Recording the reminder to {name}…</translation>
+        </message>
+        <message>
+            <source>正在记录提醒…</source>
+            <translation>Recording the reminder…</translation>
+        </message>
+        <message>
+            <source>登录后才能记录提醒</source>
+            <translation>Log in to record a reminder</translation>
         </message>
         <message>
             <source>网格员 {n} 名 · 在线不足{hours}小时的天数超过{share}：{online} 名 · 巡查不足{km}公里的天数超过{share}：{patrol} 名 · 需提醒（无效上报≥{least}件）：{remind} 名</source>
@@ -2019,8 +2078,16 @@ Once issued it is fixed and no longer follows the cases.</translation>
             <translation>Scope: {town} (the town's grid workers)</translation>
         </message>
         <message>
+            <source>记录已提醒所选网格员（每人每月一次）</source>
+            <translation>Record that the selected grid worker was reminded (once a month each)</translation>
+        </message>
+        <message>
             <source>读取中…（{period}）</source>
             <translation>Reading… ({period})</translation>
+        </message>
+        <message>
+            <source>这个月还没有开始</source>
+            <translation>This month has not begun</translation>
         </message>
         <message>
             <source>需关注：在线≥{hours}小时或巡查≥{km}公里的天数不足有数据天数的 {share}，或无效上报≥{least}件（需提醒）</source>

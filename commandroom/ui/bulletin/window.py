@@ -47,7 +47,7 @@ from commandroom.events.bulletin import (
     may_issue,
 )
 from commandroom.events.bulletin_table import local_time, save_csv, save_xlsx, title
-from commandroom.events.errors import CaseError, Conflict
+from commandroom.events.errors import Conflict
 from commandroom.events.messages import os_reason
 from commandroom.events.periods import Period, local_today
 from commandroom.events.report import town_names
@@ -55,7 +55,7 @@ from commandroom.events.rules import Actor
 from commandroom.ui.bulletin.model import EventTableModel, PlaceTableModel, lang_of
 from commandroom.ui.bulletin.pdf import save_pdf
 from commandroom.ui.lane import DbLane
-from commandroom.ui.status_bar import database_trouble
+from commandroom.ui.status_bar import failure_words
 
 log = logging.getLogger(__name__)
 
@@ -324,8 +324,7 @@ class BulletinWindow(QWidget):
     def _on_failed(self, token: int, exc: Exception) -> None:
         if token != self._token:
             return
-        log.warning("bulletin failed: %s", exc)
-        words = exc.message(self.lang) if isinstance(exc, CaseError) else database_trouble(exc)
+        words = failure_words(exc, self.lang, "the bulletin")
         # What was on screen stays (and can still be exported); the line says it is old.
         shown = self.data.period.label if self.data is not None else None
         self.state.setStyleSheet(f"color: {ERROR_COLOUR};")
@@ -435,11 +434,7 @@ class BulletinWindow(QWidget):
 
     def _on_issue_refused(self, exc: Exception) -> None:
         self.issuing = False
-        if isinstance(exc, CaseError):
-            words = exc.message(self.lang)
-        else:
-            log.warning("issuing the bulletin failed: %s", exc)
-            words = database_trouble(exc)
+        words = failure_words(exc, self.lang, "issuing the bulletin")
         self.notice.setText(_tr("未签发：{words}").format(words=words))
         self.notice.show()
         self._update_issue_button()

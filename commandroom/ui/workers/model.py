@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from commandroom.events.bulletin_table import local_time
 from commandroom.events.grid_workers import (
     INVALID_REMINDER,
     ONLINE_MIN_MINUTES,
@@ -87,6 +88,15 @@ def reasons(line: WorkerLine) -> list[str]:
         words = _tr("无效上报 {n} 件（≥{least} 件需提醒）")
         out.append(words.format(n=line.invalid, least=INVALID_REMINDER))
     return out
+
+
+def given_words(line: WorkerLine) -> str:
+    """Who reminded the worker this month, when, and what was said ("" before anyone did)."""
+    given = line.reminder
+    if given is None:
+        return ""
+    words = _tr("{who} 于 {time} 已提醒").format(who=given.sent_by, time=local_time(given.sent_at))
+    return f"{words}：{given.note}" if given.note else words
 
 
 @dataclass(frozen=True)
@@ -233,7 +243,7 @@ class WorkerModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return ATTENTION_BRUSH if needs_attention(line) else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(t for t in (text, *reasons(line)) if t) or None
+            return "\n".join(t for t in (text, *reasons(line), given_words(line)) if t) or None
         return None
 
 
@@ -271,3 +281,8 @@ class WorkerFilter(QSortFilterProxyModel):
     def lines(self) -> list[WorkerLine]:
         """The lines shown, in the order shown."""
         return [self.data(self.index(r, 0), ROW_ROLE) for r in range(self.rowCount())]
+
+    def line_at(self, row: int) -> WorkerLine | None:
+        """The line shown in ``row``."""
+        line = self.data(self.index(row, 0), ROW_ROLE)
+        return line if isinstance(line, WorkerLine) else None

@@ -7,7 +7,9 @@ reminded), and how they answered the task lists. So the window shows, for a mont
 and the eleven before it), one line per worker with the lines to follow up tinted, a line
 saying how many fell short of each threshold and how many need a reminder, a filter to see
 only those, and a search by name, username or village; it exports the month to Excel or CSV
-through ``events.worker_table``, so the screen and the files agree.
+through ``events.worker_table``, so the screen and the files agree. The worker's town
+command room (and the district centre) records a reminder given to the selected worker
+(提醒…, ``remind``); the month then shows 已提醒 with who, when and what was said.
 
 A town's desk (its dispatcher, supervisor, or a village's information room) sees its own
 town's workers; the district chooses the whole district or one town. Reading runs on the
@@ -50,6 +52,7 @@ from commandroom.events.grid_workers import (
     worker_month,
 )
 from commandroom.events.periods import Period, local_today
+from commandroom.events.reminders import Reason, Reminder, may_remind, remind
 from commandroom.events.report import town_names
 from commandroom.events.rules import Actor
 from commandroom.events.task_tracking import town_share
@@ -57,9 +60,10 @@ from commandroom.events.worker_table import SHORT_SHARE, title
 from commandroom.ui.bulletin.model import lang_of
 from commandroom.ui.lane import DbLane
 from commandroom.ui.month_chooser import MonthChooser
-from commandroom.ui.status_bar import database_trouble
+from commandroom.ui.status_bar import failure_words
 from commandroom.ui.workers.export import MonthExport
 from commandroom.ui.workers.model import WorkerFilter, WorkerModel, counts
+from commandroom.ui.workers.remind import ReminderDialog
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +104,12 @@ class WorkerWindow(MonthExport, QWidget):
     sig_export_failed = Signal(str)
     """A file could not be written; the words shown."""
 
+    sig_reminded = Signal(object)
+    """A reminder was recorded (``Reminder``)."""
+
+    sig_remind_failed = Signal(str)
+    """A reminder was refused or could not be stored; the words shown."""
+
     def __init__(
         self,
         db: Database,
@@ -118,6 +128,7 @@ class WorkerWindow(MonthExport, QWidget):
         self.loaded: Loaded | None = None
         self.shown: WorkerMonth | None = None
         self.exporting = False
+        self.reminding = False
         self._token = 0
         self.lane = DbLane("workers", self)
         self.export_lane = DbLane("workers-export", self)  # files, not the database
@@ -159,6 +170,9 @@ class WorkerWindow(MonthExport, QWidget):
         self.search.setMinimumWidth(240)
         self.showing = QLabel(self)
         self.showing.setObjectName("worker-showing")
+        self.remind_button = QPushButton(_tr("提醒…"), self)
+        self.remind_button.setObjectName("worker-remind")
+        self.remind_button.setEnabled(False)
         self.lines = WorkerModel(self.lang, self)
         self.proxy = WorkerFilter(self)
         self.proxy.setSourceModel(self.lines)
@@ -186,6 +200,8 @@ class WorkerWindow(MonthExport, QWidget):
         find.addWidget(self.search)
         find.addStretch(1)
         find.addWidget(self.showing)
+        find.addSpacing(16)
+        find.addWidget(self.remind_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.heading)
@@ -214,6 +230,8 @@ class WorkerWindow(MonthExport, QWidget):
         self.export_csv_button.clicked.connect(self.export_csv)
         self.flagged_only.toggled.connect(self._on_filter)
         self.search.textChanged.connect(self._on_filter)
+        self.remind_button.clicked.connect(self.ask_reminder)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         header = self.view.horizontalHeader()
         header.sortIndicatorChanged.connect(lambda column, _order: self._room_for_arrow(column))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.load)
@@ -385,11 +403,7 @@ class WorkerWindow(MonthExport, QWidget):
     def _on_failed(self, token: int, exc: Exception) -> None:
         if token != self._token:
             return
-        if isinstance(exc, CaseError):
-            words = exc.message(self.lang)
-        else:
-            log.warning("reading the grid workers' month failed: %s", exc)
-            words = database_trouble(exc)
+        words = failure_words(exc, self.lang, "reading the grid workers' month")
         # What was on screen stays (and can still be exported); the line says it is old.
         old = None if self.shown is None else self.shown.period.label
         self.state.setStyleSheet(f"color: {ERROR_COLOUR};")
@@ -417,6 +431,79 @@ class WorkerWindow(MonthExport, QWidget):
     def _update_buttons(self) -> None:
         for button in self.export_buttons():
             button.setEnabled(self.shown is not None and not self.exporting)
+        why_not = self._why_no_reminder()
+        self.remind_button.setEnabled(why_not is None)
+        self.remind_button.setToolTip(why_not or _tr("记录已提醒所选网格员（每人每月一次）"))
+
+    # --- reminding ----------------------------------------------------------------------------
+
+    def selected_line(self) -> WorkerLine | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.proxy.line_at(rows[0].row()) if rows else None
+
+    def _why_no_reminder(self) -> str | None:
+        """Why 提醒… is off, in words for its tooltip; None when it is on."""
+        loaded, line = self.loaded, self.selected_line()
+        if self.reminding:
+            return _tr("正在记录提醒…")
+        if loaded is None or loaded.actor is None:
+            return _tr("登录后才能记录提醒")
+        town = loaded.desk_town if loaded.desk_town is not None else -1  # -1: any town's
+        if not may_remind(loaded.actor, town):
+            return _tr("只有网格员所在镇街的指挥室或区社会治理中心可以提醒")
+        if loaded.month.days == 0:
+            return _tr("这个月还没有开始")
+        if line is None:
+            return _tr("先在表中选一名网格员")
+        if line.reminder is not None:
+            return _tr("本月已由 {who} 于 {time} 提醒").format(
+                who=line.reminder.sent_by, time=local_time(line.reminder.sent_at)
+            )
+        return None
+
+    def ask_reminder(self) -> None:
+        """提醒…: the dialog for the selected worker, then ``send_reminder``."""
+        line, loaded = self.selected_line(), self.loaded
+        if line is None or loaded is None or self._why_no_reminder() is not None:
+            return
+        dialog = ReminderDialog(line, loaded.month.period, self.lang, self)
+        if dialog.exec() == ReminderDialog.DialogCode.Accepted:
+            self.send_reminder(line, dialog.reasons(), dialog.note_text())
+
+    def send_reminder(self, line: WorkerLine, reasons: tuple[Reason, ...], note: str) -> None:
+        """Store it on the lane; the month is read again once it is stored."""
+        if self.reminding or self.shown is None or self.actor is None:
+            return
+        self.reminding = True
+        self._update_buttons()
+        db, actor, period, now = self.db, self.actor, self.shown.period, self.now()
+        self.state.setStyleSheet("")
+        self.state.setText(_tr("正在记录对 {name} 的提醒…").format(name=line.name))
+        self.lane.submit(
+            lambda: remind(db, actor, line.user_id, period, reasons, now, note=note),
+            self._on_reminded,
+            self._on_remind_failed,
+        )
+
+    def _on_reminded(self, given: Reminder) -> None:
+        self.reminding = False
+        self.sig_reminded.emit(given)
+        self.load()
+        self.state.setText(
+            _tr("已记录：{month} 已提醒 {name}").format(
+                month=f"{given.month.first:%Y-%m}", name=given.worker
+            )
+        )
+
+    def _on_remind_failed(self, exc: Exception) -> None:
+        self.reminding = False
+        words = failure_words(exc, self.lang, "recording a reminder")
+        self.state.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.state.setText(words)
+        self._update_buttons()
+        self.sig_remind_failed.emit(words)
+        if isinstance(exc, CaseError):
+            self.load()  # another desk's reminder, say: show it
 
     # --- lifetime -------------------------------------------------------------------------
 

@@ -19,7 +19,8 @@ from sqlalchemy import select, update
 
 from commandroom.db.engine import Database
 from commandroom.db.enums import RegionLevel
-from commandroom.db.models import Event, Region, User
+from commandroom.db.models import Event, Region, User, WorkerReminder
+from commandroom.events import reminders
 from commandroom.events.grid_workers import (
     INVALID_REMINDER,
     WorkerLine,
@@ -27,8 +28,10 @@ from commandroom.events.grid_workers import (
     worker_month,
 )
 from commandroom.events.periods import Period, local_today
+from commandroom.events.reminders import Reason
 from commandroom.events.worker_table import headers, line_cells, line_values, title, to_csv
 from commandroom.ui.workers.model import ATTENTION_BRUSH
+from commandroom.ui.workers.remind import ReminderDialog
 from commandroom.ui.workers.window import WorkerWindow
 from tests.conftest import DemoSpec
 from tests.rtsp_server import closed_port
@@ -440,3 +443,78 @@ def test_another_operator_sees_their_own_scope(
     assert not w.town.isHidden() and w.chosen_town() is None and w.share.isHidden()
     w.set_actor("leader")  # the same operator: nothing asked
     assert not w.lane.busy
+
+
+# --- reminding ------------------------------------------------------------------------------
+
+
+def select_worker(w: WorkerWindow, username: str) -> WorkerLine:
+    """Select ``username``'s row as a click would."""
+    for row in range(w.proxy.rowCount()):
+        line = w.proxy.line_at(row)
+        if line is not None and line.username == username:
+            w.view.selectRow(row)
+            return line
+    raise AssertionError(f"{username} is not shown")
+
+
+def test_a_town_desk_records_a_reminder_and_the_month_shows_it(
+    qtbot: QtBot, seeded: Database, now: datetime, make: Callable[[str | None], WorkerWindow]
+) -> None:
+    period = last_month(now)
+    lz = town_id(seeded, "LZ")
+    target = month_of(seeded, period, now, lz).lines[0]
+    remind(seeded, period, target.username)  # three invalid reports: 需提醒
+    w = make("disp_LZ")
+    load(qtbot, w)
+    choose(qtbot, w, lambda: w.month.setCurrentIndex(1))
+    assert not w.remind_button.isEnabled()  # nobody selected yet
+    line = select_worker(w, target.username)
+    assert w.remind_button.isEnabled(), w.remind_button.toolTip()
+    dialog = ReminderDialog(line, period, "zh", w)
+    assert dialog.reasons()[0] is Reason.INVALID  # the line's own reasons come ticked
+    for box in dialog.boxes.values():
+        box.setChecked(False)
+    assert not dialog.ok.isEnabled()  # a reminder is about something
+
+    with qtbot.waitSignal(w.sig_reminded, timeout=SLOW):
+        w.send_reminder(line, (Reason.INVALID,), "电话提醒：核实后再上报")
+        w.send_reminder(line, (Reason.INVALID,), "a double click")  # ignored while it runs
+    qtbot.waitUntil(lambda: not w.lane.busy, timeout=SLOW)
+    qtbot.waitUntil(lambda: select_worker(w, target.username).reminder is not None, timeout=SLOW)
+    shown_line = select_worker(w, target.username)
+    assert shown_line.reminder is not None and shown_line.reminder.note == "电话提醒：核实后再上报"
+    row = w.shown_lines().index(shown_line)
+    cell = w.proxy.index(row, w.lines.column_of("reminder"))
+    assert str(w.proxy.data(cell)).startswith("已提醒 ")
+    assert "电话提醒" in str(w.proxy.data(cell, Qt.ItemDataRole.ToolTipRole))
+    assert not w.remind_button.isEnabled() and "本月已由" in w.remind_button.toolTip()
+    with seeded.reading() as s:
+        assert len(s.scalars(select(WorkerReminder)).all()) == 1
+
+
+def test_another_desk_first_is_told_and_shown(
+    qtbot: QtBot, seeded: Database, now: datetime, make: Callable[[str | None], WorkerWindow]
+) -> None:
+    period = last_month(now)
+    lz = town_id(seeded, "LZ")
+    target = month_of(seeded, period, now, lz).lines[1]
+    w = make("disp_LZ")
+    load(qtbot, w)
+    choose(qtbot, w, lambda: w.month.setCurrentIndex(1))
+    line = select_worker(w, target.username)
+    reminders.remind(seeded, "sup_LZ", target.username, period, [Reason.ONLINE], now)
+    with qtbot.waitSignal(w.sig_remind_failed, timeout=SLOW) as refused:
+        w.send_reminder(line, (Reason.ONLINE,), "")
+    assert "已由" in refused.args[0] and "提醒过" in refused.args[0]
+    qtbot.waitUntil(lambda: select_worker(w, target.username).reminder is not None, timeout=SLOW)
+
+
+def test_only_the_towns_command_room_or_the_centre_may_remind(
+    qtbot: QtBot, now: datetime, make: Callable[[str | None], WorkerWindow]
+) -> None:
+    for actor, may in (("vop_LZ001", False), (None, False), ("center", True)):
+        w = make(actor)
+        load(qtbot, w)
+        select_worker(w, w.shown_lines()[0].username)
+        assert w.remind_button.isEnabled() is may, (actor, w.remind_button.toolTip())
