@@ -144,13 +144,14 @@ def _earlier(session: Session, user_ids: list[int], month: Period) -> dict[int, 
 
 
 def _worker(session: Session, ref: str | int) -> tuple[int, str, int]:
-    """(user id, name, town id) of a full-time grid worker, by username or id."""
+    """(user id, name, town id) of an active full-time grid worker, by username or id."""
     village = aliased(Region)
     query = (
         select(User.id, User.name, village.parent_id)
         .join(Grid, Grid.id == User.grid_id)
         .join(village, village.id == Grid.village_id)
         .where(
+            User.active.is_(True),
             User.full_time.is_(True),
             select(RoleGrant.id)
             .where(RoleGrant.user_id == User.id, RoleGrant.role == Role.GRID_WORKER)

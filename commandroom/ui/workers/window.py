@@ -129,6 +129,7 @@ class WorkerWindow(MonthExport, QWidget):
         self.shown: WorkerMonth | None = None
         self.exporting = False
         self.reminding = False
+        self._tell_after_load: tuple[str, bool] | None = None  # (words, a refusal)
         self._token = 0
         self.lane = DbLane("workers", self)
         self.export_lane = DbLane("workers-export", self)  # files, not the database
@@ -324,15 +325,17 @@ class WorkerWindow(MonthExport, QWidget):
         self.loaded, self.who = loaded, loaded.actor
         self._show_scope(loaded)
         self._show(loaded.month)
-        self.state.setStyleSheet("")
-        self.state.setText(
-            _tr("截至 {time} · {scope} {period} 网格员 {n} 名").format(
-                time=local_time(loaded.as_of),
-                scope=loaded.month.scope,
-                period=loaded.month.period.label,
-                n=len(loaded.month.lines),
-            )
+        words = _tr("截至 {time} · {scope} {period} 网格员 {n} 名").format(
+            time=local_time(loaded.as_of),
+            scope=loaded.month.scope,
+            period=loaded.month.period.label,
+            n=len(loaded.month.lines),
         )
+        told, self._tell_after_load = self._tell_after_load, None
+        if told is not None:  # what the reminder came to stays in view over the new month
+            words = f"{told[0]} · {words}"
+        self.state.setStyleSheet(f"color: {ERROR_COLOUR};" if told and told[1] else "")
+        self.state.setText(words)
         self.sig_loaded.emit(loaded)
 
     def _show_scope(self, loaded: Loaded) -> None:
@@ -403,6 +406,7 @@ class WorkerWindow(MonthExport, QWidget):
     def _on_failed(self, token: int, exc: Exception) -> None:
         if token != self._token:
             return
+        self._tell_after_load = None  # this failure is the news now
         words = failure_words(exc, self.lang, "reading the grid workers' month")
         # What was on screen stays (and can still be exported); the line says it is old.
         old = None if self.shown is None else self.shown.period.label
@@ -487,13 +491,12 @@ class WorkerWindow(MonthExport, QWidget):
 
     def _on_reminded(self, given: Reminder) -> None:
         self.reminding = False
+        words = _tr("已记录：{month} 已提醒 {name}").format(
+            month=f"{given.month.first:%Y-%m}", name=given.worker
+        )
+        self._tell_after_load = (words, False)
         self.sig_reminded.emit(given)
         self.load()
-        self.state.setText(
-            _tr("已记录：{month} 已提醒 {name}").format(
-                month=f"{given.month.first:%Y-%m}", name=given.worker
-            )
-        )
 
     def _on_remind_failed(self, exc: Exception) -> None:
         self.reminding = False
@@ -502,8 +505,9 @@ class WorkerWindow(MonthExport, QWidget):
         self.state.setText(words)
         self._update_buttons()
         self.sig_remind_failed.emit(words)
-        if isinstance(exc, CaseError):
-            self.load()  # another desk's reminder, say: show it
+        if isinstance(exc, CaseError):  # another desk's reminder, say: show it, and why
+            self._tell_after_load = (words, True)
+            self.load()
 
     # --- lifetime -------------------------------------------------------------------------
 

@@ -484,6 +484,7 @@ def test_a_town_desk_records_a_reminder_and_the_month_shows_it(
     qtbot.waitUntil(lambda: select_worker(w, target.username).reminder is not None, timeout=SLOW)
     shown_line = select_worker(w, target.username)
     assert shown_line.reminder is not None and shown_line.reminder.note == "电话提醒：核实后再上报"
+    assert w.state.text().startswith("已记录：")
     row = w.shown_lines().index(shown_line)
     cell = w.proxy.index(row, w.lines.column_of("reminder"))
     assert str(w.proxy.data(cell)).startswith("已提醒 ")
@@ -508,6 +509,7 @@ def test_another_desk_first_is_told_and_shown(
         w.send_reminder(line, (Reason.ONLINE,), "")
     assert "已由" in refused.args[0] and "提醒过" in refused.args[0]
     qtbot.waitUntil(lambda: select_worker(w, target.username).reminder is not None, timeout=SLOW)
+    assert w.state.text().startswith(refused.args[0])  # the refusal stays over the new month
 
 
 def test_only_the_towns_command_room_or_the_centre_may_remind(
