@@ -54,7 +54,7 @@ from commandroom.db.engine import Database
 from commandroom.events.actors import load_actor
 from commandroom.events.bulletin_table import local_time
 from commandroom.events.deadlines import LOCAL_TZ
-from commandroom.events.errors import CaseError, Conflict
+from commandroom.events.errors import Conflict
 from commandroom.events.task_tracking import (
     Choices,
     SheetRow,
@@ -77,7 +77,7 @@ from commandroom.events.tasks import (
 )
 from commandroom.ui.bulletin.model import lang_of
 from commandroom.ui.lane import DbLane
-from commandroom.ui.status_bar import database_trouble
+from commandroom.ui.status_bar import failure_words
 
 log = logging.getLogger(__name__)
 
@@ -113,15 +113,6 @@ def from_qdatetime(value: QDateTime) -> datetime:
     local = value.toTimeZone(SHANGHAI)
     day, time = local.date(), local.time()
     return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute(), tzinfo=LOCAL_TZ)
-
-
-def refusal_words(exc: Exception, lang: str, what: str) -> str:
-    """A refusal in the service's words; anything else is the database's trouble (the
-    driver's English goes to the log)."""
-    if isinstance(exc, CaseError):
-        return exc.message(lang)
-    log.warning("%s failed: %s", what, exc)
-    return database_trouble(exc)
 
 
 class _Form(QDialog):
@@ -365,7 +356,7 @@ class SendTaskDialog(_Form):
         self.sig_choices.emit(choices)
 
     def _on_choices_failed(self, exc: Exception) -> None:
-        words = refusal_words(exc, self.lang, "reading the recipients")
+        words = failure_words(exc, self.lang, "reading the recipients")
         self.scope.setText(_tr("无法读取可派单范围"))
         self.show_error(_tr("无法读取可派单范围：{words}").format(words=words))
         self.sig_refused.emit(words)
@@ -463,7 +454,7 @@ class SendTaskDialog(_Form):
 
     def _on_refused(self, exc: Exception) -> None:
         self._set_busy(False)
-        words = refusal_words(exc, self.lang, "sending a task")
+        words = failure_words(exc, self.lang, "sending a task")
         self.show_error(_tr("未派发：{words}").format(words=words))
         self.sig_refused.emit(words)
 
@@ -586,7 +577,7 @@ class FeedbackDialog(_Form):
 
     def _on_refused(self, exc: Exception) -> None:
         self._set_busy(False)
-        words = refusal_words(exc, self.lang, "recording task feedback")
+        words = failure_words(exc, self.lang, "recording task feedback")
         self.show_error(_tr("未提交：{words}").format(words=words))
         if isinstance(exc, Conflict):
             # Answered elsewhere: this form can never be stored. What was typed stays in

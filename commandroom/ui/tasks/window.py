@@ -12,7 +12,9 @@ town's share of every task — the rows it answers for and returns; the district
 新建派单 is offered to whoever may send, 录入反馈 on a row not yet answered that the operator
 may record for. Reading and writing run on the window's lane, so neither holds up the screen
 and a newer request supersedes an older one still waiting; the workbook is written on a lane
-of its own. A database that is away is said in words, and what was on screen stays.
+of its own. A database that is away is said in words, and what was on screen stays. Task
+writes are not in the case feed, so the window reads itself again every minute while on
+screen: another desk's list or answer arrives without 刷新.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QItemSelection, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,7 +43,6 @@ from commandroom.db.engine import Database
 from commandroom.db.models import Region
 from commandroom.events.actors import load_actor
 from commandroom.events.bulletin_table import local_time
-from commandroom.events.errors import CaseError
 from commandroom.events.periods import Period, local_today
 from commandroom.events.rules import Actor
 from commandroom.events.task_table import (
@@ -67,7 +68,7 @@ from commandroom.events.tasks import (
 from commandroom.ui.bulletin.model import lang_of
 from commandroom.ui.lane import DbLane
 from commandroom.ui.month_chooser import MonthChooser
-from commandroom.ui.status_bar import database_trouble
+from commandroom.ui.status_bar import failure_words
 from commandroom.ui.tasks.dialogs import FeedbackDialog, SendTaskDialog
 from commandroom.ui.tasks.export import SheetExport
 from commandroom.ui.tasks.forms import TaskForms
@@ -81,6 +82,8 @@ ANSWER_WIDTH = 180  # px: a sheet's text answers and notes at most (the tooltip 
 LIST_SHARE = 0.4  # of the width, the task list's at first …
 LIST_MOST = 0.5  # … widened to show its columns whole, up to this share
 ERROR_COLOUR = "#f85149"  # the theme's DANGER
+# Lists and answers of other desks reach this one within this long while it is on screen.
+REFRESH_MS = 60_000
 
 
 def _tr(text: str) -> str:
@@ -144,6 +147,7 @@ class TaskWindow(TaskForms, SheetExport, QWidget):
         actor: str | None = None,
         lang: str = "zh",
         now: datetime | None = None,
+        refresh_ms: int = REFRESH_MS,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -171,6 +175,9 @@ class TaskWindow(TaskForms, SheetExport, QWidget):
         self.resize(1600, 900)
         width = self.width()
         self.split.setSizes([round(width * LIST_SHARE), round(width * (1 - LIST_SHARE))])
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.timeout.connect(self.refresh_quietly)
+        self._refresh_timer.start(refresh_ms)
 
     # --- building -------------------------------------------------------------------------
 
@@ -333,13 +340,24 @@ class TaskWindow(TaskForms, SheetExport, QWidget):
 
     # --- the list ---------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def refresh_quietly(self) -> None:
+        """Read the list and the chosen sheet again (every ``REFRESH_MS`` while on screen):
+        lists sent and answers recorded at other desks are not in the case feed, so a town's
+        desk sees a village room's answers this way. Not while something is being read,
+        written or filled in; the selection stays, and the state line does not flicker."""
+        busy = self.lane.busy or self.exporting
+        if not self.isVisible() or busy or self.send_dialog or self.feedback_dialog:
+            return
+        self.load(quiet=True)
+
+    def load(self, *, quiet: bool = False) -> None:
         """Ask for the chosen month's list and figures; an older request's answer is dropped."""
         self._token += 1
         token = self._token
         period, now, actor, db = self.chosen_period(), self.now(), self.actor, self.db
-        self.state.setStyleSheet("")
-        self.state.setText(_tr("读取中…（{period}）").format(period=period.label))
+        if not quiet:
+            self.state.setStyleSheet("")
+            self.state.setText(_tr("读取中…（{period}）").format(period=period.label))
 
         def work() -> Loaded | None:
             if token != self._token:  # superseded while it waited in the lane: not run
@@ -424,7 +442,7 @@ class TaskWindow(TaskForms, SheetExport, QWidget):
     def _on_failed(self, token: int, exc: Exception) -> None:
         if token != self._token:
             return
-        words = self._trouble(exc, "reading the task list")
+        words = failure_words(exc, self.lang, "reading the task list")
         # What was on screen stays (and can still be exported); the line says it is old.
         old = self.loaded.period.label if self.loaded is not None else None
         self.state.setStyleSheet(f"color: {ERROR_COLOUR};")
@@ -434,12 +452,6 @@ class TaskWindow(TaskForms, SheetExport, QWidget):
             else _tr("{words}（仍显示 {period} 的旧内容）").format(words=words, period=old)
         )
         self.sig_failed.emit(words)
-
-    def _trouble(self, exc: Exception, what: str) -> str:
-        if isinstance(exc, CaseError):
-            return exc.message(self.lang)
-        log.warning("%s failed: %s", what, exc)
-        return database_trouble(exc)
 
     # --- the sheet --------------------------------------------------------------------------
 
@@ -510,7 +522,7 @@ class TaskWindow(TaskForms, SheetExport, QWidget):
     def _on_sheet_failed(self, token: int, exc: Exception) -> None:
         if token != self._sheet_token:
             return
-        words = self._trouble(exc, "reading a task sheet")
+        words = failure_words(exc, self.lang, "reading a task sheet")
         self.state.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.state.setText(
             words if self.sheet is None else _tr("{words}（反馈表为旧内容）").format(words=words)

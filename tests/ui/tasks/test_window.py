@@ -606,3 +606,27 @@ def test_another_operator_gets_their_own_share_and_the_last_ones_form_goes(
         want = task_list(s, now, town_id=town_id(seeded, "PS"), period=w.chosen_period())
     assert w.tasks.tasks == want and w.share.text().startswith("范围：平水镇")
     assert w.new_button.isEnabled()
+
+
+def test_another_desks_answer_arrives_without_refresh(
+    qtbot: QtBot, seeded: Database, now: datetime, opened: list[TaskWindow]
+) -> None:
+    """Task writes are not in the case feed: an open window reads itself again."""
+    fresh_task(seeded, now, village_of(seeded, "vop_LZ001"))
+    w = TaskWindow(seeded, actor="disp_LZ", now=now, refresh_ms=200)
+    qtbot.addWidget(w)
+    opened.append(w)
+    w.show()
+    load(qtbot, w)
+    assert w.sheet is not None
+    row = w.sheet.rows[1]
+    with qtbot.waitSignal(w.sheet_view.selectionModel().selectionChanged, timeout=SLOW):
+        assert w.select_row(row.assignment_id)
+    submit_feedback(seeded, "vop_LZ001", row.assignment_id, ["2", "否", "村里录入"], now)
+
+    def arrived() -> bool:
+        shown_row = w.chosen_row()  # the same row stays chosen across the reads
+        return shown_row is not None and shown_row.answers == ("2", "否", "村里录入")
+
+    qtbot.waitUntil(arrived, timeout=SLOW)
+    assert not w.state.text().startswith("读取中")
