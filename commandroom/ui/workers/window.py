@@ -9,7 +9,8 @@ saying how many fell short of each threshold and how many need a reminder, a fil
 only those, and a search by name, username or village; it exports the month to Excel or CSV
 through ``events.worker_table``, so the screen and the files agree. The worker's town
 command room (and the district centre) records a reminder given to the selected worker
-(提醒…, ``remind``); the month then shows 已提醒 with who, when and what was said.
+(提醒…, ``remind``); the month then shows 已提醒 with who, when and what was said. The
+window reads the month again every minute while on screen, so another desk's reminder shows.
 
 A town's desk (its dispatcher, supervisor, or a village's information room) sees its own
 town's workers; the district chooses the whole district or one town. Reading runs on the
@@ -24,7 +25,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -70,6 +71,7 @@ log = logging.getLogger(__name__)
 WIDEST = 180  # px: a column at most (a long grid name), so the figures stay in view
 ERROR_COLOUR = "#f85149"  # the theme's DANGER
 WARNING_COLOUR = "#d29922"  # the theme's WARNING: the counts when some line is tinted
+REFRESH_MS = 60_000  # another desk's reminder reaches this one within a minute
 
 
 def _tr(text: str) -> str:
@@ -117,6 +119,7 @@ class WorkerWindow(MonthExport, QWidget):
         actor: str | None = None,
         lang: str = "zh",
         now: datetime | None = None,
+        refresh_ms: int = REFRESH_MS,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -138,6 +141,9 @@ class WorkerWindow(MonthExport, QWidget):
         self._build()
         self._connect()
         self.resize(1600, 900)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.timeout.connect(self.refresh_quietly)
+        self._refresh_timer.start(refresh_ms)
 
     # --- building -------------------------------------------------------------------------
 
@@ -288,14 +294,22 @@ class WorkerWindow(MonthExport, QWidget):
 
     # --- reading ----------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def refresh_quietly(self) -> None:
+        """Read the month again (every ``REFRESH_MS`` while on screen): another desk's
+        reminder, new daily figures and answered tasks arrive without 刷新. Not while
+        something is being read, written or exported; the selected worker stays selected."""
+        if self.isVisible() and not (self.lane.busy or self.reminding or self.exporting):
+            self.load(quiet=True)
+
+    def load(self, *, quiet: bool = False) -> None:
         """Ask for the chosen month; the answer to an older request is dropped."""
         self._token += 1
         token = self._token
         period, now, actor, db = self.chosen_period(), self.now(), self.actor, self.db
         chosen, know_towns = self.chosen_town(), self.town.count() <= 1
-        self.state.setStyleSheet("")
-        self.state.setText(_tr("读取中…（{period}）").format(period=period.label))
+        if not quiet:
+            self.state.setStyleSheet("")
+            self.state.setText(_tr("读取中…（{period}）").format(period=period.label))
 
         def work() -> Loaded | None:
             if token != self._token:  # superseded while it waited in the lane: not run
@@ -356,8 +370,11 @@ class WorkerWindow(MonthExport, QWidget):
         self.view.setColumnHidden(town_column, loaded.town_id is not None)
 
     def _show(self, month: WorkerMonth) -> None:
+        was = self.selected_line()
         self.shown = month
-        self.lines.set_month(month)
+        self.lines.set_month(month)  # Qt keeps the scroll bars where they were
+        if was is not None:
+            self._select_user(was.user_id)
         self.heading.setText(title(month, self.lang))
         self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.counts.setText(self._counts_words(month))
@@ -440,6 +457,13 @@ class WorkerWindow(MonthExport, QWidget):
         self.remind_button.setToolTip(why_not or _tr("记录已提醒所选网格员（每人每月一次）"))
 
     # --- reminding ----------------------------------------------------------------------------
+
+    def _select_user(self, user_id: int) -> None:
+        for row in range(self.proxy.rowCount()):
+            line = self.proxy.line_at(row)
+            if line is not None and line.user_id == user_id:
+                self.view.selectRow(row)
+                return
 
     def selected_line(self) -> WorkerLine | None:
         rows = self.view.selectionModel().selectedRows()

@@ -520,3 +520,33 @@ def test_only_the_towns_command_room_or_the_centre_may_remind(
         load(qtbot, w)
         select_worker(w, w.shown_lines()[0].username)
         assert w.remind_button.isEnabled() is may, (actor, w.remind_button.toolTip())
+
+
+def test_another_desks_reminder_arrives_without_refresh(
+    qtbot: QtBot, seeded: Database, now: datetime, opened: list[WorkerWindow]
+) -> None:
+    period = Period.month_of(local_today(now))
+    w = WorkerWindow(seeded, actor="disp_LZ", now=now, refresh_ms=200)
+    qtbot.addWidget(w)
+    opened.append(w)
+    w.show()
+    load(qtbot, w)
+    target = w.shown_lines()[2]
+    select_worker(w, target.username)
+    reminders.remind(seeded, "sup_LZ", target.username, period, [Reason.PATROL], now)
+
+    def arrived() -> bool:
+        line = w.selected_line()  # the same worker stays selected across the reads
+        return line is not None and line.user_id == target.user_id and line.reminder is not None
+
+    qtbot.waitUntil(arrived, timeout=SLOW)
+    assert not w.remind_button.isEnabled()
+    w.view.clearSelection()
+    w.resize(1600, 300)  # room for a few rows: the table scrolls
+    bar = w.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=SLOW)
+    bar.setValue(bar.maximum())
+    place = bar.value()
+    with qtbot.waitSignal(w.sig_loaded, timeout=SLOW):
+        pass  # the next quiet read
+    assert bar.value() == place  # the reader keeps their place
