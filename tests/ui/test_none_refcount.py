@@ -27,7 +27,7 @@ CALLS = 3000
 CHECK_EVERY = 20  # iterations between checks: far fewer lost references than None has
 # References to None that may go while counting (other threads' objects freed; CI once saw
 # 217). A broken binding loses one per void call: thousands here, past this within the
-# first 200 calls of either test.
+# first few hundred void calls of either test.
 SLACK = 500
 IMMORTAL = 1 << 30  # immortal objects report a refcount around 2**32 (3.12+)
 
