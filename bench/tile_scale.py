@@ -23,19 +23,19 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from commandroom.ui.wall.layout import Grid  # noqa: E402
+from commandroom.ui.wall.tile import fit_size  # noqa: E402
+from commandroom.ui.wall.wall_widget import SPACING  # noqa: E402
 from commandroom.video.tile_scaler import TileScaler, backend, fast_size, new_tile  # noqa: E402
 
 SCREEN = (1920, 1080)
-SPACING = 2  # as commandroom.ui.wall.wall_widget
 LAYOUTS = {"1×1": (1, 1), "2×2": (2, 2), "3×3": (3, 3), "4×4": (4, 4), "2×5": (2, 5)}
 
 
 def tile_size(rows: int, cols: int, aspect: float) -> tuple[int, int]:
-    """The picture size a cell asks for (``ui.wall.tile.fit_size`` of the cell)."""
-    width = (SCREEN[0] - SPACING * (cols - 1)) // cols
-    height = (SCREEN[1] - SPACING * (rows - 1)) // rows
-    w, h = (height * aspect, float(height)) if width / height > aspect else (width, width / aspect)
-    return max(4, int(w) // 4 * 4), max(2, int(h) // 2 * 2)
+    """The picture size the wall asks for in a cell of that grid on the screen."""
+    _, _, width, height = Grid.make(rows, cols).cell_rect(0, *SCREEN, SPACING)
+    return fit_size(width, height, aspect)
 
 
 def frame_of(width: int, height: int) -> av.VideoFrame:

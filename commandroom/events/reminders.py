@@ -24,13 +24,13 @@ from sqlalchemy.orm import Session, aliased
 
 from commandroom.db.engine import Database
 from commandroom.db.enums import Role
-from commandroom.db.models import Grid, Region, RoleGrant, User, WorkerReminder
+from commandroom.db.models import User, WorkerReminder
 from commandroom.events.actors import load_actor
 from commandroom.events.errors import CaseError, Conflict, NotFound, PermissionDenied
 from commandroom.events.periods import Period, local_today
 from commandroom.events.rules import Actor
+from commandroom.events.tasks import TOWN_DESK, grid_worker_rows
 
-TOWN_DESK = frozenset({Role.TOWN_DISPATCHER, Role.TOWN_SUPERVISOR})
 NOTE_MAX = 500
 
 
@@ -38,6 +38,9 @@ class Reason(StrEnum):
     INVALID = "invalid"  # invalid reports in the month (grid_workers.INVALID_REMINDER)
     ONLINE = "online"  # too few days online ≥ 4 h
     PATROL = "patrol"  # too few days on patrol ≥ 3 km
+
+
+KNOWN_REASONS = frozenset(r.value for r in Reason)  # a row may hold one a later version drops
 
 
 @dataclass(frozen=True)
@@ -51,10 +54,12 @@ class Reminder:
     sent_at: datetime
 
 
-def may_remind(actor: Actor, town_id: int) -> bool:
-    """The town's command room for its own workers; the district centre for any."""
+def may_remind(actor: Actor, town_id: int | None) -> bool:
+    """The town's command room for its own workers; the district centre for any (and only
+    it, when the town is not known: a district-wide list)."""
     return any(
-        g.role is Role.DISTRICT_CENTER or (g.role in TOWN_DESK and g.scope_region_id == town_id)
+        g.role is Role.DISTRICT_CENTER
+        or (town_id is not None and g.role in TOWN_DESK and g.scope_region_id == town_id)
         for g in actor.grants
     )
 
@@ -85,9 +90,7 @@ def remind(
                 raise CaseError("reminder_no_reason")
             earlier = _earlier(session, [user_id], month).get(user_id)
             if earlier is not None:
-                raise Conflict(
-                    "reminder_exists", name=name, actor=earlier.sent_by, at=earlier.sent_at
-                )
+                raise _given(earlier)
             ordered = tuple(sorted(set(reasons), key=list(Reason).index))
             session.add(
                 WorkerReminder(
@@ -134,9 +137,7 @@ def _earlier(session: Session, user_ids: list[int], month: Period) -> dict[int, 
             )
         )
         for row, name, given_by in rows:
-            reasons = tuple(
-                Reason(r) for r in row.reasons.split(",") if r in Reason._value2member_map_
-            )
+            reasons = tuple(Reason(r) for r in row.reasons.split(",") if r in KNOWN_REASONS)
             found[int(row.user_id)] = Reminder(
                 int(row.user_id), name, month, reasons, row.note or "", given_by, row.sent_at
             )
@@ -145,21 +146,9 @@ def _earlier(session: Session, user_ids: list[int], month: Period) -> dict[int, 
 
 def _worker(session: Session, ref: str | int) -> tuple[int, str, int]:
     """(user id, name, town id) of an active full-time grid worker, by username or id."""
-    village = aliased(Region)
-    query = (
-        select(User.id, User.name, village.parent_id)
-        .join(Grid, Grid.id == User.grid_id)
-        .join(village, village.id == Grid.village_id)
-        .where(
-            User.active.is_(True),
-            User.full_time.is_(True),
-            select(RoleGrant.id)
-            .where(RoleGrant.user_id == User.id, RoleGrant.role == Role.GRID_WORKER)
-            .exists(),
-        )
-    )
     by = User.id == ref if isinstance(ref, int) else User.username == ref
-    row = session.execute(query.where(by)).first()
-    if row is None or row[2] is None:
+    query = grid_worker_rows().where(User.full_time.is_(True), by)
+    row = session.execute(query).first()
+    if row is None or row[3] is None:
         raise NotFound("reminder_not_a_worker", ref=ref)
-    return int(row[0]), str(row[1]), int(row[2])
+    return int(row[0]), str(row[1]), int(row[3])

@@ -137,8 +137,8 @@ def import_hotline(service: CaseService, path: Path | str) -> ImportReport:
     try:
         decoded = read_lines(path)
     except FileProblem as problem:
-        return file_failed(path, _format_by_name(path) or "csv", problem)
-    fmt = _format_by_name(path) or _sniff(decoded)
+        return file_failed(path, table.format_by_name(path) or "csv", problem)
+    fmt = table.format_of(path, decoded)
     if fmt == "csv":
         rows, errors, fatal = _csv_rows(decoded)
         if fatal:
@@ -153,20 +153,6 @@ def import_hotline(service: CaseService, path: Path | str) -> ImportReport:
 # --- reading the two formats -------------------------------------------------------------
 
 Row = table.Row
-
-
-def _format_by_name(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    if suffix in (".csv", ".tsv"):
-        return "csv"
-    return None
-
-
-def _sniff(decoded: DecodedFile) -> str:
-    first = next((ln.text.strip() for ln in decoded.lines if ln.text.strip()), "")
-    return "jsonl" if first.startswith("{") else "csv"
 
 
 def _field_of(name: str) -> str | None:

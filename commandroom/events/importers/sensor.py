@@ -119,16 +119,12 @@ _KIND_OF_WORD = {word.lower(): kind for kind, (_, words) in KINDS.items() for wo
 def import_sensor(service: CaseService, path: Path | str) -> ImportReport:
     """Import one alarm export; all lines or none (see ``common``), repeats merged."""
     path = Path(path)
-    fmt = "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
     try:
         decoded = read_lines(path)
     except FileProblem as problem:
-        return file_failed(path, fmt, problem)
-    if path.suffix.lower() not in (".csv", ".tsv") and _looks_like_json(decoded):
-        fmt = "jsonl"
+        return file_failed(path, table.format_by_name(path) or "csv", problem)
+    fmt = table.format_of(path, decoded)
     rows, errors = _rows(decoded, fmt)
-    if errors and fmt == "csv" and not rows:
-        return failed(path, fmt, decoded.encoding, errors)
     with service.db.reading() as session:
         records, more = _validate(session, rows, path, fmt)
     if errors or more:
@@ -145,14 +141,10 @@ def import_sensor(service: CaseService, path: Path | str) -> ImportReport:
 # --- reading -----------------------------------------------------------------------------
 
 
-def _looks_like_json(decoded: DecodedFile) -> bool:
-    first = next((ln.text.strip() for ln in decoded.lines if ln.text.strip()), "")
-    return first.startswith("{")
-
-
 def _rows(decoded: DecodedFile, fmt: str) -> tuple[list[table.Row], list[LineError]]:
     if fmt == "jsonl":
         return table.json_rows(decoded, _ALIASES)
+    # a header short of a required column gives no rows: the file fails on its errors
     rows, errors, _fatal = table.csv_rows(decoded, table.Columns(_ALIASES, REQUIRED, FIELDS))
     return rows, errors
 
@@ -208,9 +200,10 @@ def _id_only(row: dict[str, Any]) -> str | None:
 
 def _kind(value: object) -> str:
     text = required_text(value, "kind")
-    kind = _KIND_OF_WORD.get(text.lower().removesuffix("报警").removesuffix("告警") or text)
-    if kind is None:
-        kind = _KIND_OF_WORD.get(text.lower())
+    word = text.lower()
+    kind = _KIND_OF_WORD.get(word) or _KIND_OF_WORD.get(
+        word.removesuffix("报警").removesuffix("告警")
+    )
     if kind is None:
         raise LineProblem("kind", "unknown_sensor_kind", value=text)
     return kind

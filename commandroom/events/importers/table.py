@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from commandroom.events.importers.lookups import json_objects
@@ -27,6 +28,24 @@ def field_of(aliases: Mapping[str, str], name: str) -> str | None:
     if text in aliases:
         return aliases[text]
     return aliases.get(text.lower().replace(" ", "_").replace("-", "_"))
+
+
+def format_of(path: Path, decoded: DecodedFile) -> str:
+    """ "jsonl" or "csv": by the file's suffix, else by its first non-empty line."""
+    by_name = format_by_name(path)
+    if by_name is not None:
+        return by_name
+    first = next((ln.text.strip() for ln in decoded.lines if ln.text.strip()), "")
+    return "jsonl" if first.startswith("{") else "csv"
+
+
+def format_by_name(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    return None
 
 
 def json_rows(

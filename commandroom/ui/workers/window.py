@@ -476,8 +476,7 @@ class WorkerWindow(MonthExport, QWidget):
             return _tr("正在记录提醒…")
         if loaded is None or loaded.actor is None:
             return _tr("登录后才能记录提醒")
-        town = loaded.desk_town if loaded.desk_town is not None else -1  # -1: any town's
-        if not may_remind(loaded.actor, town):
+        if not may_remind(loaded.actor, loaded.desk_town):
             return _tr("只有网格员所在镇街的指挥室或区社会治理中心可以提醒")
         if loaded.month.days == 0:
             return _tr("这个月还没有开始")
