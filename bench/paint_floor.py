@@ -4,7 +4,8 @@
 
 A 1920x1080 window (offscreen) with a 4x4 grid of plain child widgets, each painting one of
 four ready 480x270 RGB32 images (no decoding, no scaling, no labels, no state) whenever its
-15 fps clock moves on; one 60 Hz timer marks the tiles whose clock moved, as the wall's does.
+15 fps clock moves on; one timer marks the tiles whose clock moved, ticking as the wall's does
+(``wall_widget.tick_interval_ms``: twice per frame, 30 Hz here).
 What is left is Qt's own per-frame cost (event dispatch, the backing store, copying the tile)
 plus the least Python a PySide window can have: the floor under the wall's GUI thread.
 Prints one JSON object: ``gui_ms_per_frame`` (CPU of the GUI thread per painted frame) and
@@ -37,9 +38,11 @@ from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.wall import run_for
+from commandroom.ui.wall.wall_widget import MAX_DISPLAY_HZ, tick_interval_ms
 from commandroom.video.api import CameraSpec, CameraState, CameraStats, Capture, Frame
 
-TILE_W, TILE_H, FPS, DISPLAY_MS = 480, 270, 15, 16
+TILE_W, TILE_H, FPS = 480, 270, 15
+DISPLAY_MS = tick_interval_ms([FPS], MAX_DISPLAY_HZ)
 
 
 def ring(index: int, width: int, height: int) -> list[npt.NDArray[np.uint8]]:

@@ -37,6 +37,7 @@ class FakeCapture:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.held = False
+        self.fps = 15.0  # what stats() reports
 
     # --- the Capture protocol ---------------------------------------------------------------
 
@@ -57,7 +58,7 @@ class FakeCapture:
         with self._lock:
             state = CameraState.CLOSED if self.closed else self._state
             age = None if self._frame is None else time.monotonic() - self._frame.mono_time
-            return CameraStats(state, 15.0, age, 0, 0, 0, self._attempt)
+            return CameraStats(state, self.fps, age, 0, 0, 0, self._attempt)
 
     def set_size(self, size: tuple[int, int] | None) -> None:
         with self._lock:

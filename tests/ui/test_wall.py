@@ -19,7 +19,7 @@ from commandroom.ui.wall.captures import Closer
 from commandroom.ui.wall.layout import PRESETS, Cell, Grid, WallLayout
 from commandroom.ui.wall.tile import Tile, fit_size
 from commandroom.ui.wall.tile_words import state_text
-from commandroom.ui.wall.wall_widget import WallWidget
+from commandroom.ui.wall.wall_widget import WallWidget, tick_interval_ms
 from commandroom.video.api import CameraSpec, CameraState, CameraStats
 from tests.ui.fakes import FakeCameras, FakeCapture, make_specs
 
@@ -468,6 +468,43 @@ def test_a_burst_of_two_frames_shows_both_one_tick_apart(qtbot: QtBot) -> None:
     assert tick() == 7, "one tick behind at most"
     assert tile.frames_taken == 6
     closer.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("rates", "display_hz", "ms"),
+    [
+        ((), 60.0, 17),  # nothing measured yet: the display's rate
+        ((0.0, 0.0), 60.0, 17),
+        ((15.0, 14.8, 0.0), 60.0, 33),  # a wall of substreams: twice their rate
+        ((15.0, 25.0), 60.0, 20),  # the fastest camera on screen decides
+        ((30.0,), 60.0, 17),  # never faster than the display
+        ((25.0,), 30.0, 33),
+        ((1.0,), 60.0, 100),  # a slow camera: still ten ticks for the words
+    ],
+)
+def test_the_display_timer_ticks_twice_per_frame_of_the_fastest_camera(
+    rates: tuple[float, ...], display_hz: float, ms: int
+) -> None:
+    assert tick_interval_ms(rates, display_hz) == ms
+
+
+def test_the_wall_retunes_its_timer_to_the_cameras_on_screen(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(4, WallLayout.filled("t", PRESETS["2×2"], ["CAM001", "CAM002"]))
+    assert wall.tick_ms == wall.display_interval_ms()
+    qtbot.waitUntil(lambda: wall.tick_ms == 33)  # the fakes say 15 fps
+    only_capture(cameras, sub(2)).fps = 25.0
+    qtbot.waitUntil(lambda: wall.tick_ms == 20)  # the fastest on screen decides
+    wall.maximise("CAM001")
+    qtbot.waitUntil(lambda: wall.solo.stream == "main")
+    qtbot.waitUntil(lambda: wall.tick_ms == 33)  # CAM002 left the screen
+    only_capture(cameras, main(1)).fps = 25.0
+    qtbot.waitUntil(lambda: wall.tick_ms == 20)
+    with qtbot.waitSignal(wall.sig_restored):
+        wall.restore()
+    qtbot.waitUntil(lambda: wall.tiles[0].stream == "sub")
+    qtbot.waitUntil(lambda: wall.tick_ms == 33)
 
 
 def test_a_picture_a_few_pixels_larger_than_its_tile_is_copied_centred_not_scaled(
