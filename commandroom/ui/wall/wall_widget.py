@@ -52,8 +52,9 @@ def tick_interval_ms(rates: Iterable[float], display_hz: float) -> int:
     threads on a 2-core machine. Measured (``bench/wall.py --no-ffmpeg``, six alternating
     pairs of 10-20 s): 30 Hz cost the whole wall 2.02-2.30 ms per displayed frame (mean 2.14)
     against 2.23-2.51 (mean 2.35) at 60 Hz, the GUI thread 0.27-0.31 against 0.34-0.38 ms and
-    the capture host less as well, with as many frames shown. Two ticks per frame keep that: a frame waits at most
-    half its interval, and two frames in one tick are paced (``Tile._paced``), not dropped.
+    the capture host less as well, with as many frames shown. Two ticks per frame keep that:
+    a frame waits at most half its interval, and two frames in one tick are paced
+    (``Tile._paced``), not dropped.
     """
     fastest = max((rate for rate in rates if rate > 0), default=0.0)
     hz = display_hz
