@@ -340,23 +340,27 @@ class RtspClient:
         end = len(buf)
         if end < 4 or buf[0] != 0x24:
             return
+        depacketizer, channel, pending = self.depacketizer, self.rtp_channel, self.pending
         pos = 0
         with memoryview(buf) as view:
             while pos + 4 <= end and buf[pos] == 0x24:
                 after = pos + 4 + ((buf[pos + 2] << 8) | buf[pos + 3])
                 if after > end:
                     break
-                self._push(buf[pos + 1], view[pos + 4 : after])
+                if (  # not RTCP
+                    buf[pos + 1] == channel
+                    and depacketizer is not None
+                    and depacketizer.feed(view[pos + 4 : after], pending)
+                ):
+                    self.losses += 1
                 pos = after
         del buf[:pos]
 
     def _push(self, channel: int, payload: bytes | memoryview) -> None:
         if channel != self.rtp_channel or self.depacketizer is None:
             return  # RTCP
-        units, lost = self.depacketizer.push(payload)
-        if lost:
+        if self.depacketizer.feed(payload, self.pending):
             self.losses += 1
-        self.pending.extend(units)
 
     def abort(self) -> None:
         """From any thread: make a blocked ``open()``/``read()`` fail now (CLOSED)."""

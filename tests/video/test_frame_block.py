@@ -82,6 +82,25 @@ def test_frames_scaled_into_their_slot_are_published_in_place(
     assert writer.frame_buffer(128, 72) is None, "larger than a slot"
 
 
+def test_a_tile_that_changes_size_gets_views_of_its_new_size(
+    pair: tuple[fb.FrameBlock, fb.FrameBlock],
+) -> None:
+    writer, reader = pair
+    for seq, (width, height) in enumerate([(32, 18), (16, 8), (32, 18), (64, 36)] * 3, 1):
+        view = writer.frame_buffer(width, height)
+        assert view is not None and view.shape == (height, width, 4)
+        view[:] = seq
+        assert writer.write_frame(Frame(seq, view, 1000.0, 50.0, (640, 360)))
+        got = reader.read_frame()
+        assert got is not None and got.image.shape == (height, width, 4)
+        assert int(got.image[height - 1, width - 1, 0]) == seq
+        copied = np.full((height, width, 4), 200, np.uint8)  # same size, not the lent view
+        writer.frame_buffer(width, height)
+        assert writer.write_frame(Frame(seq + 100, copied, 1000.0, 50.0, (640, 360)))
+        got = reader.read_frame()
+        assert got is not None and int(got.image[0, 0, 0]) == 200
+
+
 def test_a_claimed_slot_is_never_the_one_readers_were_given(
     pair: tuple[fb.FrameBlock, fb.FrameBlock],
 ) -> None:

@@ -72,6 +72,50 @@ def test_hevc_fragments_rebuild_the_two_byte_header() -> None:
     assert units[0].data == START_CODE + nal and units[0].keyframe
 
 
+def test_csrc_extension_and_padding_are_skipped_and_views_are_copied() -> None:
+    """Cameras behind a mixer send CSRCs and extensions; a view into the receive buffer is
+    what the client feeds, and the unit must not change when that buffer is reused."""
+    slice_ = b"\x41\x9a" + bytes(range(40))
+    csrc = b"\x00\x00\x00\x07" * 2
+    extension = b"\xbe\xde\x00\x01" + b"\x01\x02\x03\x04"
+    padding = b"\x00\x00\x03"
+    head = bytes([0x80 | 0x20 | 0x10 | 2, 0x80 | 96]) + (7).to_bytes(2, "big")
+    packet = bytearray(head + (500).to_bytes(4, "big") + b"\x00" * 4)
+    packet += csrc + extension + slice_ + padding
+    depack = Depacketizer("h264")
+    pending: list = []
+    with memoryview(packet) as view:
+        assert not depack.feed(view, pending)
+    packet[:] = b"\xff" * len(packet)
+    assert [u.data for u in pending] == [START_CODE + slice_]
+    assert pending[0].rtp_time == 500 and not pending[0].keyframe
+
+
+def test_hevc_aggregation_packets_and_a_timestamp_without_a_marker() -> None:
+    vps, sps = bytes([32 << 1, 1, 0xAA]), bytes([33 << 1, 1, 0xBB, 0xCC])
+    pps, idr = bytes([34 << 1, 1, 0xDD]), bytes([19 << 1, 1]) + b"i" * 20
+    ap = bytes([48 << 1, 1])
+    for nal in (vps, sps, pps):
+        ap += len(nal).to_bytes(2, "big") + nal
+    ap += (99).to_bytes(2, "big") + b"\x01"  # a length past the end: cut at the end
+    depack = Depacketizer("hevc")
+    assert depack.push(rtp(1, 10, ap)) == ([], False)
+    assert depack.push(rtp(2, 10, idr)) == ([], False)  # no marker
+    units, lost = depack.push(rtp(3, 20, bytes([1 << 1, 1]) + b"p" * 5, marker=True))
+    assert not lost and len(units) == 2, "the new timestamp ended the key frame"
+    assert units[0].data == b"".join(START_CODE + n for n in (vps, sps, pps, idr))
+    assert units[0].keyframe and not units[1].keyframe and units[1].rtp_time == 20
+
+
+def test_a_fragment_without_its_start_damages_only_its_frame() -> None:
+    depack = Depacketizer("h264")
+    fu = 0x60 | 28
+    units, lost = depack.push(rtp(1, 1, bytes([fu, 0x40 | 5]) + b"tail", marker=True))
+    assert units == [] and not lost
+    units, _ = depack.push(rtp(2, 2, b"\x65" + b"k" * 8, marker=True))
+    assert len(units) == 1 and units[0].keyframe
+
+
 SDP = """v=0
 o=- 1 1 IN IP4 127.0.0.1
 s=cam
