@@ -110,6 +110,22 @@ def cpu_s(pids: Iterable[int]) -> float:
     return total / CLK_TCK
 
 
+def settle(pid: int, timeout: float = 10.0, step: float = 0.2, busy: float = 0.1) -> float:
+    """Wait until the RTSP server is idle (under ``busy`` of a core over ``step`` seconds)
+    and return the seconds waited. The anchor's 16 ffmpeg clients leave 16 media for the
+    server to tear down; the wall must open on cameras that are simply there, as a room's
+    are, or ``all_live_s`` measures the test server's housekeeping."""
+    started = time.monotonic()
+    last = cpu_s([pid])
+    while time.monotonic() - started < timeout:
+        time.sleep(step)
+        now = cpu_s([pid])
+        if now - last <= busy * step:
+            break
+        last = now
+    return round(time.monotonic() - started, 2)
+
+
 def thread_cpu_s() -> dict[str, float]:
     """CPU seconds of this process's live threads, by kind: the GUI thread, the capture
     workers, other Python threads by name, and native threads (Qt's, libraries') by comm."""
@@ -533,6 +549,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # by 10-20 % within minutes, and the mean of both is the anchor at the wall's time.
         anchors = [ffmpeg_anchor(urls, args.warm, args.seconds)] if not args.no_ffmpeg else []
         result.update(capture_host_up())
+        if server is not None and server.pid:
+            result["server_settle_s"] = settle(server.pid)
         wall, rec, figures = wall_run(urls, args.seconds, args.warm, exclude)
         result.update(figures)
         if server is not None:

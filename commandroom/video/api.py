@@ -82,8 +82,9 @@ class Capture(Protocol):
     def latest(self) -> Frame | None: ...
 
     def recent(self, seq: int) -> Frame | None:
-        """The frame numbered ``seq`` while the capture still holds it (the newest or the
-        one before it), else None."""
+        """The frame numbered ``seq`` while the capture still holds it, else None: at least
+        the newest and the one before it (a capture host's frame block also the one before
+        that)."""
 
     def stats(self) -> CameraStats: ...
 

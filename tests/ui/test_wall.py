@@ -20,7 +20,7 @@ from commandroom.ui.wall.layout import PRESETS, Cell, Grid, WallLayout
 from commandroom.ui.wall.tile import Tile, fit_size
 from commandroom.ui.wall.tile_words import state_text
 from commandroom.ui.wall.wall_widget import WallWidget, tick_interval_ms
-from commandroom.video.api import CameraSpec, CameraState, CameraStats
+from commandroom.video.api import CameraSpec, CameraState, CameraStats, Frame
 from tests.ui.fakes import FakeCameras, FakeCapture, make_specs
 
 MakeWall = Callable[..., WallWidget]
@@ -505,6 +505,53 @@ def test_the_wall_retunes_its_timer_to_the_cameras_on_screen(
         wall.restore()
     qtbot.waitUntil(lambda: wall.tiles[0].stream == "sub")
     qtbot.waitUntil(lambda: wall.tick_ms == 33)
+
+
+class DeepCapture(FakeCapture):
+    """A capture that, like the capture host's frame block, still holds two older frames."""
+
+    def __init__(self) -> None:
+        super().__init__(sub(1), (320, 180), "cam1")
+        self.kept: dict[int, Frame] = {}
+
+    def push(self, value: int | None = None) -> Frame:
+        frame = super().push(value)
+        self.kept = {f.seq: f for f in [*self.kept.values(), frame] if f.seq > frame.seq - 3}
+        return frame
+
+    def recent(self, seq: int) -> Frame | None:
+        return self.kept.get(seq)
+
+
+def test_a_burst_is_shown_one_frame_a_tick_as_far_back_as_the_capture_holds(
+    qtbot: QtBot,
+) -> None:
+    closer = Closer()
+    tile = Tile(0, closer)
+    qtbot.addWidget(tile)
+    capture = DeepCapture()
+    tile.show_camera(make_specs(1)[0], capture)
+
+    def tick() -> int | None:
+        tile.poll(time.monotonic(), False)
+        return None if tile.frame is None else tile.frame.seq
+
+    capture.push()
+    assert tick() == 1
+    for _ in range(3):
+        capture.push()  # 2, 3, 4 at once
+    assert [tick(), tick(), tick(), tick()] == [2, 3, 4, 4]
+    for _ in range(4):
+        capture.push()  # 5-8 at once: two behind at most, so 5 is let go
+    assert [tick(), tick(), tick()] == [6, 7, 8]
+    capture.push()  # 9
+    assert tick() == 9
+    capture.push(), capture.push()  # 10, 11; and 12 comes before the next tick
+    assert tick() == 10
+    capture.push()
+    assert [tick(), tick(), tick()] == [11, 12, 12]
+    assert tile.frames_taken == 11
+    closer.shutdown()
 
 
 def test_a_picture_a_few_pixels_larger_than_its_tile_is_copied_centred_not_scaled(
