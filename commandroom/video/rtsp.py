@@ -340,19 +340,13 @@ class RtspClient:
         end = len(buf)
         if end < 4 or buf[0] != 0x24:
             return
-        depacketizer, channel, pending = self.depacketizer, self.rtp_channel, self.pending
         pos = 0
         with memoryview(buf) as view:
             while pos + 4 <= end and buf[pos] == 0x24:
                 after = pos + 4 + ((buf[pos + 2] << 8) | buf[pos + 3])
                 if after > end:
                     break
-                if (  # not RTCP
-                    buf[pos + 1] == channel
-                    and depacketizer is not None
-                    and depacketizer.feed(view[pos + 4 : after], pending)
-                ):
-                    self.losses += 1
+                self._push(buf[pos + 1], view[pos + 4 : after])
                 pos = after
         del buf[:pos]
 

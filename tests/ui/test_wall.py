@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -442,19 +442,34 @@ def test_a_maximised_camera_that_changes_address_reopens_and_one_that_goes_resto
     assert wall.tiles[0].code is None and wall.tiles[1].code == "CAM002"
 
 
-def test_a_burst_of_two_frames_shows_both_one_tick_apart(qtbot: QtBot) -> None:
+TickingTile = Callable[[FakeCapture], tuple[Tile, Callable[[], int | None]]]
+
+
+@pytest.fixture
+def ticking_tile(qtbot: QtBot) -> Iterator[TickingTile]:
+    """A tile on a capture and a tick that polls it, returning the seq the tile then shows."""
+    closer = Closer()
+
+    def make(capture: FakeCapture) -> tuple[Tile, Callable[[], int | None]]:
+        tile = Tile(0, closer)
+        qtbot.addWidget(tile)
+        tile.show_camera(make_specs(1)[0], capture)
+
+        def tick() -> int | None:
+            tile.poll(time.monotonic(), False)
+            return None if tile.frame is None else tile.frame.seq
+
+        return tile, tick
+
+    yield make
+    closer.shutdown()
+
+
+def test_a_burst_of_two_frames_shows_both_one_tick_apart(ticking_tile: TickingTile) -> None:
     """Frames that arrive together (a network burst) are paced, not dropped, and the tile is
     never more than one tick behind the newest frame."""
-    closer = Closer()
-    tile = Tile(0, closer)
-    qtbot.addWidget(tile)
     capture = FakeCapture(sub(1), (320, 180), "cam1")
-    tile.show_camera(make_specs(1)[0], capture)
-
-    def tick() -> int | None:
-        tile.poll(time.monotonic(), False)
-        return None if tile.frame is None else tile.frame.seq
-
+    tile, tick = ticking_tile(capture)
     capture.push()
     assert tick() == 1
     capture.push(), capture.push()  # both since the last tick
@@ -467,7 +482,6 @@ def test_a_burst_of_two_frames_shows_both_one_tick_apart(qtbot: QtBot) -> None:
     assert tick() == 6
     assert tick() == 7, "one tick behind at most"
     assert tile.frames_taken == 6
-    closer.shutdown()
 
 
 @pytest.mark.parametrize(
@@ -524,18 +538,10 @@ class DeepCapture(FakeCapture):
 
 
 def test_a_burst_is_shown_one_frame_a_tick_as_far_back_as_the_capture_holds(
-    qtbot: QtBot,
+    ticking_tile: TickingTile,
 ) -> None:
-    closer = Closer()
-    tile = Tile(0, closer)
-    qtbot.addWidget(tile)
     capture = DeepCapture()
-    tile.show_camera(make_specs(1)[0], capture)
-
-    def tick() -> int | None:
-        tile.poll(time.monotonic(), False)
-        return None if tile.frame is None else tile.frame.seq
-
+    tile, tick = ticking_tile(capture)
     capture.push()
     assert tick() == 1
     for _ in range(3):
@@ -551,7 +557,6 @@ def test_a_burst_is_shown_one_frame_a_tick_as_far_back_as_the_capture_holds(
     capture.push()
     assert [tick(), tick(), tick()] == [11, 12, 12]
     assert tile.frames_taken == 11
-    closer.shutdown()
 
 
 def test_a_picture_a_few_pixels_larger_than_its_tile_is_copied_centred_not_scaled(
