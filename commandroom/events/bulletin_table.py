@@ -13,9 +13,6 @@ import io
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-
 from commandroom.events.bulletin import BulletinData, BulletinEvent, PlaceLine
 from commandroom.events.deadlines import LOCAL_TZ, countdown_text
 from commandroom.events.messages import Words, status_name
@@ -23,8 +20,11 @@ from commandroom.events.workbook import (
     EXCEL_TIME_FORMAT,
     Column,
     Lang,
+    bold_font,
     excel_time,
+    new_book,
     sheet_head,
+    solid_fill,
 )
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -163,7 +163,7 @@ def save_csv(path: Path, data: BulletinData, lang: Lang = "zh") -> None:
 
 def save_xlsx(path: Path, data: BulletinData, lang: Lang = "zh") -> None:
     """The summary and the event list as an Excel workbook; an OSError is the caller's."""
-    book = Workbook()
+    book = new_book()
     summary = book.active
     assert summary is not None  # a new workbook has its first sheet
     summary.title = SHEET_NAMES[0].in_lang(lang)
@@ -173,15 +173,12 @@ def save_xlsx(path: Path, data: BulletinData, lang: Lang = "zh") -> None:
         summary.append(_numbers(place_cells(place), PLACE_COLUMNS))
     summary.append(_numbers(place_cells(data.total, TOTAL.in_lang(lang)), PLACE_COLUMNS))
     for index in range(1, len(PLACE_COLUMNS) + 1):
-        summary.cell(row=HEAD_ROWS + len(data.places) + 1, column=index).font = Font(bold=True)
+        summary.cell(row=HEAD_ROWS + len(data.places) + 1, column=index).font = bold_font()
 
     events = book.create_sheet(SHEET_NAMES[1].in_lang(lang))
     sheet_head(events, heading, headers(EVENT_COLUMNS, data, lang), _widths(EVENT_COLUMNS))
     times = [i for i, c in enumerate(EVENT_COLUMNS, 1) if c.key.endswith("_at")]
-    fills = {
-        colour: PatternFill("solid", start_color=colour, end_color=colour)
-        for colour in (FLAGGED_FILL, OVERDUE_FILL)
-    }
+    fills = {colour: solid_fill(colour) for colour in (FLAGGED_FILL, OVERDUE_FILL)}
     # Rows are placed by number: openpyxl's max_row counts every cell each time it is
     # asked, which made a 13,000-event list take minutes.
     for number, row in enumerate(data.events, 1):

@@ -11,9 +11,6 @@ import csv
 import io
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill
-
 from commandroom.events.bulletin_table import local_time
 from commandroom.events.messages import Words
 from commandroom.events.task_tracking import (
@@ -29,7 +26,15 @@ from commandroom.events.tasks import (
     STATE_WORDS,
     AnswerState,
 )
-from commandroom.events.workbook import EXCEL_TIME_FORMAT, Column, Lang, excel_time, sheet_head
+from commandroom.events.workbook import (
+    EXCEL_TIME_FORMAT,
+    Column,
+    Lang,
+    excel_time,
+    new_book,
+    sheet_head,
+    solid_fill,
+)
 
 MISSED_FILL = "FCE8E6"  # as the overdue rows of the bulletin and the event list
 
@@ -119,14 +124,14 @@ def save_csv(path: Path, sheet: FeedbackSheet, lang: Lang = "zh") -> None:
 def save_xlsx(path: Path, sheet: FeedbackSheet, lang: Lang = "zh") -> None:
     """One sheet: title, counts, the rows; times as Excel times, overdue rows filled."""
     task = sheet.task
-    book = Workbook()
+    book = new_book()
     page = book.active
     assert page is not None  # a new workbook has its first sheet
     page.title = SHEET_NAME.in_lang(lang)
     names = headers(task, lang)
     widths = [c.width for c in SHEET_COLUMNS] + [14] * len(task.questions) + [NOTE_COLUMN.width]
     head = sheet_head(page, [title(sheet, lang), counts_line(task, lang)], names, widths)
-    fill = PatternFill("solid", start_color=MISSED_FILL, end_color=MISSED_FILL)
+    fill = solid_fill(MISSED_FILL)
     at = next(i for i, c in enumerate(SHEET_COLUMNS, 1) if c.key == "submitted_at")
     for number, row in enumerate(sheet.rows, 1):
         line = head + number

@@ -14,9 +14,6 @@ import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill
-
 from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.events.grid_workers import (
     INVALID_REMINDER,
@@ -28,7 +25,7 @@ from commandroom.events.grid_workers import (
 from commandroom.events.messages import Words
 from commandroom.events.reminders import Reason
 from commandroom.events.task_table import MISSED_FILL
-from commandroom.events.workbook import Column, Lang, sheet_head
+from commandroom.events.workbook import Column, Lang, new_book, sheet_head, solid_fill
 
 SHORT_SHARE = 0.8  # days online / on patrol below this share of reported days: filled (ours)
 SHORT_FILL = MISSED_FILL  # the light red of the overdue rows elsewhere
@@ -217,13 +214,13 @@ def save_csv(path: Path, month: WorkerMonth, lang: Lang = "zh") -> None:
 
 def save_xlsx(path: Path, month: WorkerMonth, lang: Lang = "zh") -> None:
     """One sheet: the title, the column names, a row per worker; an OSError is the caller's."""
-    book = Workbook()
+    book = new_book()
     page = book.active
     assert page is not None  # a new workbook has its first sheet
     page.title = SHEET_NAME.in_lang(lang)
     widths = [c.width for c in WORKER_COLUMNS]
     head = sheet_head(page, [title(month, lang)], headers(lang), widths)
-    fill = PatternFill("solid", start_color=SHORT_FILL, end_color=SHORT_FILL)
+    fill = solid_fill(SHORT_FILL)
     for number, line in enumerate(month.lines, 1):
         row = head + number
         values = line_values(number, line)

@@ -57,3 +57,12 @@ def test_unreachable_postgres_process() -> None:
     assert done.returncode == 5
     assert done.stderr.startswith("无法连接数据库：") and len(done.stderr.splitlines()) == 1
     assert "s3cret-pw" not in done.stderr + done.stdout
+
+
+def test_starting_a_command_does_not_import_the_workbook_writer() -> None:
+    """Every command and the station's window start by importing the CLI; openpyxl (~0.1 s)
+    is imported only when a workbook is written (``events/workbook.py``)."""
+    probe = "import sys, commandroom.cli; print(sorted(m for m in sys.modules if 'openpyxl' in m))"
+    result = run(sys.executable, "-c", probe)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
