@@ -45,12 +45,27 @@ USER_AGENT = "CommandRoom"
 _MAX_HEADER_BYTES = 64 * 1024
 _RECV_BYTES = 256 * 1024  # a key frame of a substream in one call
 _TIMEOUT_SLACK_S = 0.05
+# Bytes already here that make a backlog: more than an RTCP report or a keep-alive answer.
+_BACKLOG_BYTES = 4096
 
 
 def _timeval(seconds: float) -> bytes:
     """``struct timeval`` for SO_RCVTIMEO/SO_SNDTIMEO (0 would mean "never time out")."""
     micros = max(1000, round(seconds * 1_000_000))
     return struct.pack("@ll", micros // 1_000_000, micros % 1_000_000)
+
+
+def _queued_bytes(sock: socket.socket) -> int:
+    """Bytes waiting in the socket's receive queue (0 where the system cannot tell)."""
+    try:
+        from fcntl import ioctl
+        from termios import FIONREAD
+    except ImportError:  # not POSIX
+        return 0
+    try:
+        return int(struct.unpack("i", ioctl(sock.fileno(), FIONREAD, b"\0\0\0\0"))[0])
+    except OSError:
+        return 0
 
 
 class RtspClient:
@@ -328,6 +343,16 @@ class RtspClient:
                     Failure.NO_ANSWER, f"{self.masked}: nothing received for {self.timeout:g}s"
                 )
         return self.pending.pop(0)
+
+    def backlog(self) -> bool:
+        """Whether more of the stream is already here, waiting to be read: a complete unit,
+        or more than a few KB received or queued in the socket. Reading as it comes, there
+        is none right after a unit (the next frame is a frame interval away)."""
+        if self.pending:
+            return True
+        sock = self.sock
+        queued = 0 if sock is None else _queued_bytes(sock)
+        return len(self.buf) + queued > _BACKLOG_BYTES
 
     def _take_packets(self) -> None:
         """Feed every complete interleaved packet at the head of the buffer to the

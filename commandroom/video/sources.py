@@ -22,13 +22,18 @@ thread, and the wall already has one thread per camera to spread over the cores.
 from __future__ import annotations
 
 import errno
+import logging
 from typing import Protocol
 
 import av
 import av.error
 
+from commandroom.video.lag import LAG_LIMIT_S, MAX_SKIP_S, LagMeter
+from commandroom.video.rtp import AccessUnit
 from commandroom.video.rtsp import RtspClient
 from commandroom.video.rtsp_proto import Failure, RtspError, mask_url
+
+log = logging.getLogger(__name__)
 
 SourceError = RtspError
 
@@ -69,12 +74,17 @@ class RtpSource:
         self.waiting_for_key = True
         self.errors = 0
         self.seen_losses = 0
+        self.lag = LagMeter(90000)
+        self.skipped = 0  # access units left undecoded to catch up with the camera
+        self.skipping_since: float | None = None  # when the present skip began
 
     def open(self) -> None:
         self.client = RtspClient(self.url, timeout=self.timeout)  # raises BAD_URL if need be
         info = self.client.open()
         self.decoder = new_decoder(info.codec)
         self.prefix = info.parameter_sets
+        self.lag = LagMeter(info.clock_rate)
+        self.skipping_since = None
 
     def read(self, wait: float) -> list[av.VideoFrame]:
         if self.client is None or self.decoder is None:
@@ -86,6 +96,8 @@ class RtpSource:
             self.errors += self.client.losses - self.seen_losses
             self.seen_losses = self.client.losses
             self.waiting_for_key = True  # a hole in the stream: wait for a clean picture
+        if self._late(unit):
+            return []
         if self.waiting_for_key:
             if not unit.keyframe:
                 return []  # joined mid-GOP: a partial picture would show grey smears
@@ -98,6 +110,31 @@ class RtpSource:
             return []
         self.prefix = b""
         return frames
+
+    def _late(self, unit: AccessUnit) -> bool:
+        """Skip this unit: the stream is read more than ``LAG_LIMIT_S`` behind the camera and
+        more of it is already waiting (``lag.py``). Decoding resumes at the first key frame
+        read on time, so a worker that fell behind shows the present again within a GOP
+        instead of replaying the past, and leaves the cores to the others meanwhile. However
+        far behind, a key frame is shown every ``MAX_SKIP_S`` (the tile would say "stalled")."""
+        assert self.client is not None
+        if self.lag.behind(unit.rtp_time, unit.arrival) <= LAG_LIMIT_S:
+            self.skipping_since = None
+            return False
+        if not self.client.backlog():
+            self.lag.reset()  # read as it came: the camera's clock jumped, not us behind it
+            self.skipping_since = None
+            return False
+        if self.skipping_since is None:
+            self.skipping_since = unit.arrival
+            log.info("%s: more than %.1f s behind; skipping to a key frame read on time",
+                     self.client.masked, LAG_LIMIT_S)  # fmt: skip
+        elif unit.keyframe and unit.arrival - self.skipping_since >= MAX_SKIP_S:
+            self.skipping_since = unit.arrival
+            return False
+        self.skipped += 1
+        self.waiting_for_key = True
+        return True
 
     def source_errors(self) -> int:
         errors, self.errors = self.errors, 0

@@ -1,0 +1,58 @@
+"""``RtpSource`` against the real RTSP server: a reader that falls behind catches up.
+
+The server stamps its clock into each frame's pixels (``FrameStamp``), so how old a decoded
+picture is can be read off the picture itself.
+"""
+
+from __future__ import annotations
+
+import time
+
+import av
+
+from commandroom.video import FrameStamp
+from commandroom.video.lag import LAG_LIMIT_S
+from commandroom.video.sources import RtpSource
+from tests.rtsp_server import RtspServer
+
+SLEPT_S = 2.5
+
+
+def _age_ms(frame: av.VideoFrame) -> float:
+    stamp = FrameStamp.decode(frame.to_ndarray(format="bgra"))
+    assert stamp is not None, "the server's pixel clock"
+    return time.time() * 1000 - stamp
+
+
+def _frames_for(source: RtpSource, seconds: float) -> list[av.VideoFrame]:
+    frames: list[av.VideoFrame] = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        frames += source.read(0.2)
+    return frames
+
+
+def _next_frame(source: RtpSource) -> av.VideoFrame:
+    end = time.monotonic() + 10.0
+    while time.monotonic() < end:
+        frames = source.read(0.2)
+        if frames:
+            return frames[0]
+    raise AssertionError("no frame within 10 s")
+
+
+def test_a_reader_that_fell_behind_skips_to_the_present(rtsp_server: RtspServer) -> None:
+    source = RtpSource(rtsp_server.url("cam1"), timeout=5.0)
+    source.open()
+    try:
+        on_time = _frames_for(source, 1.5)
+        assert len(on_time) >= 10 and source.skipped == 0, "read as it comes: nothing skipped"
+        time.sleep(SLEPT_S)  # a starved worker: the camera's frames wait in the socket
+        first = _next_frame(source)
+        assert source.skipped > 0, "what waited was skipped, not decoded"
+        # not the picture from 2.5 s ago: one read at most LAG_LIMIT_S late (CI slack added)
+        assert _age_ms(first) < 1000 * (LAG_LIMIT_S + 0.4)
+        after = _frames_for(source, 1.0)
+        assert after and _age_ms(after[-1]) < 1000 * LAG_LIMIT_S, "and on time after it"
+    finally:
+        source.close()
