@@ -31,6 +31,7 @@ from commandroom.db.enums import Source, Status
 from commandroom.ui.events.columns import Column
 from commandroom.ui.events.live import Loaded
 from commandroom.ui.events.panel import ALL, OPEN, EventPanel
+from commandroom.ui.lane import DbLane
 from commandroom.ui.main_window import MainWindow
 from commandroom.ui.modes import dispatch as dispatch_mode
 from commandroom.ui.wall.tile import Tile
@@ -340,6 +341,56 @@ class Stalls:
         return self.phases
 
 
+class LaneJobs:
+    """Every job the window's database lanes run: what it was, when it was queued, started
+    and ended (``time.perf_counter``), so a slow filter step says whether its query was slow
+    or it waited behind another job."""
+
+    def __init__(self) -> None:
+        self.jobs: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        original = DbLane.submit
+        jobs = self
+
+        def submit(lane: DbLane, work: Callable[[], Any], *args: Any, **kwargs: Any) -> Any:
+            record: dict[str, Any] = {
+                "job": getattr(work, "__qualname__", type(work).__name__),
+                "queued": time.perf_counter(),
+            }
+            with jobs._lock:
+                jobs.jobs.append(record)
+
+            def timed() -> Any:
+                record["started"] = time.perf_counter()
+                try:
+                    return work()
+                finally:
+                    record["ended"] = time.perf_counter()
+
+            return original(lane, timed, *args, **kwargs)
+
+        DbLane.submit = submit  # type: ignore[method-assign,assignment]
+
+    def between(self, start: float, end: float) -> list[dict[str, Any]]:
+        """Jobs that ran at some time in [start, end], in ms from ``start``."""
+        out = []
+        with self._lock:
+            jobs = list(self.jobs)
+        for job in jobs:
+            began, ended = job.get("started"), job.get("ended", end)
+            if began is None or ended < start or began > end:
+                continue
+            out.append(
+                {
+                    "job": job["job"],
+                    "queued_ms": round((job["queued"] - start) * 1000, 1),
+                    "started_ms": round((began - start) * 1000, 1),
+                    "run_ms": round((ended - began) * 1000, 1),
+                }
+            )
+        return out
+
+
 class Probe:
     """Watches the dispatcher's window from the moment ``open_dispatch`` returns it."""
 
@@ -356,6 +407,7 @@ class Probe:
         self.recording = False
         self.filters: list[dict[str, Any]] = []
         self._waiting: Callable[[Loaded], None] | None = None
+        self.lane_jobs = LaneJobs()
         self._stop_timer = QTimer()
         self._stop_timer.setInterval(STOP_POLL_MS)
         self._stop_timer.timeout.connect(self._check_stop)
@@ -491,9 +543,15 @@ class Probe:
         def loaded(_loaded: Loaded) -> None:
             timer.stop()
             panel.view.viewport().repaint()
-            ms = (time.perf_counter() - started) * 1000
+            now = time.perf_counter()
+            ms = (now - started) * 1000
             self.filters.append(
-                {"filter": name, "ms": round(ms, 1), "rows": panel.model.rowCount()}
+                {
+                    "filter": name,
+                    "ms": round(ms, 1),
+                    "rows": panel.model.rowCount(),
+                    "lane_jobs": self.lane_jobs.between(started, now),
+                }
             )
             QTimer.singleShot(300, lambda: self._next_filter(steps[1:]))  # the operator looks
 
