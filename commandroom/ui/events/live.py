@@ -102,10 +102,10 @@ class LiveEvents(QObject):
         self.model = model or EventTableModel(self, cap=limit, lang=lang, now=now)
         self.feed = feed or EventFeed(db, self, now=now)
         # The rest of a page is read on a lane of its own. At 2,000,000 events the rest of a
-        # sparse filter's page took 0.3-1.1 s, and the next filter's first screenful, queued
-        # behind it on the window's lane, waited for all of it (bench/window.py's lane jobs:
-        # a 150 ms filter step took 0.3-1.1 s in 4 runs of 8). Now the stale rest runs out
-        # beside it and is dropped.
+        # sparse filter's page took up to a second, and the next filter's first screenful,
+        # queued behind it on the window's lane, waited for all of it (bench/window.py's lane
+        # jobs: one filter step took 0.3-1.1 s in 4 runs of 8, against a 150 ms target). Now
+        # a stale rest runs out beside the new filter's read and is dropped.
         self._rest_lane = DbLane("rest", self)
         self.feed.sig_rows.connect(self._on_rows)
         self._flt = EventFilter()
