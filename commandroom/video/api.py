@@ -71,6 +71,7 @@ class CameraStats:
     attempt: int  # current reconnect attempt, 0 when live
     message: str = ""  # last error in plain words, never containing credentials
     failure: str = ""  # why the last attempt failed (a ``rtsp_proto.Failure`` value), or ""
+    skipped: int = 0  # frames left undecoded to catch up with the camera (``video/lag.py``)
 
 
 class Capture(Protocol):

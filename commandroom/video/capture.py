@@ -120,6 +120,10 @@ class StreamCapture(CaptureCore):
             frames = source.read(_POLL_S)
             now = time.monotonic()
             self.count_decode_errors(source.source_errors())
+            skips = source.source_skips()
+            if skips:
+                self.count_skipped(skips)
+                last_data = now  # catching up with the camera is not silence
             if not frames:
                 if now - last_data >= self.policy.read_timeout_s:
                     raise SourceError(

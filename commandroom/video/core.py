@@ -119,6 +119,7 @@ class CaptureCore:
         self._reconnects = 0
         self._stalls = 0
         self._decode_errors = 0
+        self._skipped = 0
         self._rate = RateMeter()
         self._frozen_detector = FrozenDetector(self.policy.frozen_after_s)
         self._closing = threading.Event()
@@ -201,6 +202,7 @@ class CaptureCore:
                 attempt=self._attempt,
                 message=self._message,
                 failure="" if self._failure is None else self._failure.value,
+                skipped=self._skipped,
             )
 
     def snapshot(self, fmt: str = "png") -> bytes | None:
@@ -289,6 +291,11 @@ class CaptureCore:
         if n:
             with self._lock:
                 self._decode_errors += n
+
+    def count_skipped(self, n: int) -> None:
+        if n:
+            with self._lock:
+                self._skipped += n
 
     def publish(
         self,

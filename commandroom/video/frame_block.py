@@ -3,9 +3,9 @@
 Layout of a block (little-endian, all offsets fixed)::
 
     0     control: newest seq (u64), newest slot (i64), stats generation (u64, odd while
-          written), state code, attempt, reconnects, stalls, decode errors (i32 each),
-          fps (f64), monotonic time of the newest frame (f64, NaN before the first),
-          message length (u32) and up to 1 KiB of UTF-8 message
+          written), state code, attempt, reconnects, stalls, decode errors, failure code,
+          frames skipped (i32 each), fps (f64), monotonic time of the newest frame (f64,
+          NaN before the first), message length (u32) and up to 1 KiB of UTF-8 message
     4096  SLOTS slots, each a 64-byte header (generation u64, odd while written; seq u64;
           width, height, row bytes, source width, source height (i32); wall time, monotonic
           time (f64)) followed by the BGRA pixels
@@ -47,9 +47,10 @@ MAX_FRAME_BYTES = 3840 * 2160 * 4
 
 _NEWEST = struct.Struct("<Qq")  # seq, slot
 _STATS_GEN = struct.Struct("<Q")
-# state, attempt, reconnects, stalls, errors, failure, fps, mono, message length
-_STATS = struct.Struct("<6i2dI")
+# state, attempt, reconnects, stalls, errors, failure, skipped, fps, mono, message length
+_STATS = struct.Struct("<7i2dI")
 _STATS_AT = 24
+_I32_MAX = 2**31 - 1
 _MESSAGE_AT = _STATS_AT + _STATS.size
 _SLOT = struct.Struct("<QQ5i4x2d")  # gen, seq, w, h, row bytes, source w, source h, wall, mono
 
@@ -113,7 +114,7 @@ class FrameBlock:
         finally:
             os.close(fd)
         block = cls(mm, path, frame_bytes)
-        _STATS.pack_into(mm, _STATS_AT, 0, 0, 0, 0, 0, 0, 0.0, math.nan, 0)
+        _STATS.pack_into(mm, _STATS_AT, 0, 0, 0, 0, 0, 0, 0, 0.0, math.nan, 0)
         return block
 
     @classmethod
@@ -201,7 +202,8 @@ class FrameBlock:
         message = stats.message.encode("utf-8")[:MESSAGE_BYTES]
         _STATS.pack_into(
             buf, _STATS_AT, STATE_CODES[stats.state], stats.attempt, stats.reconnects,
-            stats.stalls, stats.decode_errors, FAILURE_CODES.get(stats.failure, 0), stats.fps,
+            stats.stalls, stats.decode_errors, FAILURE_CODES.get(stats.failure, 0),
+            min(stats.skipped, _I32_MAX), stats.fps,
             math.nan if last_frame_mono is None else last_frame_mono, len(message),
         )  # fmt: skip
         buf[_MESSAGE_AT : _MESSAGE_AT + len(message)] = message
@@ -245,7 +247,7 @@ class FrameBlock:
             gen = _STATS_GEN.unpack_from(buf, 16)[0]
             if gen % 2:
                 continue
-            state, attempt, reconnects, stalls, errors, failure, fps, mono, length = (
+            state, attempt, reconnects, stalls, errors, failure, skipped, fps, mono, length = (
                 _STATS.unpack_from(buf, _STATS_AT)
             )
             message = bytes(buf[_MESSAGE_AT : _MESSAGE_AT + min(length, MESSAGE_BYTES)])
@@ -261,6 +263,7 @@ class FrameBlock:
                 attempt=attempt,
                 message=message.decode("utf-8", "replace"),
                 failure=FAILURES[failure] if 0 <= failure < len(FAILURES) else "",
+                skipped=skipped,
             )
         return None
 

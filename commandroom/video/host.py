@@ -145,7 +145,7 @@ class HostedCapture:
 def _with_state(stats: CameraStats, state: CameraState, message: str) -> CameraStats:
     return CameraStats(
         state, 0.0, stats.frame_age_s, stats.reconnects, stats.stalls, stats.decode_errors,
-        stats.attempt, message, stats.failure,
+        stats.attempt, message, stats.failure, stats.skipped,
     )  # fmt: skip
 
 

@@ -49,6 +49,9 @@ class Source(Protocol):
     def source_errors(self) -> int:
         """Decode errors and stream losses since the last call."""
 
+    def source_skips(self) -> int:
+        """Frames left undecoded to catch up with the camera since the last call."""
+
     def abort(self) -> None:
         """From another thread: make a blocked open/read return soon."""
 
@@ -76,6 +79,7 @@ class RtpSource:
         self.seen_losses = 0
         self.lag = LagMeter(90000)
         self.skipped = 0  # access units left undecoded to catch up with the camera
+        self.skips_told = 0  # of which ``source_skips`` has told
         self.skipping_since: float | None = None  # when the present skip began
 
     def open(self) -> None:
@@ -139,6 +143,10 @@ class RtpSource:
     def source_errors(self) -> int:
         errors, self.errors = self.errors, 0
         return errors
+
+    def source_skips(self) -> int:
+        skips, self.skips_told = self.skipped - self.skips_told, self.skipped
+        return skips
 
     def abort(self) -> None:
         client = self.client
@@ -220,6 +228,9 @@ class AvSource:
     def source_errors(self) -> int:
         errors, self.errors = self.errors, 0
         return errors
+
+    def source_skips(self) -> int:
+        return 0  # libavformat's reader decodes every frame
 
     def abort(self) -> None:
         pass  # PyAV's timeout ends a blocked call within ``timeout`` seconds

@@ -1038,6 +1038,10 @@
             <translation>offline</translation>
         </message>
         <message>
+            <source>跳帧 %1</source>
+            <translation>%1 skipped</translation>
+        </message>
+        <message>
             <source>连接中</source>
             <translation>connecting</translation>
         </message>

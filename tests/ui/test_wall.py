@@ -18,7 +18,7 @@ from commandroom.ui.wall.camera_list import CameraListModel
 from commandroom.ui.wall.captures import Closer
 from commandroom.ui.wall.layout import PRESETS, Cell, Grid, WallLayout
 from commandroom.ui.wall.tile import Tile, fit_size
-from commandroom.ui.wall.tile_words import state_text
+from commandroom.ui.wall.tile_words import figures_text, state_text
 from commandroom.ui.wall.wall_widget import WallWidget, tick_interval_ms
 from commandroom.video.api import CameraSpec, CameraState, CameraStats, Frame
 from tests.ui.fakes import FakeCameras, FakeCapture, make_specs
@@ -122,6 +122,13 @@ def test_stalled_tile_keeps_its_last_frame_greyed(
     capture.push()
     qtbot.waitUntil(lambda: tile.state_words == "直播")
     assert not tile.is_stale
+
+
+def test_figures_say_how_many_frames_were_skipped_to_stay_live(qtbot: QtBot) -> None:
+    steady = CameraStats(CameraState.LIVE, 15.0, 0.02, 0, 0, 0, 0)
+    assert figures_text(steady) == "15.0 帧/秒 · 帧龄 0.02 s"
+    behind = CameraStats(CameraState.LIVE, 6.0, 0.02, 0, 0, 0, 0, skipped=42)
+    assert figures_text(behind) == "6.0 帧/秒 · 帧龄 0.02 s · 跳帧 42"
 
 
 def test_figures_on_demand(make_wall: MakeWall, qtbot: QtBot) -> None:

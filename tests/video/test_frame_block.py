@@ -139,6 +139,9 @@ def test_stats_round_trip_with_words(pair: tuple[fb.FrameBlock, fb.FrameBlock]) 
     assert got == CameraStats(
         CameraState.UNAUTHORISED, 0.0, 2.5, 3, 1, 2, 4, stats.message, "unauthorised"
     )
+    behind = CameraStats(CameraState.LIVE, 9.5, 0.1, 0, 0, 0, 0, skipped=37)
+    writer.write_stats(behind, last_frame_mono=9.9)
+    assert reader.read_stats(now=10.0).skipped == 37  # type: ignore[union-attr]
 
 
 def test_a_small_dev_shm_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:

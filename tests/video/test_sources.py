@@ -50,6 +50,7 @@ def test_a_reader_that_fell_behind_skips_to_the_present(rtsp_server: RtspServer)
         time.sleep(SLEPT_S)  # a starved worker: the camera's frames wait in the socket
         first = _next_frame(source)
         assert source.skipped > 0, "what waited was skipped, not decoded"
+        assert source.source_skips() == source.skipped and source.source_skips() == 0
         # not the picture from 2.5 s ago: one read at most LAG_LIMIT_S late (CI slack added)
         assert _age_ms(first) < 1000 * (LAG_LIMIT_S + 0.4)
         after = _frames_for(source, 1.0)

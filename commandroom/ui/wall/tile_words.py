@@ -75,4 +75,7 @@ def figures_text(stats: CameraStats | None) -> str:
     if stats is None:
         return ""
     age = "-" if stats.frame_age_s is None else f"{stats.frame_age_s:.2f} s"
-    return _tr("%1 帧/秒 · 帧龄 %2").replace("%1", f"{stats.fps:.1f}").replace("%2", age)
+    text = _tr("%1 帧/秒 · 帧龄 %2").replace("%1", f"{stats.fps:.1f}").replace("%2", age)
+    if stats.skipped:  # the station could not keep up and skipped ahead to stay live
+        text += " · " + _tr("跳帧 %1").replace("%1", str(stats.skipped))
+    return text
