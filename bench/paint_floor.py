@@ -5,7 +5,7 @@
 A 1920x1080 window (offscreen) with a 4x4 grid of plain child widgets, each painting one of
 four ready 480x270 RGB32 images (no decoding, no scaling, no labels, no state) whenever its
 15 fps clock moves on; one timer marks the tiles whose clock moved, ticking as the wall's does
-(``wall_widget.tick_interval_ms``: twice per frame, 30 Hz here).
+(``wall_widget.tick_interval_ms``: 1.5 times per frame, 22.5 Hz here).
 What is left is Qt's own per-frame cost (event dispatch, the backing store, copying the tile)
 plus the least Python a PySide window can have: the floor under the wall's GUI thread.
 Prints one JSON object: ``gui_ms_per_frame`` (CPU of the GUI thread per painted frame) and

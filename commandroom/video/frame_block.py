@@ -14,7 +14,7 @@ The writer (one capture worker in the host) fills the slot after the newest (the
 scales the decoded picture straight into it), then publishes it as the newest: it never
 writes the slot a reader was just told about. A reader wraps the newest slot's pixels
 without copying; a slot is written again only after ``SLOTS - 1`` newer frames, by which
-time the wall (polling twice per frame) has long moved on to one of them.
+time the wall (polling 1.5 times per frame) has long moved on to one of them.
 Generations make a reader that races a writer keep the frame it had rather than take a
 half-written one. ``time.monotonic`` is the system's CLOCK_MONOTONIC, the same in both
 processes, so a frame's age is computed by the reader.

@@ -3,8 +3,8 @@
 Only cameras on screen decode: a page change, a maximised tile or a hidden wall closes the
 captures that left the screen (closing happens on a background thread, see ``Closer``).
 The GUI thread only paints: ONE ``QTimer`` pulls each visible tile's newest frame and repaints
-the tiles whose frame changed (STYLE.md §10). It ticks twice per frame of the fastest camera
-on screen, never faster than the display (``tick_interval_ms``).
+the tiles whose frame changed (STYLE.md §10). It ticks one and a half times per frame of the
+fastest camera on screen, never faster than the display (``tick_interval_ms``).
 
 A maximised tile starts on the substream it already had and opens the main stream beside
 it; it switches when the main stream's first frame arrives. Restore does the same in
@@ -38,13 +38,13 @@ log = logging.getLogger(__name__)
 SPACING = 2
 MAX_DISPLAY_HZ = 60.0
 STATS_EVERY_S = 0.25
-TICKS_PER_FRAME = 2.0
+TICKS_PER_FRAME = 1.5
 MIN_TICK_HZ = 10.0  # state words and figures stay current on a wall of slow cameras
 RETUNE_SLACK = 0.1  # a measured rate's noise must not restart the timer every stats tick
 
 
 def tick_interval_ms(rates: Iterable[float], display_hz: float) -> int:
-    """The display timer's interval: two ticks per frame of the fastest camera on screen, at
+    """The display timer's interval: 1.5 ticks per frame of the fastest camera on screen, at
     most the display's rate, the display's rate while no camera's rate is known yet.
 
     Why not always the display's rate: a 4×4 wall of 15 fps substreams polled at 60 Hz finds
@@ -52,9 +52,13 @@ def tick_interval_ms(rates: Iterable[float], display_hz: float) -> int:
     threads on a 2-core machine. Measured (``bench/wall.py --no-ffmpeg``, six alternating
     pairs of 10-20 s): 30 Hz cost the whole wall 2.02-2.30 ms per displayed frame (mean 2.14)
     against 2.23-2.51 (mean 2.35) at 60 Hz, the GUI thread 0.27-0.31 against 0.34-0.38 ms and
-    the capture host less as well, with as many frames shown. Two ticks per frame keep that:
-    a frame waits at most half its interval, and two frames in one tick are paced
-    (``Tile._paced``), not dropped.
+    the capture host less as well, with as many frames shown. 22.5 Hz (1.5 ticks a frame)
+    against 30 Hz, six more pairs of 15 s: 2.17-2.32 ms (mean 2.21) against 2.26-2.43 (mean
+    2.33), the capture host's share falling most (a GUI wake-up on a busy core preempts a
+    decoder), every frame still shown; with a busy loop taking a core, 95.4-95.5 % shown
+    against 93.1-95.4 %. A frame waits at most two thirds of its interval, and two frames in
+    one tick are paced (``Tile._paced``), not dropped. One tick a frame saved little more and
+    let frames wait a whole interval (to the GUI: p50 78-86 ms against 35-48).
     """
     fastest = max((rate for rate in rates if rate > 0), default=0.0)
     hz = display_hz
