@@ -17,7 +17,11 @@ little fast or slow moves the reference with it.
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
 
 LAG_LIMIT_S = 0.5  # seven frames at 15 fps: far beyond a scheduling hiccup's 0.05-0.3 s
 MAX_SKIP_S = 2.0  # however far behind, a key frame is shown this often (stalled after 3 s)
@@ -55,3 +59,48 @@ class LagMeter:
         else:
             self._lowest = min(self._lowest, transit)
         return transit - min(self._lowest, self._lowest_before)
+
+
+class CatchUp:
+    """Which access units a worker that fell behind its camera leaves undecoded.
+
+    A unit is skipped when it is read more than ``LAG_LIMIT_S`` late **and** more of the
+    stream is already waiting (``backlog``); the caller then waits for a key frame, so
+    decoding resumes at the first key frame read on time and the tile shows the present
+    again within a GOP instead of replaying the past. However far behind, a key frame is
+    let through every ``MAX_SKIP_S`` (the tile would say "stalled"). A late unit with
+    nothing waiting behind it means the camera's clock jumped, not that we are behind: the
+    meter starts again and nothing is skipped."""
+
+    def __init__(self, clock_rate: int, name: str) -> None:
+        self.meter = LagMeter(clock_rate)
+        self.name = name
+        self.skipped = 0
+        self._told = 0
+        self._since: float | None = None  # when the present skip began
+
+    def skip(
+        self, rtp_time: int, arrival: float, keyframe: bool, backlog: Callable[[], bool]
+    ) -> bool:
+        """Whether to leave this unit undecoded; ``backlog`` is asked only when it is late."""
+        if self.meter.behind(rtp_time, arrival) <= LAG_LIMIT_S:
+            self._since = None
+            return False
+        if not backlog():
+            self.meter.reset()
+            self._since = None
+            return False
+        if self._since is None:
+            self._since = arrival
+            log.info("%s: more than %.1f s behind; skipping to a key frame read on time",
+                     self.name, LAG_LIMIT_S)  # fmt: skip
+        elif keyframe and arrival - self._since >= MAX_SKIP_S:
+            self._since = arrival
+            return False
+        self.skipped += 1
+        return True
+
+    def new_skips(self) -> int:
+        """Units skipped since the last call (what the capture adds to its count)."""
+        skips, self._told = self.skipped - self._told, self.skipped
+        return skips

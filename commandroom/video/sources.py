@@ -22,18 +22,15 @@ thread, and the wall already has one thread per camera to spread over the cores.
 from __future__ import annotations
 
 import errno
-import logging
+import time
 from typing import Protocol
 
 import av
 import av.error
 
-from commandroom.video.lag import LAG_LIMIT_S, MAX_SKIP_S, LagMeter
-from commandroom.video.rtp import AccessUnit
+from commandroom.video.lag import CatchUp
 from commandroom.video.rtsp import RtspClient
 from commandroom.video.rtsp_proto import Failure, RtspError, mask_url
-
-log = logging.getLogger(__name__)
 
 SourceError = RtspError
 
@@ -77,18 +74,14 @@ class RtpSource:
         self.waiting_for_key = True
         self.errors = 0
         self.seen_losses = 0
-        self.lag = LagMeter(90000)
-        self.skipped = 0  # access units left undecoded to catch up with the camera
-        self.skips_told = 0  # of which ``source_skips`` has told
-        self.skipping_since: float | None = None  # when the present skip began
+        self.catch_up = CatchUp(90000, mask_url(url))
 
     def open(self) -> None:
         self.client = RtspClient(self.url, timeout=self.timeout)  # raises BAD_URL if need be
         info = self.client.open()
         self.decoder = new_decoder(info.codec)
         self.prefix = info.parameter_sets
-        self.lag = LagMeter(info.clock_rate)
-        self.skipping_since = None
+        self.catch_up = CatchUp(info.clock_rate, self.client.masked)
 
     def read(self, wait: float) -> list[av.VideoFrame]:
         if self.client is None or self.decoder is None:
@@ -100,7 +93,8 @@ class RtpSource:
             self.errors += self.client.losses - self.seen_losses
             self.seen_losses = self.client.losses
             self.waiting_for_key = True  # a hole in the stream: wait for a clean picture
-        if self._late(unit):
+        if self.catch_up.skip(unit.rtp_time, unit.arrival, unit.keyframe, self.client.backlog):
+            self.waiting_for_key = True
             return []
         if self.waiting_for_key:
             if not unit.keyframe:
@@ -115,38 +109,17 @@ class RtpSource:
         self.prefix = b""
         return frames
 
-    def _late(self, unit: AccessUnit) -> bool:
-        """Skip this unit: the stream is read more than ``LAG_LIMIT_S`` behind the camera and
-        more of it is already waiting (``lag.py``). Decoding resumes at the first key frame
-        read on time, so a worker that fell behind shows the present again within a GOP
-        instead of replaying the past, and leaves the cores to the others meanwhile. However
-        far behind, a key frame is shown every ``MAX_SKIP_S`` (the tile would say "stalled")."""
-        assert self.client is not None
-        if self.lag.behind(unit.rtp_time, unit.arrival) <= LAG_LIMIT_S:
-            self.skipping_since = None
-            return False
-        if not self.client.backlog():
-            self.lag.reset()  # read as it came: the camera's clock jumped, not us behind it
-            self.skipping_since = None
-            return False
-        if self.skipping_since is None:
-            self.skipping_since = unit.arrival
-            log.info("%s: more than %.1f s behind; skipping to a key frame read on time",
-                     self.client.masked, LAG_LIMIT_S)  # fmt: skip
-        elif unit.keyframe and unit.arrival - self.skipping_since >= MAX_SKIP_S:
-            self.skipping_since = unit.arrival
-            return False
-        self.skipped += 1
-        self.waiting_for_key = True
-        return True
+    @property
+    def skipped(self) -> int:
+        """Access units left undecoded to catch up with the camera."""
+        return self.catch_up.skipped
 
     def source_errors(self) -> int:
         errors, self.errors = self.errors, 0
         return errors
 
     def source_skips(self) -> int:
-        skips, self.skips_told = self.skipped - self.skips_told, self.skipped
-        return skips
+        return self.catch_up.new_skips()
 
     def abort(self) -> None:
         client = self.client
@@ -178,9 +151,18 @@ def _av_failure(exc: BaseException, url: str) -> SourceError:
     return SourceError(Failure.PROTOCOL, f"{masked}: {type(exc).__name__}: {text}"[:300])
 
 
+# A packet that libavformat hands over sooner than this after being asked was waiting
+# already: the stream is read behind its arrival (``CatchUp``'s backlog). Read as it comes,
+# a call waits for the camera's next frame (tens of ms).
+_WAITING_S = 0.002
+_TICKS_PER_S = 90000  # packet times are turned into a 90 kHz clock for ``CatchUp``
+
+
 class AvSource:
     """libavformat's demuxer (``av.open``): any scheme and codec FFmpeg knows, one frame
-    interval later than ``RtpSource`` on RTSP. Its blocking calls end by PyAV's timeouts."""
+    interval later than ``RtpSource`` on RTSP. Its blocking calls end by PyAV's timeouts.
+    A reader that fell behind skips ahead as ``RtpSource`` does (``CatchUp``); libavformat
+    does not say what is buffered, so a packet that came at once counts as waiting."""
 
     def __init__(self, url: str, timeout: float) -> None:
         self.url = url
@@ -189,6 +171,9 @@ class AvSource:
         self.stream: av.VideoStream | None = None
         self.packets: object = None
         self.errors = 0
+        self.catch_up = CatchUp(_TICKS_PER_S, mask_url(url))
+        self.seconds_per_pts = 0.0
+        self.waiting_for_key = False
 
     def open(self) -> None:
         scheme = self.url.partition("://")[0].lower() if "://" in self.url else "file"
@@ -207,18 +192,29 @@ class AvSource:
         self.container = container
         self.stream = container.streams.video[0]
         self.stream.codec_context.thread_count = 1
+        self.seconds_per_pts = float(self.stream.time_base or 0)
+        self.catch_up = CatchUp(_TICKS_PER_S, mask_url(self.url))
+        self.waiting_for_key = False
         self.packets = container.demux(self.stream)
 
     def read(self, wait: float) -> list[av.VideoFrame]:
         del wait  # libavformat blocks until a packet or its own timeout
         if self.container is None or self.packets is None:
             return []
+        asked = time.monotonic()
         try:
             packet = next(self.packets)  # type: ignore[call-overload]
         except StopIteration:
             raise SourceError(Failure.CLOSED, f"{mask_url(self.url)}: end of stream") from None
         except (av.error.FFmpegError, OSError) as exc:
             raise _av_failure(exc, self.url) from None
+        if self._late(packet, asked):
+            self.waiting_for_key = True
+            return []
+        if self.waiting_for_key:
+            if not packet.is_keyframe:
+                return []  # what follows a skipped packet refers to it
+            self.waiting_for_key = False
         try:
             return list(packet.decode())
         except av.error.FFmpegError:
@@ -229,8 +225,20 @@ class AvSource:
         errors, self.errors = self.errors, 0
         return errors
 
+    def _late(self, packet: av.Packet, asked: float) -> bool:
+        if packet.pts is None or self.seconds_per_pts <= 0 or packet.size == 0:
+            return False
+        arrival = time.monotonic()
+        ticks = round(packet.pts * self.seconds_per_pts * _TICKS_PER_S) & 0xFFFFFFFF
+        waiting = arrival - asked < _WAITING_S
+        return self.catch_up.skip(ticks, arrival, packet.is_keyframe, lambda: waiting)
+
+    @property
+    def skipped(self) -> int:
+        return self.catch_up.skipped
+
     def source_skips(self) -> int:
-        return 0  # libavformat's reader decodes every frame
+        return self.catch_up.new_skips()
 
     def abort(self) -> None:
         pass  # PyAV's timeout ends a blocked call within ``timeout`` seconds

@@ -1,4 +1,5 @@
-"""``LagMeter``: how far behind the camera a stream is read, from RTP time and arrival time.
+"""``LagMeter``: how far behind the camera a stream is read, from RTP time and arrival time;
+``CatchUp``: which units a reader that fell behind leaves undecoded.
 
 Pure arithmetic, with made-up timestamps; what a worker does with it is tested against the
 real server in ``test_sources.py``.
@@ -6,9 +7,11 @@ real server in ``test_sources.py``.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
-from commandroom.video.lag import WINDOW_S, LagMeter
+from commandroom.video.lag import LAG_LIMIT_S, MAX_SKIP_S, WINDOW_S, CatchUp, LagMeter
 
 RATE = 90000
 FRAME = RATE // 15  # RTP ticks per frame at 15 fps
@@ -57,3 +60,48 @@ def test_reset_forgets_the_reference() -> None:
     meter.reset()  # a camera whose clock jumped: the next unit is the new reference
     assert meter.behind(10 * FRAME, 3.1) == 0.0
     assert meter.behind(11 * FRAME, 3.1 + 1 / 15) == pytest.approx(0.0, abs=1e-9)
+
+
+def _on_time(catch_up: CatchUp, frames: int, start: float = 100.0) -> None:
+    for i in range(frames):
+        assert not catch_up.skip(i * FRAME, start + i / 15, i % 30 == 0, lambda: False)
+
+
+def test_a_reader_behind_with_more_waiting_skips_until_a_key_frame_read_on_time() -> None:
+    catch_up = CatchUp(RATE, "cam")
+    _on_time(catch_up, 30)
+    # stalled for 2 s: frames 30-59 are read at once at t = 104, the rest as they come
+    skipped = [catch_up.skip(i * FRAME, 104.0 + (i - 30) * 0.001, False, lambda: True)
+               for i in range(30, 60)]  # fmt: skip
+    assert all(skipped[: int(30 - 15 * LAG_LIMIT_S)]), "the ones well behind are skipped"
+    assert catch_up.new_skips() == catch_up.skipped > 0 and catch_up.new_skips() == 0
+    assert not catch_up.skip(60 * FRAME, 100.0 + 60 / 15, True, lambda: False), "on time"
+
+
+def test_however_far_behind_a_key_frame_is_let_through_every_max_skip_s() -> None:
+    catch_up = CatchUp(RATE, "cam")
+    _on_time(catch_up, 30)
+    shown = []
+    for i in range(30, 120):  # always 3 s behind, always more waiting
+        arrival = 100.0 + i / 15 + 3.0
+        if not catch_up.skip(i * FRAME, arrival, i % 15 == 0, lambda: True):
+            shown.append(arrival)
+    assert len(shown) >= 2
+    gaps = [b - a for a, b in itertools.pairwise(shown)]
+    assert all(gap >= MAX_SKIP_S for gap in gaps) and max(gaps) < MAX_SKIP_S + 1.1
+
+
+def test_late_with_nothing_waiting_is_a_clock_jump_not_a_reason_to_skip() -> None:
+    catch_up = CatchUp(RATE, "cam")
+    _on_time(catch_up, 30)
+    asked: list[bool] = []
+
+    def nothing_waiting() -> bool:
+        asked.append(True)
+        return False
+
+    # the camera's clock jumps back 5 s: every unit after looks 5 s late
+    for i in range(30, 40):
+        assert not catch_up.skip(i * FRAME - 5 * RATE, 100.0 + i / 15, False, nothing_waiting)
+    assert catch_up.skipped == 0
+    assert len(asked) == 1, "the meter started again on the new clock"

@@ -1,4 +1,4 @@
-"""``RtpSource`` against the real RTSP server: a reader that falls behind catches up.
+"""Both decode paths against the real RTSP server: a reader that falls behind catches up.
 
 The server stamps its clock into each frame's pixels (``FrameStamp``), so how old a decoded
 picture is can be read off the picture itself.
@@ -9,10 +9,11 @@ from __future__ import annotations
 import time
 
 import av
+import pytest
 
 from commandroom.video import FrameStamp
 from commandroom.video.lag import LAG_LIMIT_S
-from commandroom.video.sources import RtpSource
+from commandroom.video.sources import AvSource, RtpSource, Source
 from tests.rtsp_server import RtspServer
 
 SLEPT_S = 2.5
@@ -24,7 +25,7 @@ def _age_ms(frame: av.VideoFrame) -> float:
     return time.time() * 1000 - stamp
 
 
-def _frames_for(source: RtpSource, seconds: float) -> list[av.VideoFrame]:
+def _frames_for(source: Source, seconds: float) -> list[av.VideoFrame]:
     frames: list[av.VideoFrame] = []
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -32,7 +33,7 @@ def _frames_for(source: RtpSource, seconds: float) -> list[av.VideoFrame]:
     return frames
 
 
-def _next_frame(source: RtpSource) -> av.VideoFrame:
+def _next_frame(source: Source) -> av.VideoFrame:
     end = time.monotonic() + 10.0
     while time.monotonic() < end:
         frames = source.read(0.2)
@@ -41,8 +42,11 @@ def _next_frame(source: RtpSource) -> av.VideoFrame:
     raise AssertionError("no frame within 10 s")
 
 
-def test_a_reader_that_fell_behind_skips_to_the_present(rtsp_server: RtspServer) -> None:
-    source = RtpSource(rtsp_server.url("cam1"), timeout=5.0)
+@pytest.mark.parametrize("kind", [RtpSource, AvSource], ids=["ours", "libavformat"])
+def test_a_reader_that_fell_behind_skips_to_the_present(
+    rtsp_server: RtspServer, kind: type[RtpSource] | type[AvSource]
+) -> None:
+    source = kind(rtsp_server.url("cam1"), timeout=5.0)
     source.open()
     try:
         on_time = _frames_for(source, 1.5)
