@@ -31,6 +31,11 @@ class StallProbe:
         self.last, self.worst = 0.0, 0.0
         self.timer.start(10)
 
+    def take(self) -> float:
+        """The worst stall so far, and start counting afresh (the timer keeps running)."""
+        worst, self.worst = self.worst, 0.0
+        return worst
+
     def stop(self) -> float:
         self.timer.stop()
         return self.worst
