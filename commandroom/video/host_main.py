@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from commandroom.video import open_camera
-from commandroom.video.api import Capture, Frame
+from commandroom.video.api import CameraState, Capture, Frame
 from commandroom.video.frame_block import FrameBlock
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class _Hosted:
         self.last_mono: float | None = None
         self.lock = threading.Lock()  # the worker's frame copy vs the block's closing
         self.closed = False
+        self.live_told = False  # the block's state says live (or frozen): frames are coming
 
     def frame_buffer(self, width: int, height: int) -> npt.NDArray[np.uint8] | None:
         """The block's next slot for the worker to scale into (None once closed: the worker
@@ -64,11 +65,18 @@ class _Hosted:
         with self.lock:
             if not self.closed and self.block.write_frame(frame):
                 self.last_mono = frame.mono_time
+                if not self.live_told:  # the first frame of a stream: say so with it, not
+                    self._write_stats()  # up to STATS_EVERY_S later (the tile greys it)
 
     def write_stats(self) -> None:
         with self.lock:
             if not self.closed:
-                self.block.write_stats(self.capture.stats(), self.last_mono)
+                self._write_stats()
+
+    def _write_stats(self) -> None:
+        stats = self.capture.stats()
+        self.block.write_stats(stats, self.last_mono)
+        self.live_told = stats.state in (CameraState.LIVE, CameraState.FROZEN)
 
     def close(self) -> None:
         self.capture.close()

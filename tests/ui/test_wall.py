@@ -101,6 +101,21 @@ def test_state_in_words(
     qtbot.waitUntil(lambda: wall.tiles[0].state_words == words)
 
 
+def test_a_first_frame_is_shown_live_at_once_not_greyed_until_the_next_state_reading(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    cameras.held.add(sub(1))  # connecting: no frame yet
+    wall = make_wall(1, WallLayout.filled("t", PRESETS["1×1"], ["CAM001"]), size=(320, 180))
+    tile = wall.tiles[0]
+    qtbot.waitUntil(lambda: tile.state_words == "连接中")
+    wall._timer.stop()  # the test ticks the tile itself
+    capture = only_capture(cameras, sub(1))
+    capture.push()  # the first frame; the capture says live from now on
+    tile.poll(time.monotonic(), with_stats=False)  # a tick between two state readings
+    assert tile.frame is not None and tile.state_words == "直播"
+    assert not tile.is_stale, "the stream's first frame in colour, not as a stale one"
+
+
 def test_stalled_tile_keeps_its_last_frame_greyed(
     make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
 ) -> None:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import numpy as np
 import pytest
 
 from commandroom.video import CameraState, FrameStamp
+from commandroom.video.api import CameraStats, Frame
+from commandroom.video.frame_block import FrameBlock
 from commandroom.video.host import HOST_LOST, CaptureHost, HostedCapture, open_hosted
-from commandroom.video.host_main import HOST_GROUP_NICE
+from commandroom.video.host_main import HOST_GROUP_NICE, _Hosted
 from tests.rtsp_server import RtspServer
 from tests.video.conftest import wait_for, wait_until
 from tests.video.test_units import _decode_png
@@ -148,3 +151,46 @@ def test_thread_mode_switch(monkeypatch: pytest.MonkeyPatch, rtsp_server: RtspSe
         assert isinstance(capture.latest().image, np.ndarray)  # type: ignore[union-attr]
     finally:
         capture.close()
+
+
+class _StateCapture:
+    """Just enough of a ``Capture`` for ``_Hosted``: a state the test sets."""
+
+    def __init__(self, state: CameraState) -> None:
+        self.state = state
+
+    def stats(self) -> CameraStats:
+        return CameraStats(self.state, 15.0, 0.0, 0, 0, 0, 0)
+
+
+def _frame(seq: int) -> Frame:
+    return Frame(seq, np.zeros((18, 32, 4), np.uint8), time.time(), time.monotonic(), (32, 18))
+
+
+def test_the_first_frame_of_a_stream_carries_its_live_state_at_once() -> None:
+    """The tile greys a frame whose state says "connecting": the host's periodic figures
+    (every ``STATS_EVERY_S``) would say "live" up to 0.25 s after the first frame."""
+    block = FrameBlock.create(frame_bytes=32 * 18 * 4)
+    try:
+        capture = _StateCapture(CameraState.CONNECTING)
+        hosted = _Hosted(capture, block)  # type: ignore[arg-type]
+        hosted.write_stats()
+        capture.state = CameraState.LIVE  # what publishing the first frame does
+        hosted.on_frame(_frame(1))
+        stats = block.read_stats(time.monotonic())
+        assert stats is not None and stats.state is CameraState.LIVE
+        capture.state = CameraState.RECONNECTING  # the stream broke; the figures say so
+        hosted.write_stats()
+        capture.state = CameraState.STALLED  # not what a publish does: shows who wrote last
+        hosted.on_frame(_frame(2))
+        stats = block.read_stats(time.monotonic())
+        assert stats is not None and stats.state is CameraState.STALLED, "back: told again"
+        capture.state = CameraState.LIVE
+        hosted.write_stats()
+        capture.state = CameraState.STALLED
+        hosted.on_frame(_frame(3))  # live already told: frames alone
+        stats = block.read_stats(time.monotonic())
+        assert stats is not None and stats.state is CameraState.LIVE
+    finally:
+        block.unlink()
+        block.close()
