@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 LAG_LIMIT_S = 0.5  # seven frames at 15 fps: far beyond a scheduling hiccup's 0.05-0.3 s
 MAX_SKIP_S = 2.0  # however far behind, a key frame is shown this often (stalled after 3 s)
 WINDOW_S = 20.0  # the lowest transit is kept from the last one or two windows
+# Late units in a row with nothing waiting behind them before the reference starts again: one
+# alone may be a reader that was descheduled while asking (libavformat's path can only tell
+# "waiting" by how fast a packet came), and starting again there would replay the backlog.
+CALM_UNITS = 3
 _RTP_WRAP = 1 << 32
 
 
@@ -68,9 +72,9 @@ class CatchUp:
     stream is already waiting (``backlog``); the caller then waits for a key frame, so
     decoding resumes at the first key frame read on time and the tile shows the present
     again within a GOP instead of replaying the past. However far behind, a key frame is
-    let through every ``MAX_SKIP_S`` (the tile would say "stalled"). A late unit with
-    nothing waiting behind it means the camera's clock jumped, not that we are behind: the
-    meter starts again and nothing is skipped."""
+    let through every ``MAX_SKIP_S`` (the tile would say "stalled"). Late units with
+    nothing waiting behind them (``CALM_UNITS`` in a row) mean the camera's clock jumped, not
+    that we are behind: the meter starts again; such units are never skipped."""
 
     def __init__(self, clock_rate: int, name: str) -> None:
         self.meter = LagMeter(clock_rate)
@@ -78,6 +82,7 @@ class CatchUp:
         self.skipped = 0
         self._told = 0
         self._since: float | None = None  # when the present skip began
+        self._calm = 0  # late units in a row with nothing waiting
 
     def skip(
         self, rtp_time: int, arrival: float, keyframe: bool, backlog: Callable[[], bool]
@@ -87,9 +92,12 @@ class CatchUp:
             self._since = None
             return False
         if not backlog():
-            self.meter.reset()
-            self._since = None
+            self._calm += 1
+            if self._calm >= CALM_UNITS:
+                self.meter.reset()
+                self._since, self._calm = None, 0
             return False
+        self._calm = 0
         if self._since is None:
             self._since = arrival
             log.info("%s: more than %.1f s behind; skipping to a key frame read on time",

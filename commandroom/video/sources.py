@@ -153,8 +153,10 @@ def _av_failure(exc: BaseException, url: str) -> SourceError:
 
 # A packet that libavformat hands over sooner than this after being asked was waiting
 # already: the stream is read behind its arrival (``CatchUp``'s backlog). Read as it comes,
-# a call waits for the camera's next frame (tens of ms).
-_WAITING_S = 0.002
+# a call waits for the camera's next frame (67 ms at 15 fps, less after a burst); reading a
+# backlog on a loaded machine, a call can take a few ms (2 ms misjudged one in five runs
+# of tests/video/test_sources.py beside two busy loops).
+_WAITING_S = 0.02
 _TICKS_PER_S = 90000  # packet times are turned into a 90 kHz clock for ``CatchUp``
 
 
@@ -162,7 +164,8 @@ class AvSource:
     """libavformat's demuxer (``av.open``): any scheme and codec FFmpeg knows, one frame
     interval later than ``RtpSource`` on RTSP. Its blocking calls end by PyAV's timeouts.
     A reader that fell behind skips ahead as ``RtpSource`` does (``CatchUp``); libavformat
-    does not say what is buffered, so a packet that came at once counts as waiting."""
+    does not say what is buffered, so a packet that came within ``_WAITING_S`` counts as
+    waiting."""
 
     def __init__(self, url: str, timeout: float) -> None:
         self.url = url
