@@ -89,7 +89,7 @@ class CatchUp:
     ) -> bool:
         """Whether to leave this unit undecoded; ``backlog`` is asked only when it is late."""
         if self.meter.behind(rtp_time, arrival) <= LAG_LIMIT_S:
-            self._since = None
+            self._since, self._calm = None, 0
             return False
         if not backlog():
             self._calm += 1
