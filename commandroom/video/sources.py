@@ -196,8 +196,6 @@ class AvSource:
         self.stream = container.streams.video[0]
         self.stream.codec_context.thread_count = 1
         self.seconds_per_pts = float(self.stream.time_base or 0)
-        self.catch_up = CatchUp(_TICKS_PER_S, mask_url(self.url))
-        self.waiting_for_key = False
         self.packets = container.demux(self.stream)
 
     def read(self, wait: float) -> list[av.VideoFrame]:
