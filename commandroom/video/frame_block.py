@@ -103,6 +103,11 @@ class FrameBlock:
     _views: dict[tuple[int, int, int], npt.NDArray[np.uint8]] = field(
         default_factory=dict, repr=False
     )
+    # The reader's views by (slot, width, height, row bytes): a slot read again is the same
+    # array, so the window wraps it in a QImage once, not once a frame (tile.py).
+    _read_views: dict[tuple[int, int, int, int], npt.NDArray[np.uint8]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def create(cls, frame_bytes: int = MAX_FRAME_BYTES) -> FrameBlock:
@@ -233,10 +238,16 @@ class FrameBlock:
         gen, slot_seq, width, height, row, src_w, src_h, wall, mono = _SLOT.unpack_from(buf, at)
         if gen % 2 or slot_seq != seq:
             return None
-        image: npt.NDArray[np.uint8] = np.ndarray(
-            (height, width, 4), np.uint8, buffer=buf, offset=at + SLOT_HEADER_BYTES,
-            strides=(row, 4, 1),
-        )  # fmt: skip
+        key = (slot, width, height, row)
+        image = self._read_views.get(key)
+        if image is None:
+            if len(self._read_views) >= 2 * SLOTS:
+                self._read_views.clear()  # the tile's size changed: forget the old sizes
+            image = np.ndarray(
+                (height, width, 4), np.uint8, buffer=buf, offset=at + SLOT_HEADER_BYTES,
+                strides=(row, 4, 1),
+            )  # fmt: skip
+            self._read_views[key] = image
         if _STATS_GEN.unpack_from(buf, at)[0] != gen:
             return None
         return Frame(slot_seq, image, wall, mono, (src_w, src_h))
@@ -270,6 +281,7 @@ class FrameBlock:
     def close(self) -> None:
         """Unmap when no frame view is left (views keep the mapping alive until then)."""
         self._views.clear()
+        self._read_views.clear()
         self._lent = None
         with contextlib.suppress(BufferError):
             self.mm.close()  # frames still shown hold views: the mapping goes with the last

@@ -8,16 +8,16 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QPainter, QPaintEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from commandroom.ui.theme import BASE_POINT_SIZE
 from commandroom.ui.wall.camera_list import CameraListModel
 from commandroom.ui.wall.captures import Closer
 from commandroom.ui.wall.layout import PRESETS, Cell, Grid, WallLayout
-from commandroom.ui.wall.tile import Tile, fit_size
+from commandroom.ui.wall.tile import WRAPPED_KEPT, Tile, fit_size
 from commandroom.ui.wall.tile_words import figures_text, state_text
 from commandroom.ui.wall.wall_widget import WallWidget, tick_interval_ms
 from commandroom.video.api import CameraSpec, CameraState, CameraStats, Frame
@@ -223,7 +223,7 @@ def test_maximise_keeps_the_substream_until_the_main_streams_first_frame(
     sub1 = only_capture(cameras, sub(1))
     cameras.held.add(main(1))
     with qtbot.waitSignal(wall.sig_maximised) as maximised:
-        qtbot.mouseDClick(tile, Qt.MouseButton.LeftButton)
+        qtbot.mouseDClick(wall, Qt.MouseButton.LeftButton, pos=tile.geometry().center())
     assert maximised.args == ["CAM001"]
     solo = wall.solo
     assert solo.capture is sub1  # handed over: no reconnect, picture stays
@@ -246,7 +246,7 @@ def test_maximise_keeps_the_substream_until_the_main_streams_first_frame(
     # Restore: the tile keeps the main stream's picture until the substream's first frame.
     cameras.held.add(sub(1))
     with qtbot.waitSignal(wall.sig_restored):
-        qtbot.mouseDClick(solo, Qt.MouseButton.LeftButton)
+        qtbot.mouseDClick(wall, Qt.MouseButton.LeftButton, pos=solo.geometry().center())
     assert wall.maximised is None
     assert tile.capture is main1 and tile.pending is not None and tile.stream == "main"
     qtbot.waitUntil(lambda: len(cameras.open_now()) == 17)
@@ -300,7 +300,7 @@ def test_drop_a_camera_from_the_list_onto_a_tile(
     model = CameraListModel(make_specs(20))
     mime = model.mimeData([model.index(19, 0)])
     tile = wall.tiles[5]
-    pos = tile.rect().center()
+    pos = tile.geometry().center()
     enter = QDragEnterEvent(
         QPoint(pos),
         Qt.DropAction.CopyAction,
@@ -308,7 +308,7 @@ def test_drop_a_camera_from_the_list_onto_a_tile(
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    QApplication.sendEvent(tile, enter)
+    QApplication.sendEvent(wall, enter)
     assert enter.isAccepted()
     drop = QDropEvent(
         QPointF(pos),
@@ -318,7 +318,7 @@ def test_drop_a_camera_from_the_list_onto_a_tile(
         Qt.KeyboardModifier.NoModifier,
     )
     with qtbot.waitSignal(wall.sig_layout_changed) as changed:
-        QApplication.sendEvent(tile, drop)
+        QApplication.sendEvent(wall, drop)
     layout: WallLayout = changed.args[0]
     assert layout.page(0)[5] == "CAM020"
     assert tile.code == "CAM020"
@@ -339,8 +339,60 @@ def test_a_drop_of_something_else_is_refused(make_wall: MakeWall) -> None:
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    QApplication.sendEvent(wall.tiles[0], enter)
+    QApplication.sendEvent(wall, enter)
     assert not enter.isAccepted()
+
+
+def drag_enter(wall: WallWidget, pos: QPoint, mime: object) -> QDragEnterEvent:
+    enter = QDragEnterEvent(
+        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    QApplication.sendEvent(wall, enter)
+    return enter
+
+
+def test_a_camera_dragged_over_the_lines_between_tiles_or_a_maximised_wall_is_refused(
+    make_wall: MakeWall, qtbot: QtBot
+) -> None:
+    wall = make_wall(4, WallLayout.filled("t", PRESETS["2×2"], ["CAM001", "CAM002"]))
+    model = CameraListModel(make_specs(4))
+    mime = model.mimeData([model.index(3, 0)])
+    first = wall.tiles[0].geometry()
+    line = QPoint(first.right() + 1, first.center().y())  # between the first two tiles
+    assert wall.tile_at(line) is None
+    assert not drag_enter(wall, line, mime).isAccepted()
+    assert drag_enter(wall, first.center(), mime).isAccepted()
+    wall.maximise("CAM001")
+    assert not drag_enter(wall, first.center(), mime).isAccepted()
+    with qtbot.assertNotEmitted(wall.sig_maximised):
+        wall.restore()
+        qtbot.mouseDClick(wall, Qt.MouseButton.LeftButton, pos=line)
+
+
+def test_the_tiles_fill_their_cells_and_merged_cells_span_them(make_wall: MakeWall) -> None:
+    grid = Grid.make(2, 3, [Cell(0, 0, 2, 2)])
+    wall = make_wall(3, WallLayout.filled("t", grid, ["CAM001", "CAM002", "CAM003"]))
+    big, right_top, right_bottom = (t.geometry() for t in wall.tiles)
+    assert big.topLeft() == QPoint(0, 0) and big.height() == wall.height()
+    assert right_top.left() == big.right() + 1 + 2  # the wall's 2-pixel lines
+    assert right_bottom.top() == right_top.bottom() + 1 + 2
+    assert right_bottom.right() == wall.width() - 1
+    assert big.width() > 2 * right_top.width()
+
+
+def test_a_new_frame_repaints_its_tile_only(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(4, WallLayout.filled("t", PRESETS["2×2"], ["CAM001", "CAM002"]))
+    first, second = wall.tiles[:2]
+    qtbot.waitUntil(lambda: first.state_words == "直播" and second.state_words == "直播")
+    qtbot.wait(100)
+    before = [t.paints for t in wall.tiles]
+    only_capture(cameras, sub(2)).push()
+    qtbot.waitUntil(lambda: second.paints > before[1])
+    qtbot.wait(100)
+    assert first.paints == before[0], "a tile whose frame did not change is not repainted"
 
 
 def test_changing_the_grid_repages_the_same_cameras(
@@ -412,9 +464,9 @@ def test_tile_words_grow_with_the_stations_font_scale(make_wall: MakeWall) -> No
     wall = make_wall(1, WallLayout.filled("t", PRESETS["1×1"], ["CAM001"]), size=(480, 270))
     tile = wall.tiles[0]
     plain = tile._font_for(270)[0].pixelSize()
-    font = QFont(tile.font())
+    font = QFont(wall.font())
     font.setPointSizeF(BASE_POINT_SIZE * 1.6)  # what a config's font_scale = 1.6 sets
-    tile.setFont(font)
+    wall.setFont(font)  # the tiles' words follow the wall's font
     assert tile._font_for(270)[0].pixelSize() >= round(plain * 1.5)
     assert tile._font_for(60)[0].pixelSize() <= 10  # never above a sixth of a small tile
 
@@ -467,14 +519,33 @@ def test_a_maximised_camera_that_changes_address_reopens_and_one_that_goes_resto
 TickingTile = Callable[[FakeCapture], tuple[Tile, Callable[[], int | None]]]
 
 
+class OneTileHost(QWidget):
+    """A widget that paints one tile over all of it, as the wall paints each of its tiles."""
+
+    def __init__(self, closer: Closer, width: int, height: int) -> None:
+        super().__init__()
+        self.resize(width, height)
+        self.tile = Tile(0, closer, self)
+        self.tile.set_geometry(QRect(0, 0, width, height))
+        self.tile.shown = True
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        try:
+            self.tile.paint(painter, self.devicePixelRatioF())
+        finally:
+            painter.end()
+
+
 @pytest.fixture
 def ticking_tile(qtbot: QtBot) -> Iterator[TickingTile]:
     """A tile on a capture and a tick that polls it, returning the seq the tile then shows."""
     closer = Closer()
 
     def make(capture: FakeCapture) -> tuple[Tile, Callable[[], int | None]]:
-        tile = Tile(0, closer)
-        qtbot.addWidget(tile)
+        host = OneTileHost(closer, 320, 180)
+        qtbot.addWidget(host)
+        tile = host.tile
         tile.show_camera(make_specs(1)[0], capture)
 
         def tick() -> int | None:
@@ -581,17 +652,44 @@ def test_a_burst_is_shown_one_frame_a_tick_as_far_back_as_the_capture_holds(
     assert tile.frames_taken == 11
 
 
+def test_a_frame_buffer_seen_before_is_painted_through_the_same_qimage(
+    ticking_tile: TickingTile,
+) -> None:
+    """A capture host's frames come from four shared-memory slots: one QImage each, made once.
+    A capture that makes a new array a frame has nothing kept for it."""
+    capture = FakeCapture(sub(1), (64, 36), "cam1")
+    tile, tick = ticking_tile(capture)
+    ring = [np.full((36, 64, 4), 40 * k, np.uint8) for k in range(4)]
+    images = []
+    for seq in range(1, 13):
+        capture._frame = Frame(seq, ring[seq % 4], time.time(), time.monotonic(), (64, 36))
+        assert tick() == seq
+        images.append(tile._image)
+    assert len({id(image) for image in images}) == 4
+    assert all(images[i] is images[i + 4] for i in range(8))
+    capture.set_state(CameraState.LIVE)
+    tile.poll(time.monotonic(), True)  # live: painted in colour from the slot's array
+    assert tile.grab().toImage().pixelColor(10, 10).blue() == 40 * (12 % 4)
+
+    for _ in range(3 * WRAPPED_KEPT):
+        capture.push()
+        tick()
+    kept = [array for array, _ in tile._wrapped.values()]
+    assert not any(array is frame for array in kept for frame in ring)
+    assert len(kept) <= 1, "no frames kept alive for a capture that never repeats an array"
+
+
 def test_a_picture_a_few_pixels_larger_than_its_tile_is_copied_centred_not_scaled(
     qtbot: QtBot,
 ) -> None:
     """The capture may give 480x270 for a 476x268 tile (3/4 of the stream scales fastest):
     the tile shows it 1:1, 2 pixels cropped left and right, rather than have Qt scale it."""
     closer = Closer()
-    tile = Tile(0, closer)
-    qtbot.addWidget(tile)
-    tile.resize(476, 268)
-    tile.show()
-    qtbot.waitExposed(tile)
+    host = OneTileHost(closer, 476, 268)
+    qtbot.addWidget(host)
+    host.show()
+    qtbot.waitExposed(host)
+    tile = host.tile
     capture = FakeCapture(sub(1), (480, 270), "cam1")
     tile.show_camera(make_specs(1)[0], capture)
     frame = capture.push()

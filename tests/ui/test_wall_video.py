@@ -133,7 +133,7 @@ def test_rtsp_maximise_switches_to_the_main_stream(qtbot: QtBot, server: RtspSer
     wall = shown(qtbot, WallWidget(cameras, WallLayout.filled("m", PRESETS["2×2"], ["M", "N"])))
     qtbot.waitUntil(lambda: live(wall, [0, 1]), timeout=WAIT_MS)
     sub_capture = wall.tiles[0].capture
-    qtbot.mouseDClick(wall.tiles[0], Qt.MouseButton.LeftButton)
+    qtbot.mouseDClick(wall, Qt.MouseButton.LeftButton, pos=wall.tiles[0].geometry().center())
     assert wall.solo.capture is sub_capture  # the substream's picture stays up meanwhile
     qtbot.waitUntil(lambda: wall.solo.stream == "main", timeout=WAIT_MS)
     main = server.url("main1")

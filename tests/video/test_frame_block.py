@@ -46,6 +46,22 @@ def test_frames_round_trip_in_a_ring(pair: tuple[fb.FrameBlock, fb.FrameBlock]) 
     assert not writer.write_frame(_frame(7, 1, size=(128, 72))), "larger than a slot"
 
 
+def test_a_slot_read_again_is_the_same_array(pair: tuple[fb.FrameBlock, fb.FrameBlock]) -> None:
+    """So the window wraps each slot in a QImage once (``Tile._wrap``), not once a frame."""
+    writer, reader = pair
+    arrays = []
+    for seq in range(1, 2 * fb.SLOTS + 1):
+        assert writer.write_frame(_frame(seq, seq))
+        got = reader.read_frame()
+        assert got is not None and int(got.image[0, 0, 0]) == seq
+        arrays.append(got.image)
+    assert len({id(a) for a in arrays}) == fb.SLOTS
+    assert all(arrays[i] is arrays[i + fb.SLOTS] for i in range(fb.SLOTS))
+    assert writer.write_frame(_frame(99, 7, size=(64, 36)))  # the tile grew: a view of its size
+    got = reader.read_frame()
+    assert got is not None and got.image.shape == (36, 64, 4) and int(got.image[0, 0, 0]) == 7
+
+
 def test_the_frames_before_the_newest_are_read_by_number_while_their_slot_is_safe(
     pair: tuple[fb.FrameBlock, fb.FrameBlock],
 ) -> None:

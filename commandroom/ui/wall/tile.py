@@ -1,5 +1,11 @@
 """One wall tile: paints the newest frame of its capture, with the camera's name and state.
 
+A tile is not a widget: the wall (``wall_widget.py``) is the one widget, places its tiles,
+passes them its mouse and drop events, and has each tile whose frame changed paint its
+rectangle in one paint event a tick. Sixteen child widgets cost Qt a paint event, a painter
+and a clip region each per frame: ``bench/paint_floor.py`` measured 16 bare child widgets
+at 0.154-0.179 ms of GUI thread a frame against 0.11 for one widget painting all 16.
+
 The tile never decodes or scales: frames arrive as BGRA already at the size the tile asked
 for, and are wrapped as ``QImage.Format_RGB32`` over the numpy buffer (no copy, no
 conversion; the tile keeps the array alive while Qt paints from it). The wall's one timer
@@ -20,24 +26,12 @@ from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QDragEnterEvent,
-    QDropEvent,
-    QFont,
-    QFontMetrics,
-    QImage,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QResizeEvent,
-)
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import QWidget
 
 from commandroom.events.deadlines import LOCAL_TZ
 from commandroom.ui.theme import BASE_POINT_SIZE
-from commandroom.ui.wall.camera_list import CAMERA_MIME, codes_from_mime
 from commandroom.ui.wall.captures import Closer
 from commandroom.ui.wall.tile_words import figures_text, reason_text, state_text
 from commandroom.video.api import CameraSpec, CameraState, CameraStats, Capture, Frame
@@ -107,10 +101,15 @@ _AS_IS = (0.97, 1.03)
 # busy loop taking a core beside the bench (bench/wall.py, three alternating pairs), 2 showed
 # 93.0 / 93.6 / 93.0 % of the frames against 80.1 / 80.7 / 75.1 % with 1.
 MAX_BEHIND = 2
+# QImages kept over frame buffers (``Tile._wrapped``): a capture host's four slots, twice (a
+# stream switch). A capture that makes a new array a frame misses more often than this in a
+# row, and then nothing is kept (it would hold eight old frames alive).
+WRAPPED_KEPT = 8
 
 
-class Tile(QWidget):
-    """A cell of the wall. ``index`` is its cell number in the wall's grid (or -1 when solo)."""
+class Tile(QObject):
+    """A cell of the wall, painted by ``host`` in ``geometry()``. ``index`` is its cell number
+    in the wall's grid (or -1 when solo)."""
 
     sig_camera_dropped = Signal(str)
     """A camera code was dropped onto this tile (GUI thread); the wall decides what follows."""
@@ -121,8 +120,13 @@ class Tile(QWidget):
     on_frame: ClassVar[Callable[[Tile, Frame], None] | None] = None
     """Measurement hook for bench/: called on the GUI thread with each new frame taken."""
 
-    def __init__(self, index: int, closer: Closer, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, index: int, closer: Closer, host: QWidget) -> None:
+        super().__init__(host)
+        self._host = host
+        self._geometry = QRect()
+        self._size = (0, 0)  # the geometry's, as plain ints for the paint path
+        self._ratio = 1.0  # the host's device pixel ratio at the last paint
+        self.shown = False  # the host paints this tile now (the grid's, or the solo one)
         self.index = index
         self._closer = closer
         self._spec: CameraSpec | None = None
@@ -133,6 +137,12 @@ class Tile(QWidget):
         self._frame_from: Capture | None = None
         self._image: QImage | None = None
         self._buffer: npt.NDArray[np.uint8] | None = None  # what _image points into
+        # QImages already made over a capture's frame buffers, by the array's id (the array
+        # is kept with it, so the id stays its own). A capture host's frames come from a few
+        # shared-memory slots, read as the same arrays: a QImage a frame cost the GUI thread
+        # ~9 % of its time in bench/paint_floor.py --wall.
+        self._wrapped: dict[int, tuple[npt.NDArray[np.uint8], QImage]] = {}
+        self._wrap_misses = 0  # frames in a row whose array had no QImage yet
         self._grey_seq = -1
         self._stats: CameraStats | None = None
         self._words = ("", "", "")  # state, figures, reason
@@ -149,10 +159,49 @@ class Tile(QWidget):
         self.label_stream = False  # say which stream is painted (the maximised tile does)
         self.frames_taken = 0  # frames taken from captures (what bench/ counts as displayed)
         self.paints = 0
-        self.setAcceptDrops(True)
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.setMinimumSize(32, 18)
+
+    # --- where the tile is, in its host -------------------------------------------------------
+
+    def geometry(self) -> QRect:
+        """The tile's rectangle in the host widget."""
+        return QRect(self._geometry)
+
+    def set_geometry(self, rect: QRect) -> None:
+        """Placed by the wall; a new size is asked of the capture once resizing pauses."""
+        if rect.size() != self._geometry.size():
+            self._resized_at = time.monotonic()
+            self._size_dirty = True
+        self._geometry = QRect(rect)
+        self._size = (rect.width(), rect.height())
+
+    def rect(self) -> QRect:
+        return QRect(0, 0, self._geometry.width(), self._geometry.height())
+
+    def width(self) -> int:
+        return self._size[0]
+
+    def height(self) -> int:
+        return self._size[1]
+
+    def devicePixelRatioF(self) -> float:  # noqa: N802 (as QWidget's, which callers know)
+        return self._host.devicePixelRatioF()
+
+    def font(self) -> QFont:
+        return self._host.font()
+
+    def update(self) -> None:
+        """Have the host repaint this tile's rectangle (on its next paint, with the rest)."""
+        if self.shown and not self._geometry.isEmpty():
+            self._host.update(self._geometry)
+
+    def repaint(self) -> None:
+        """Repaint this tile's rectangle now."""
+        if self.shown and not self._geometry.isEmpty():
+            self._host.repaint(self._geometry)
+
+    def grab(self) -> QPixmap:
+        """The tile as painted (for screenshots and tests)."""
+        return self._host.grab(self._geometry)
 
     # --- what the tile shows ----------------------------------------------------------------
 
@@ -224,6 +273,7 @@ class Tile(QWidget):
                 self._closer.close(old)
         self._spec = spec
         self._capture, self._pending = capture, pending
+        self._wrap_misses = 0
         self._stream, self._pending_stream = stream, pending_stream
         self._asked = {}
         self._size_dirty = True
@@ -254,6 +304,7 @@ class Tile(QWidget):
     def _drop_frame(self) -> None:
         self._frame = self._frame_from = None
         self._image = self._buffer = None
+        self._wrapped = {}
         self._grey_seq = -1
 
     # --- called by the wall's timer -------------------------------------------------------
@@ -325,9 +376,19 @@ class Tile(QWidget):
 
     def _wrap(self, frame: Frame) -> None:
         image = frame.image
-        h, w = image.shape[:2]
-        self._buffer = image
-        self._image = QImage(image.data, w, h, image.strides[0], QImage.Format.Format_RGB32)
+        wrapped = self._wrapped.get(id(image))
+        if wrapped is not None and wrapped[0] is image:
+            self._wrap_misses = 0
+        else:
+            h, w = image.shape[:2]
+            qimage = QImage(image.data, w, h, image.strides[0], QImage.Format.Format_RGB32)
+            wrapped = (image, qimage)
+            self._wrap_misses += 1
+            if len(self._wrapped) >= WRAPPED_KEPT or self._wrap_misses > WRAPPED_KEPT:
+                self._wrapped = {}  # full, or a new array a frame: keep none of them alive
+            if self._wrap_misses <= WRAPPED_KEPT:
+                self._wrapped[id(image)] = wrapped
+        self._buffer, self._image = wrapped
         self._grey_seq = -1
 
     def _refresh_words(self) -> bool:
@@ -369,44 +430,14 @@ class Tile(QWidget):
         if self._refresh_words():
             self.update()
 
-    # --- Qt events --------------------------------------------------------------------------
+    # --- painting, called by the host ------------------------------------------------------
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        self._resized_at = time.monotonic()
-        self._size_dirty = True
-        super().resizeEvent(event)
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.sig_double_clicked.emit()
-            event.accept()
-            return
-        super().mouseDoubleClickEvent(event)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if event.mimeData().hasFormat(CAMERA_MIME):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        codes = codes_from_mime(event.mimeData())
-        if not codes:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.sig_camera_dropped.emit(codes[0])
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(480, 270)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paint(self, painter: QPainter, ratio: float) -> None:
+        """Paint the tile with ``painter``'s origin at its top-left corner, clipped to it;
+        ``ratio`` is the host's device pixel ratio (asked once per paint, not per tile)."""
         self.paints += 1
-        painter = QPainter(self)
-        try:
-            self._paint(painter)
-        finally:
-            painter.end()
+        self._ratio = ratio
+        self._paint(painter)
 
     def _picture(self) -> tuple[QImage | None, bool]:
         """The image to paint and whether it is a stale (greyed) one."""
@@ -449,8 +480,8 @@ class Tile(QWidget):
         """Where the picture goes in the tile, the part of it inside the tile, and the
         margins around it, kept until the tile or the picture changes size (a paint at 15 fps
         per tile then asks Qt for nothing)."""
-        ratio = self.devicePixelRatioF()
-        key = (self.width(), self.height(), image.width(), image.height(), ratio)
+        ratio = self._ratio
+        key = (*self._size, image.width(), image.height(), ratio)
         if self._placed is not None and self._placed[0] == key:
             return self._placed[1], self._placed[2], self._placed[3]
         width, height = float(key[0]), float(key[1])
@@ -479,7 +510,9 @@ class Tile(QWidget):
         words, figures, reason = self._words
         taken_at = self._frame.wall_time if stale and self._frame is not None else None
         name = None if self._spec is None else self._spec.name
-        key = (name, words, figures, taken_at, rect.getRect(), self.devicePixelRatioF())
+        # ``rect`` is the placement's own while the picture keeps its place: compared by
+        # identity, where a fresh tuple of its coordinates cost a call into Qt a paint
+        key = (name, words, figures, taken_at, rect, self._ratio)
         if key == self._overlay_key:
             for corner, label in self._overlay:
                 painter.drawImage(corner, label)
@@ -560,7 +593,7 @@ class Tile(QWidget):
         font: QFont,
         draw: Callable[[QPainter, QRectF], None],
     ) -> None:
-        ratio = self.devicePixelRatioF()
+        ratio = self._ratio
         cached = self._labels.get(slot)
         if cached is None or cached[0] != (key, ratio):
             image = QImage(
