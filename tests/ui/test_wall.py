@@ -463,12 +463,12 @@ def test_tile_without_camera_invites_a_drop(qtbot: QtBot, cameras: FakeCameras) 
 def test_tile_words_grow_with_the_stations_font_scale(make_wall: MakeWall) -> None:
     wall = make_wall(1, WallLayout.filled("t", PRESETS["1×1"], ["CAM001"]), size=(480, 270))
     tile = wall.tiles[0]
-    plain = tile._font_for(270)[0].pixelSize()
+    plain = tile.labels.font_for(270)[0].pixelSize()
     font = QFont(wall.font())
     font.setPointSizeF(BASE_POINT_SIZE * 1.6)  # what a config's font_scale = 1.6 sets
     wall.setFont(font)  # the tiles' words follow the wall's font
-    assert tile._font_for(270)[0].pixelSize() >= round(plain * 1.5)
-    assert tile._font_for(60)[0].pixelSize() <= 10  # never above a sixth of a small tile
+    assert tile.labels.font_for(270)[0].pixelSize() >= round(plain * 1.5)
+    assert tile.labels.font_for(60)[0].pixelSize() <= 10  # never above a sixth of a small tile
 
 
 def test_a_tile_without_a_picture_keeps_its_bar_in_line_with_its_neighbours(
@@ -488,7 +488,7 @@ def test_a_tile_without_a_picture_keeps_its_bar_in_line_with_its_neighbours(
 
     def bar_bottom(tile: Tile) -> float:
         tile.grab()  # paints; the first label drawn is the name-and-state bar
-        corner, label = tile._overlay[0]
+        corner, label = tile.labels.overlay[0]
         return corner.y() + label.height() / label.devicePixelRatio()
 
     assert dead.frame is None and live.frame is not None
@@ -699,6 +699,6 @@ def test_a_picture_a_few_pixels_larger_than_its_tile_is_copied_centred_not_scale
     shown = tile.grab().toImage()
     row = [shown.pixelColor(x, 100).blue() for x in range(476)]
     assert row == [(x + 2) % 256 for x in range(476)]
-    corner, label = tile._overlay[0]  # the name-and-state bar sits inside the tile
+    corner, label = tile.labels.overlay[0]  # the name-and-state bar sits inside the tile
     assert corner.x() >= 0 and corner.y() + label.height() / label.devicePixelRatio() <= 268
     closer.shutdown()

@@ -1,10 +1,8 @@
 """One wall tile: paints the newest frame of its capture, with the camera's name and state.
 
-A tile is not a widget: the wall (``wall_widget.py``) is the one widget, places its tiles,
-passes them its mouse and drop events, and has each tile whose frame changed paint its
-rectangle in one paint event a tick. Sixteen child widgets cost Qt a paint event, a painter
-and a clip region each per frame: ``bench/paint_floor.py`` measured 16 bare child widgets
-at 0.154-0.179 ms of GUI thread a frame against 0.11 for one widget painting all 16.
+A tile is not a widget but a rectangle of its host (``tile_canvas.py``), which paints it
+with the other tiles whose frame changed in one paint event a tick. Its words are images of
+their own, drawn when they change (``tile_labels.py``).
 
 The tile never decodes or scales: frames arrive as BGRA already at the size the tile asked
 for, and are wrapped as ``QImage.Format_RGB32`` over the numpy buffer (no copy, no
@@ -18,21 +16,18 @@ frame, so the picture never goes black in between.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmap
+from PySide6.QtCore import QCoreApplication, QObject, QRect, QRectF, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
-from commandroom.events.deadlines import LOCAL_TZ
-from commandroom.ui.theme import BASE_POINT_SIZE
 from commandroom.ui.wall.captures import Closer
+from commandroom.ui.wall.tile_labels import TileLabels
 from commandroom.ui.wall.tile_words import figures_text, reason_text, state_text
 from commandroom.video.api import CameraSpec, CameraState, CameraStats, Capture, Frame
 
@@ -53,17 +48,6 @@ NOT_LIVE = frozenset(
 )
 
 BACKGROUND = QColor(12, 12, 14)
-STATE_COLOURS = {
-    CameraState.LIVE: QColor(80, 200, 120),
-    CameraState.CONNECTING: QColor(230, 180, 60),
-    CameraState.RECONNECTING: QColor(230, 180, 60),
-    CameraState.STALLED: QColor(240, 140, 40),
-    CameraState.FROZEN: QColor(240, 140, 40),
-    CameraState.OFFLINE: QColor(230, 70, 70),
-    CameraState.UNAUTHORISED: QColor(230, 70, 70),
-    CameraState.BAD_ADDRESS: QColor(230, 70, 70),
-    CameraState.CLOSED: QColor(150, 150, 150),
-}
 
 
 def _tr(text: str) -> str:
@@ -149,13 +133,9 @@ class Tile(QObject):
         self._asked: dict[int, tuple[int, int]] = {}  # id(capture) → size asked for
         self._resized_at = 0.0
         self._size_dirty = True  # ask for a size once resizing has paused
-        self._overlay_key: object = None
         self._placed: _Placement | None = None  # see _placement
-        self._overlay: list[tuple[QPointF, QImage]] = []  # label images as last painted
         self.show_figures = False
-        self._labels: dict[str, tuple[object, QImage]] = {}  # slot → (key, rendered label)
-        self._font: QFont | None = None
-        self._metrics: QFontMetrics | None = None
+        self.labels = TileLabels(self.font)  # the words over the picture
         self.label_stream = False  # say which stream is painted (the maximised tile does)
         self.frames_taken = 0  # frames taken from captures (what bench/ counts as displayed)
         self.paints = 0
@@ -502,128 +482,8 @@ class Tile(QObject):
         return target, visible, self._placed[3]
 
     def _paint_words(self, painter: QPainter, rect: QRectF, stale: bool) -> None:
-        """Name, state, figures and a stale frame's time, each from a cached label image.
-
-        Shaping Chinese text costs more than painting the frame; the labels change a few
-        times a second at most, the frames 15 times, so text is drawn only when it changes.
-        """
-        words, figures, reason = self._words
-        taken_at = self._frame.wall_time if stale and self._frame is not None else None
-        name = None if self._spec is None else self._spec.name
-        # ``rect`` is the placement's own while the picture keeps its place: compared by
-        # identity, where a fresh tuple of its coordinates cost a call into Qt a paint
-        key = (name, words, figures, taken_at, rect, self._ratio)
-        if key == self._overlay_key:
-            for corner, label in self._overlay:
-                painter.drawImage(corner, label)
-            return
-        self._overlay = []
-        self._overlay_key = key if name is not None else None
-        font, metrics = self._font_for(rect.height())
-        pad = font.pixelSize() // 2
-        if self._spec is None:
-            painter.setFont(font)
-            painter.setPen(QColor(110, 110, 120))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, _tr("拖入摄像机"))
-            return
-        width, bar_h = rect.width(), float(metrics.height() + pad)
+        frame = self._frame
+        taken_at = frame.wall_time if stale and frame is not None else None
         state = self._stats.state if self._stats is not None else CameraState.CONNECTING
-        name = self._spec.name
-
-        def bar(p: QPainter, r: QRectF) -> None:
-            p.fillRect(r, QColor(0, 0, 0, 150))
-            words_w = metrics.horizontalAdvance(words)
-            name_rect = r.adjusted(pad, 0, -(words_w + 3 * pad), 0)
-            p.setPen(QColor(235, 235, 235))
-            shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, int(name_rect.width()))
-            p.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
-            p.setPen(STATE_COLOURS.get(state, QColor(200, 200, 200)))
-            p.drawText(
-                r.adjusted(0, 0, -pad, 0),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                words,
-            )
-
-        target = QRectF(rect.left(), rect.bottom() - bar_h, width, bar_h)
-        self._blit(painter, "bar", (name, words, state, width, bar_h), target, font, bar)
-        if figures:
-            corner = QPointF(rect.right(), rect.top())
-            self._boxed(painter, "figures", figures, corner, font, metrics, bar_h)
-        centre = QPointF(rect.center().x(), rect.center().y() - bar_h / 2)
-        if stale and self._frame is not None:
-            taken = datetime.fromtimestamp(self._frame.wall_time, LOCAL_TZ)
-            text = _tr("画面时间 %1").replace("%1", taken.strftime("%H:%M:%S"))
-            if reason:
-                text = f"{text} · {reason}"
-            self._boxed(painter, "stale", text, centre, font, metrics, bar_h, centred=True)
-        elif reason:
-            self._boxed(painter, "reason", reason, centre, font, metrics, bar_h, centred=True)
-
-    def _boxed(
-        self,
-        painter: QPainter,
-        slot: str,
-        text: str,
-        anchor: QPointF,
-        font: QFont,
-        metrics: QFontMetrics,
-        height: float,
-        *,
-        centred: bool = False,
-    ) -> None:
-        """``text`` on a dark box; anchored by its top-right corner, or its centre."""
-        pad = font.pixelSize() // 2
-        box_w = float(metrics.horizontalAdvance(text) + 2 * pad)
-        x = anchor.x() - box_w / 2 if centred else anchor.x() - box_w
-        target = QRectF(x, anchor.y(), box_w, height)
-
-        def draw(p: QPainter, r: QRectF) -> None:
-            p.fillRect(r, QColor(0, 0, 0, 150))
-            p.setPen(QColor(235, 235, 235))
-            p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
-
-        self._blit(painter, slot, (text, box_w, height), target, font, draw)
-
-    def _blit(
-        self,
-        painter: QPainter,
-        slot: str,
-        key: object,
-        target: QRectF,
-        font: QFont,
-        draw: Callable[[QPainter, QRectF], None],
-    ) -> None:
-        ratio = self._ratio
-        cached = self._labels.get(slot)
-        if cached is None or cached[0] != (key, ratio):
-            image = QImage(
-                max(1, math.ceil(target.width() * ratio)),
-                max(1, math.ceil(target.height() * ratio)),
-                QImage.Format.Format_ARGB32_Premultiplied,
-            )
-            image.setDevicePixelRatio(ratio)
-            image.fill(Qt.GlobalColor.transparent)
-            label = QPainter(image)
-            try:
-                label.setFont(font)
-                draw(label, QRectF(0, 0, target.width(), target.height()))
-            finally:
-                label.end()
-            cached = ((key, ratio), image)
-            self._labels[slot] = cached
-        painter.drawImage(target.topLeft(), cached[1])
-        self._overlay.append((target.topLeft(), cached[1]))
-
-    def _font_for(self, height: float) -> tuple[QFont, QFontMetrics]:
-        """Words sized to the tile, times the station's ``font_scale`` (the application
-        font's size against the theme's base): a wall read from across the room sets 1.5+,
-        and the tiles' names are what it is read for. Never above a sixth of the tile."""
-        point_size = self.font().pointSizeF()
-        scale = max(0.5, point_size / BASE_POINT_SIZE) if point_size > 0 else 1.0
-        px = int(min(18 * scale, max(11 * scale, height / 16 * scale), max(8.0, height / 6)))
-        if self._font is None or self._font.pixelSize() != px:
-            font = QFont(self.font())
-            font.setPixelSize(px)
-            self._font, self._metrics = font, QFontMetrics(font)
-        assert self._metrics is not None
-        return self._font, self._metrics
+        name = None if self._spec is None else self._spec.name
+        self.labels.paint(painter, rect, self._ratio, name, self._words, state, taken_at)

@@ -1,8 +1,7 @@
 """The video wall: tiles in a grid with merged cells, pages, a maximised tile, one timer.
 
-The wall is one widget: its tiles (``tile.py``) are not widgets but rectangles it places,
-paints and passes its mouse and drop events to, so a tick's new frames are painted in one
-paint event.
+The wall is one widget, a ``TileCanvas``: its tiles are rectangles it places, paints in one
+paint event a tick and hands its double-clicks and drops to (``tile_canvas.py``).
 
 Only cameras on screen decode: a page change, a maximised tile or a hidden wall closes the
 captures that left the screen (closing happens on a background thread, see ``Closer``).
@@ -21,37 +20,26 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
     QContextMenuEvent,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
     QGuiApplication,
     QHideEvent,
     QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QRegion,
-    QResizeEvent,
     QShowEvent,
-    QTransform,
 )
 from PySide6.QtWidgets import QMenu, QWidget
 
-from commandroom.ui.wall.camera_list import CAMERA_MIME, codes_from_mime
 from commandroom.ui.wall.captures import Closer, OpenCapture, default_opener
 from commandroom.ui.wall.layout import PRESETS, Grid, WallLayout
 from commandroom.ui.wall.tile import DEFAULT_ASPECT, Tile, fit_size
+from commandroom.ui.wall.tile_canvas import SPACING, TileCanvas
 from commandroom.video.api import CameraSpec, Capture
 
 log = logging.getLogger(__name__)
 
-SPACING = 2
-MIN_TILE = (32, 18)  # the least a tile shrinks to, in the wall's minimum size
 WALL_BACKGROUND = QColor(10, 10, 12)  # the lines between tiles
 MAX_DISPLAY_HZ = 60.0
 STATS_EVERY_S = 0.25
@@ -84,7 +72,7 @@ def tick_interval_ms(rates: Iterable[float], display_hz: float) -> int:
     return max(1, round(1000 / hz))
 
 
-class WallWidget(QWidget):
+class WallWidget(TileCanvas):
     """Cameras by code on a ``WallLayout``; ``opener`` is ``video.open_camera`` or a fake."""
 
     sig_layout_changed = Signal(object)
@@ -110,30 +98,22 @@ class WallWidget(QWidget):
         opener: OpenCapture | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        specs = {c.code: c for c in cameras}
+        layout = layout or WallLayout.filled("4×4", PRESETS["4×4"], list(specs))
+        super().__init__(Closer(), layout.grid, parent)
         self._open = opener or default_opener()
-        self._specs: dict[str, CameraSpec] = {c.code: c for c in cameras}
-        self._layout = layout or WallLayout.filled("4×4", PRESETS["4×4"], list(self._specs))
+        self._specs: dict[str, CameraSpec] = specs
+        self._layout = layout
         self._page = 0
-        self._closer = Closer()
         self._warm: dict[str, list[Capture]] = {}
         self._maximised: str | None = None
         self._active = False
         self._down = False
         self._show_figures = False
 
-        self._tiles: list[Tile] = []
-        self._solo = Tile(-1, self._closer, self)
         self._solo.label_stream = True
         self._solo.sig_double_clicked.connect(self.restore)
-        # The tiles on screen (the grid's, or the solo one), each with its rectangle, the
-        # transform to its corner and its own rectangle there, made once per placement.
-        self._painted: list[tuple[Tile, QRect, QTransform, QRect]] = []
-        self._gaps = QRegion()  # what no tile on screen covers (painted as background)
-        self._grid = self._layout.grid  # the grid the tiles were built for
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.setAcceptDrops(True)
 
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -298,7 +278,7 @@ class WallWidget(QWidget):
         for tile in self._tiles:
             tile.release()
         self._close_warm()
-        self._place_tiles()
+        self._show_solo(True)
         if self._active:
             self._open_solo(spec, handed)
         elif handed is not None:
@@ -331,7 +311,7 @@ class WallWidget(QWidget):
         solo = self._solo
         shown, shown_stream = solo.take_capture(), solo.stream
         solo.clear()  # closes a main stream still pending
-        self._place_tiles()
+        self._show_solo(False)
         target = next(
             (
                 t
@@ -403,56 +383,9 @@ class WallWidget(QWidget):
             if kept is not None and tile.code is not None:
                 self._warm.setdefault(tile.code, []).append(kept)  # stays on screen: no reconnect
             tile.release()
-            tile.shown = False
-            tile.deleteLater()
-        self._tiles = []
-        self._grid = grid
-        for index in range(len(grid.cells)):
-            tile = Tile(index, self._closer, self)
+        for tile in self._make_tiles(grid):
             tile.sig_double_clicked.connect(lambda t=tile: self._toggle_maximise(t))
             tile.sig_camera_dropped.connect(lambda code, t=tile: self.place_camera(t.index, code))
-            self._tiles.append(tile)
-        self.updateGeometry()
-        self._place_tiles()
-
-    def _place_tiles(self) -> None:
-        """Give the tiles on screen their rectangles (the grid's cells, or the whole wall for
-        the maximised one) and repaint the wall."""
-        width, height = self.width(), self.height()
-        self._solo.shown = self._maximised is not None
-        for tile in self._tiles:
-            tile.shown = self._maximised is None
-            tile.set_geometry(QRect(*self._grid.cell_rect(tile.index, width, height, SPACING)))
-        self._solo.set_geometry(QRect(0, 0, width, height))
-        shown = [self._solo] if self._maximised is not None else self._tiles
-        self._painted = []
-        for tile in shown:
-            where = tile.geometry()
-            corner = QTransform.fromTranslate(where.x(), where.y())
-            self._painted.append((tile, where, corner, tile.rect()))
-        gaps = QRegion(0, 0, width, height)
-        for tile in shown:
-            gaps = gaps.subtracted(QRegion(tile.geometry()))
-        self._gaps = gaps
-        self.update()
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        """Every cell of the grid at least ``MIN_TILE`` (the tiles are not widgets that a
-        layout would ask)."""
-        cols, rows = self._grid.cols, self._grid.rows
-        return QSize(
-            cols * MIN_TILE[0] + (cols - 1) * SPACING, rows * MIN_TILE[1] + (rows - 1) * SPACING
-        )
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return self.minimumSizeHint()  # the wall takes the room its window gives it
-
-    def tile_at(self, pos: QPoint) -> Tile | None:
-        """The tile on screen under ``pos`` (None on the lines between tiles)."""
-        for tile, where, _, _ in self._painted:
-            if where.contains(pos):
-                return tile
-        return None
 
     def _toggle_maximise(self, tile: Tile) -> None:
         if tile.code is not None:
@@ -528,28 +461,6 @@ class WallWidget(QWidget):
         held = sum(1 for t in [*self._tiles, self._solo] for c in (t.capture, t.pending) if c)
         return held + sum(len(c) for c in self._warm.values())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self._place_tiles()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        """The tiles whose rectangles need it, each clipped to its own (one painter for all)."""
-        region = event.region()
-        ratio = self.devicePixelRatioF()
-        painter = QPainter(self)
-        try:
-            gaps = region.intersected(self._gaps)
-            if not gaps.isEmpty():
-                for gap in gaps:  # type: ignore[attr-defined]  # iterable; the stubs miss it
-                    painter.fillRect(gap, WALL_BACKGROUND)
-            for tile, where, origin, clip in self._painted:
-                if region.intersects(where):
-                    painter.setTransform(origin)
-                    painter.setClipRect(clip)
-                    tile.paint(painter, ratio)
-        finally:
-            painter.end()
-
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         self._activate()
@@ -577,41 +488,6 @@ class WallWidget(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        tile = self.tile_at(event.position().toPoint())
-        if tile is not None and event.button() == Qt.MouseButton.LeftButton:
-            tile.sig_double_clicked.emit()
-            event.accept()
-            return
-        super().mouseDoubleClickEvent(event)
-
-    def _drop_target(self, event: QDragMoveEvent | QDropEvent) -> Tile | None:
-        """The grid tile a camera dragged from the list would land on (none while maximised)."""
-        if self._maximised is not None or not event.mimeData().hasFormat(CAMERA_MIME):
-            return None
-        return self.tile_at(event.position().toPoint())
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if self._drop_target(event) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        if self._drop_target(event) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        tile = self._drop_target(event)
-        codes = codes_from_mime(event.mimeData()) if tile is not None else []
-        if tile is None or not codes:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        tile.sig_camera_dropped.emit(codes[0])
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
         tile = self.tile_at(event.pos())
