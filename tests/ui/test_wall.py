@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QPainter, QPaintEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from commandroom.ui.theme import BASE_POINT_SIZE
@@ -368,6 +368,27 @@ def test_a_camera_dragged_over_the_lines_between_tiles_or_a_maximised_wall_is_re
     with qtbot.assertNotEmitted(wall.sig_maximised):
         wall.restore()
         qtbot.mouseDClick(wall, Qt.MouseButton.LeftButton, pos=line)
+
+
+def texts(menu: QMenu) -> list[str]:
+    return [action.text() for action in menu.actions()]
+
+
+def test_the_context_menu_acts_on_the_tile_under_the_pointer(
+    make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
+) -> None:
+    wall = make_wall(4, WallLayout.filled("t", PRESETS["2×2"], ["CAM001", "CAM002"]))
+    second = wall.tiles[1].geometry().center()
+    menu = wall.context_menu(second)
+    assert texts(menu) == ["最大化", "移除摄像机", "显示帧率与帧龄"]
+    with qtbot.waitSignal(wall.sig_layout_changed):
+        menu.actions()[1].trigger()  # remove the camera of the tile under the pointer
+    assert wall.tiles[1].code is None and wall.tiles[0].code == "CAM001"
+    assert texts(wall.context_menu(wall.tiles[3].geometry().center())) == ["显示帧率与帧龄"]
+    menu = wall.context_menu(wall.tiles[0].geometry().center())
+    with qtbot.waitSignal(wall.sig_maximised):
+        menu.actions()[0].trigger()
+    assert texts(wall.context_menu(second)) == ["还原", "显示帧率与帧龄"]
 
 
 def test_the_tiles_fill_their_cells_and_merged_cells_span_them(make_wall: MakeWall) -> None:

@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -490,7 +490,13 @@ class WallWidget(TileCanvas):
         event.accept()
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
-        tile = self.tile_at(event.pos())
+        menu = self.context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The right-click menu at ``pos``: for the tile under it, and the wall's figures."""
+        tile = self.tile_at(pos)
         menu = QMenu(self)
         if self._maximised is not None:
             menu.addAction(self.tr("还原"), self.restore)
@@ -502,8 +508,7 @@ class WallWidget(TileCanvas):
         figures.setCheckable(True)
         figures.setChecked(self._show_figures)
         figures.toggled.connect(self.set_show_figures)
-        menu.exec(event.globalPos())
-        menu.deleteLater()
+        return menu
 
 
 def layouts_for(names: Sequence[str], cameras: Sequence[str]) -> list[WallLayout]:
