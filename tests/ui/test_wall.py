@@ -391,17 +391,6 @@ def test_the_context_menu_acts_on_the_tile_under_the_pointer(
     assert texts(wall.context_menu(second)) == ["还原", "显示帧率与帧龄"]
 
 
-def test_the_tiles_fill_their_cells_and_merged_cells_span_them(make_wall: MakeWall) -> None:
-    grid = Grid.make(2, 3, [Cell(0, 0, 2, 2)])
-    wall = make_wall(3, WallLayout.filled("t", grid, ["CAM001", "CAM002", "CAM003"]))
-    big, right_top, right_bottom = (t.geometry() for t in wall.tiles)
-    assert big.topLeft() == QPoint(0, 0) and big.height() == wall.height()
-    assert right_top.left() == big.right() + 1 + 2  # the wall's 2-pixel lines
-    assert right_bottom.top() == right_top.bottom() + 1 + 2
-    assert right_bottom.right() == wall.width() - 1
-    assert big.width() > 2 * right_top.width()
-
-
 def test_a_new_frame_repaints_its_tile_only(
     make_wall: MakeWall, cameras: FakeCameras, qtbot: QtBot
 ) -> None:
