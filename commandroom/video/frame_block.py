@@ -98,13 +98,10 @@ class FrameBlock:
     frame_bytes: int
     _claimed: tuple[int, int] | None = field(default=None, repr=False)  # writer's slot
     _lent: npt.NDArray[np.uint8] | None = field(default=None, repr=False)  # frame_buffer's
-    # Views of the slots by (slot, width, height): building an ndarray on the mapping (and
-    # asking numpy its address) per frame cost the writer ~0.03 ms a frame in the wall.
-    _views: dict[tuple[int, int, int], npt.NDArray[np.uint8]] = field(
+    # The writer's and the reader's views of the slots (``_slot_view``).
+    _views: dict[tuple[int, int, int, int], npt.NDArray[np.uint8]] = field(
         default_factory=dict, repr=False
     )
-    # The reader's views by (slot, width, height, row bytes): a slot read again is the same
-    # array, so the window wraps it in a QImage once, not once a frame (tile.py).
     _read_views: dict[tuple[int, int, int, int], npt.NDArray[np.uint8]] = field(
         default_factory=dict, repr=False
     )
@@ -167,16 +164,32 @@ class FrameBlock:
         if width < 1 or height < 1 or width * height * 4 > self.frame_bytes:
             return None
         slot, at = self._claim()
-        key = (slot, width, height)
-        view = self._views.get(key)
-        if view is None:
-            if len(self._views) >= 2 * SLOTS:
-                self._views.clear()  # the tile's size changed: forget the old sizes
-            view = np.ndarray(
-                (height, width, 4), np.uint8, buffer=self.mm, offset=at + SLOT_HEADER_BYTES
-            )
-            self._views[key] = view
+        view = self._slot_view(self._views, slot, at, width, height, width * 4)
         self._lent = view
+        return view
+
+    def _slot_view(
+        self,
+        views: dict[tuple[int, int, int, int], npt.NDArray[np.uint8]],
+        slot: int,
+        at: int,
+        width: int,
+        height: int,
+        row: int,
+    ) -> npt.NDArray[np.uint8]:
+        """The pixels of ``slot`` as an array, kept in ``views`` by slot and size: building
+        an ndarray on the mapping per frame cost the writer ~0.03 ms a frame, and the reader
+        handing out the same array for a slot lets the window wrap it in a QImage once."""
+        key = (slot, width, height, row)
+        view = views.get(key)
+        if view is None:
+            if len(views) >= 2 * SLOTS:
+                views.clear()  # the tile's size changed: forget the old sizes
+            view = np.ndarray(
+                (height, width, 4), np.uint8, buffer=self.mm, offset=at + SLOT_HEADER_BYTES,
+                strides=(row, 4, 1),
+            )  # fmt: skip
+            views[key] = view
         return view
 
     def write_frame(self, frame: Frame) -> bool:
@@ -238,16 +251,7 @@ class FrameBlock:
         gen, slot_seq, width, height, row, src_w, src_h, wall, mono = _SLOT.unpack_from(buf, at)
         if gen % 2 or slot_seq != seq:
             return None
-        key = (slot, width, height, row)
-        image = self._read_views.get(key)
-        if image is None:
-            if len(self._read_views) >= 2 * SLOTS:
-                self._read_views.clear()  # the tile's size changed: forget the old sizes
-            image = np.ndarray(
-                (height, width, 4), np.uint8, buffer=buf, offset=at + SLOT_HEADER_BYTES,
-                strides=(row, 4, 1),
-            )  # fmt: skip
-            self._read_views[key] = image
+        image = self._slot_view(self._read_views, slot, at, width, height, row)
         if _STATS_GEN.unpack_from(buf, at)[0] != gen:
             return None
         return Frame(slot_seq, image, wall, mono, (src_w, src_h))

@@ -155,7 +155,7 @@ class Tile(QObject):
         self._size = (rect.width(), rect.height())
 
     def rect(self) -> QRect:
-        return QRect(0, 0, self._geometry.width(), self._geometry.height())
+        return QRect(0, 0, *self._size)
 
     def width(self) -> int:
         return self._size[0]
@@ -171,12 +171,12 @@ class Tile(QObject):
 
     def update(self) -> None:
         """Have the host repaint this tile's rectangle (on its next paint, with the rest)."""
-        if self.shown and not self._geometry.isEmpty():
+        if self.shown and min(self._size) > 0:
             self._host.update(self._geometry)
 
     def repaint(self) -> None:
         """Repaint this tile's rectangle now."""
-        if self.shown and not self._geometry.isEmpty():
+        if self.shown and min(self._size) > 0:
             self._host.repaint(self._geometry)
 
     def grab(self) -> QPixmap:
