@@ -31,6 +31,13 @@ the tests' cheapest stream (ultrafast, constrained baseline: neither), which cos
 about 40 % less to decode and so makes every per-frame cost beyond decoding weigh more in
 the ratio. The JSON names the encoding.
 
+They send as cameras elsewhere on the network do (``--server replay``, the default): each
+stream is encoded once when the server starts and then sent on the clock, so the server
+takes little of the two cores beyond packetising, and each camera sends at its own moment in
+the frame interval. ``--server live`` encodes as it sends (16 x264 encoders: about one core,
+which the wall and ffmpeg then compete with); the figures before 2026-11-28 19:40 UTC are
+from that. The JSON names the server.
+
 Not a test: it prints figures (``--json``: one object) and never asserts.
 """
 
@@ -72,6 +79,8 @@ WALL_SIZE = (1920, 1080)
 
 # x264 settings of the bench's own cameras: (speed-preset, H.264 profile).
 ENCODINGS = {"camera": ("superfast", "main"), "test": ("ultrafast", "constrained-baseline")}
+# Seconds of each camera's stream the replaying server encodes at start (--server replay).
+REPLAY_S = 4
 
 
 def _stat(pid: int, task: int | None = None) -> list[str] | None:
@@ -326,7 +335,9 @@ def wait_until(predicate: Callable[[], bool], timeout: float, step: float = 0.00
 class Recorder:
     """Tile.on_frame hook: what each tile took, and the latency of frames with a stamp."""
 
-    def __init__(self) -> None:
+    def __init__(self, latency_ms: Callable[[int, float], float] | None = None) -> None:
+        # (stamp, wall ms at arrival) → ms on the way; a replaying server's stamps need it
+        self.latency_ms = latency_ms or (lambda stamp, at: at - stamp)
         self.first: dict[int, float] = {}  # tile index → monotonic time of its first frame
         self.last: dict[int, float] = {}
         self.recording = False
@@ -354,8 +365,8 @@ class Recorder:
         self.seqs[tile.index] = (lo, frame.seq)
         stamp = FrameStamp.decode(frame.image)
         if stamp is not None:
-            self.slot_ms.append(frame.wall_time * 1000 - stamp)
-            self.take_ms.append(time.time() * 1000 - stamp)
+            self.slot_ms.append(self.latency_ms(stamp, frame.wall_time * 1000))
+            self.take_ms.append(self.latency_ms(stamp, time.time() * 1000))
 
     def start(self) -> None:
         self.taken, self.seqs, self.slot_ms, self.take_ms = {}, {}, [], []
@@ -403,9 +414,8 @@ def stall_window_s(seconds: float) -> float:
 
 
 def wall_run(
-    urls: Sequence[str], seconds: float, warm_s: float, exclude: Sequence[int]
+    urls: Sequence[str], seconds: float, warm_s: float, exclude: Sequence[int], rec: Recorder
 ) -> tuple[WallWidget, Recorder, dict[str, float | None]]:
-    rec = Recorder()
     Tile.on_frame = rec.on_frame
     wall, _ = make_wall(urls)
     me = os.getpid()
@@ -540,6 +550,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="camera",
         help="how the bench's own cameras encode (camera: Main profile as IP cameras send)",
     )
+    parser.add_argument(
+        "--server",
+        choices=("replay", "live"),
+        default="replay",
+        help="how the bench's own cameras send: replay (each stream encoded once at start, then"
+        " sent on the clock: cameras elsewhere cost this machine nothing) or live (encoded as"
+        " sent: the server takes about one of the two cores)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
 
@@ -553,12 +571,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         mounts = [f"cam{i}" for i in range(1, args.cameras + 1)]
         preset, profile = ENCODINGS[args.encoding]
         server = RtspServer(
-            mounts=mounts, width=640, height=360, fps=15, preset=preset, profile=profile
+            mounts=mounts,
+            width=640,
+            height=360,
+            fps=15,
+            preset=preset,
+            profile=profile,
+            replay=REPLAY_S if args.server == "replay" else 0,
         ).start()
         urls = [server.url(m) for m in mounts]
     exclude = [server.pid] if server is not None and server.pid else []
     result: dict[str, object] = {"cameras": len(urls), "seconds": args.seconds}
     result["encoding"] = "given" if args.urls else args.encoding
+    result["server"] = "given" if args.urls else args.server
     try:
         # The anchor runs before and after the wall's window: this VM's cost per frame drifts
         # by 10-20 % within minutes, and the mean of both is the anchor at the wall's time.
@@ -566,7 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result.update(capture_host_up())
         if server is not None and server.pid:
             result["server_settle_s"] = settle(server.pid)
-        wall, rec, figures = wall_run(urls, args.seconds, args.warm, exclude)
+        rec = Recorder(server.latency_ms if server is not None else None)
+        wall, rec, figures = wall_run(urls, args.seconds, args.warm, exclude, rec)
         result.update(figures)
         if server is not None:
             result["reconnect_s"] = reconnect_run(wall, rec, server, len(urls))

@@ -13,6 +13,11 @@ Mounts (all H.264 over RTP, 640x360@15 unless told otherwise):
   ``commandroom.video.stamp.FrameStamp``, so a reader can measure latency from the decoded
   picture (the tests check both sides agree through a real decode).
 - ``--secure NAME:USER:PASSWORD``: the same, behind RTSP basic authentication.
+- ``--replay SECONDS``: the two above are encoded once, at start (before the server listens),
+  as a loop of that many seconds, then sent on the wall clock: the server costs packetising
+  only, as cameras elsewhere on the network cost a station nothing (16 live encoders take
+  about one of this machine's two cores). Each frame's stamp is then its place in the loop,
+  which it is sent at (``encode_loop``); ``tests.rtsp_server.RtspServer.latency_ms`` reads it.
 - ``--frozen NAME``: static colour bars (``smpte75``: plain ``smpte`` has a noise patch in a
   corner); frames keep arriving but the picture never changes.
 
@@ -32,11 +37,14 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import gi
 
@@ -50,11 +58,12 @@ STAMP_VALUE_BITS = 48
 STAMP_WHITE = 235  # video-range luma: decodes to ~255
 STAMP_BLACK = 16  # decodes to ~0
 
-ENCODER = (
+ENCODE = (
     "x264enc tune=zerolatency speed-preset={preset} key-int-max={gop} bframes=0 threads=1 "
-    "bitrate={kbps} ! video/x-h264,profile={profile} "
-    "! rtph264pay name=pay0 pt=96 config-interval=-1"
+    "bitrate={kbps} ! video/x-h264,profile={profile}"
 )
+PAY = "rtph264pay name=pay0 pt=96 config-interval=-1"
+ENCODER = f"{ENCODE} ! {PAY}"
 
 
 def stamp_bits(value_ms: int) -> list[int]:
@@ -150,6 +159,115 @@ class Pusher:
             self.stop.wait(max(0.0, delay))
 
 
+def phase_ms(index: int, fps: int) -> int:
+    """Where in a frame interval mount ``index`` sends its frames. Cameras do not share a
+    clock: on one schedule, all 16 mounts' frames reached the wall at the same moment and its
+    16 capture threads fought over the GIL (24 futex calls a frame instead of 2.5)."""
+    return index * 37 % (1000 // fps)
+
+
+def encode_loop(picture: Picture, name: str, index: int, args: argparse.Namespace) -> list[bytes]:
+    """``--replay`` seconds of the mount's picture encoded as the live mount would encode it
+    (name drawn, same x264 settings): one access unit per frame.
+
+    Frame i carries ``phase_ms + i * 1000 // fps`` in its stamp: its place in the loop in
+    milliseconds. The replayer sends frame i when the wall clock modulo the loop's length is
+    that value, so a reader measures latency as (arrival - stamp) modulo the loop, as it
+    would from a live stamp, while the server spends no encoder on it."""
+    caps = f"video/x-raw,format=I420,width={args.width},height={args.height},framerate={args.fps}/1"
+    encode = ENCODE.format(gop=args.gop, kbps=args.kbps, preset=args.preset, profile=args.profile)
+    font = max(8, args.height // 24)
+    pipeline = Gst.parse_launch(
+        f'appsrc name=src format=time caps="{caps}" block=true max-buffers=4 '
+        f'! textoverlay text="{name}" valignment=bottom halignment=left font-desc="Sans {font}" '
+        f"! {encode},stream-format=byte-stream,alignment=au ! appsink name=sink sync=false"
+    )
+    appsrc = pipeline.get_by_name("src")
+    pipeline.set_state(Gst.State.PLAYING)
+    period = Gst.SECOND // args.fps
+    phase = phase_ms(index, args.fps)
+    for i in range(args.replay * args.fps):
+        data = picture.frame(phase + i * 1000 // args.fps)
+        buf = Gst.Buffer.new_allocate(None, len(data), None)
+        buf.fill(0, data)
+        buf.pts, buf.duration = i * period, period
+        appsrc.emit("push-buffer", buf)
+    appsrc.emit("end-of-stream")
+    sink = pipeline.get_by_name("sink")
+    units: list[bytes] = []
+    while True:
+        sample = sink.emit("pull-sample")  # None at end of stream
+        if sample is None:
+            break
+        buf = sample.get_buffer()
+        ok, info = buf.map(Gst.MapFlags.READ)
+        if ok:
+            units.append(bytes(info.data))
+            buf.unmap(info)
+    pipeline.set_state(Gst.State.NULL)
+    return units
+
+
+class Replayer:
+    """Sends one mount's encoded loop at the frame rate, on the wall clock's schedule (see
+    ``encode_loop``)."""
+
+    def __init__(
+        self, appsrc: Gst.Element, units: list[bytes], fps: int, gop: int, phase: int
+    ) -> None:
+        self.appsrc, self.units, self.fps, self.gop = appsrc, units, fps, gop
+        self.phase = phase
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def due_ms(self, index: int) -> int:
+        """When frame ``index`` is due, in ms from the start of its loop (its stamp)."""
+        return self.phase + index * 1000 // self.fps
+
+    def join_at(self, now_ms: float, loop_ms: int) -> tuple[int, int]:
+        """(index, start of its loop in wall ms) of the last key frame due by ``now_ms``: the
+        frames from it up to now go out at once, as a camera starts a new viewer at its last
+        key frame (waiting for the next one would delay a first picture by up to a GOP)."""
+        start = int(now_ms // loop_ms) * loop_ms
+        place = max(0, int((now_ms - start - self.phase) * self.fps // 1000))
+        return place // self.gop * self.gop, start
+
+    def timestamp(self, late_ms: float, last: int) -> int:
+        """The running time a frame ``late_ms`` past its due time was due at: frames sent at
+        once when a viewer joins keep their spacing, as a camera's would (with the time of
+        sending, they shared a timestamp and ffmpeg complained of their dts)."""
+        clock = self.appsrc.get_clock()
+        now = clock.get_time() - self.appsrc.get_base_time() if clock else 0
+        return max(now - int(max(0.0, late_ms) * Gst.MSECOND), last + 1, 0)
+
+    def run(self) -> None:
+        loop_ms = len(self.units) * 1000 // self.fps
+        index: int | None = None
+        start = pts = 0
+        while not self.stop.is_set():
+            if self.appsrc.get_state(0)[1] != Gst.State.PLAYING:
+                index = None
+                self.stop.wait(0.005)
+                continue
+            now_ms = time.time() * 1000
+            if index is None:
+                index, start = self.join_at(now_ms, loop_ms)
+            due = start + self.due_ms(index)
+            if now_ms - due > 1000 + self.due_ms(self.gop):  # far behind: rejoin at a key frame
+                index = None
+                continue
+            if due > now_ms and self.stop.wait((due - now_ms) / 1000):
+                break
+            buf = Gst.Buffer.new_allocate(None, len(self.units[index]), None)
+            buf.fill(0, self.units[index])
+            buf.pts = pts = self.timestamp(time.time() * 1000 - due, pts)
+            self.appsrc.emit("push-buffer", buf)
+            index += 1
+            if index == len(self.units):
+                index, start = 0, start + loop_ms
+
+
 class Server:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -162,8 +280,9 @@ class Server:
         # dropped, and the kernel retries those after a full second (measured).
         self.server.set_backlog(128)
         self.pictures: dict[str, Picture] = {}
-        self.pushers: list[Pusher] = []
+        self.pushers: list[Pusher | Replayer] = []
         self.lock = threading.Lock()
+        self.loops = self.encode_loops() if args.replay else {}
 
         auth = GstRtspServer.RTSPAuth()
         anon = GstRtspServer.RTSPToken()
@@ -195,6 +314,19 @@ class Server:
             mounts.add_factory(f"/{name}", factory)
         self.server.set_auth(auth)
 
+    def encode_loops(self) -> dict[str, list[bytes]]:
+        """Every moving mount's loop, encoded before the server listens (a few seconds)."""
+        args = self.args
+        names = list(args.mount) + [spec.split(":", 1)[0] for spec in args.secure]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            loops = pool.map(
+                lambda item: encode_loop(
+                    Picture(args.width, args.height, item[0]), item[1], item[0], args
+                ),
+                enumerate(names),
+            )
+            return dict(zip(names, loops, strict=True))
+
     @staticmethod
     def allow(factory: GstRtspServer.RTSPMediaFactory, role: str) -> None:
         """Let ``role`` play the mount. Anonymous clients may always *see* a mount (access),
@@ -213,30 +345,44 @@ class Server:
     def moving(
         self, name: str, index: int, caps: str, encoder: str, role: str
     ) -> GstRtspServer.RTSPMediaFactory:
-        font = max(8, self.args.height // 24)
         factory = GstRtspServer.RTSPMediaFactory()
-        factory.set_launch(
-            f"( appsrc name=src is-live=true do-timestamp=true format=time "
-            f'caps="{caps}" max-buffers=2 leaky-type=downstream '
-            f'! textoverlay text="{name}" valignment=bottom halignment=left '
-            f'font-desc="Sans {font}" '
-            f'! clockoverlay valignment=bottom halignment=right time-format="%H:%M:%S" '
-            f'font-desc="Sans {font}" ! {encoder} )'
-        )
+        units = self.loops.get(name)
+        if units is not None:
+            factory.set_launch(
+                "( appsrc name=src is-live=true format=time "
+                'caps="video/x-h264,stream-format=byte-stream,alignment=au" '
+                f"! {PAY} )"
+            )
+        else:
+            font = max(8, self.args.height // 24)
+            factory.set_launch(
+                f"( appsrc name=src is-live=true do-timestamp=true format=time "
+                f'caps="{caps}" max-buffers=2 leaky-type=downstream '
+                f'! textoverlay text="{name}" valignment=bottom halignment=left '
+                f'font-desc="Sans {font}" '
+                f'! clockoverlay valignment=bottom halignment=right time-format="%H:%M:%S" '
+                f'font-desc="Sans {font}" ! {encoder} )'
+            )
         factory.set_shared(True)
         self.allow(factory, role)
-        picture = Picture(self.args.width, self.args.height, index)
-        factory.connect("media-configure", self.on_media_configure, picture)
+        fps = self.args.fps
+        feed: Callable[[Gst.Element], Pusher | Replayer]
+        if units is not None:
+            phase = phase_ms(index, fps)
+            feed = lambda appsrc: Replayer(appsrc, units, fps, self.args.gop, phase)  # noqa: E731
+        else:
+            picture = Picture(self.args.width, self.args.height, index)
+            feed = lambda appsrc: Pusher(appsrc, picture, fps)  # noqa: E731
+        factory.connect("media-configure", self.on_media_configure, feed)
         return factory
 
     def on_media_configure(
         self,
         _factory: GstRtspServer.RTSPMediaFactory,
         media: GstRtspServer.RTSPMedia,
-        picture: Picture,
+        feed: Callable[[Gst.Element], Pusher | Replayer],
     ) -> None:
-        appsrc = media.get_element().get_child_by_name("src")
-        pusher = Pusher(appsrc, picture, self.args.fps)
+        pusher = feed(media.get_element().get_child_by_name("src"))
         media.connect("unprepared", lambda _media: pusher.stop.set())
         with self.lock:
             self.pushers = [p for p in self.pushers if not p.stop.is_set()] + [pusher]
@@ -271,6 +417,14 @@ def main() -> None:
         " or e.g. superfast, which with --profile main encodes as cameras do",
     )
     parser.add_argument("--profile", default="constrained-baseline", help="H.264 profile")
+    parser.add_argument(
+        "--replay",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="serve --mount/--secure from a loop of this many seconds encoded at start, as"
+        " cameras elsewhere would: the server then costs packetising only (0: encode live)",
+    )
     parser.add_argument("--threads", type=int, default=64, help="RTSP thread pool size")
     parser.add_argument("--mount", action="append", default=[], metavar="NAME")
     parser.add_argument("--secure", action="append", default=[], metavar="NAME:USER:PASS")

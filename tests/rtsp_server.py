@@ -63,6 +63,7 @@ class RtspServer:
     kbps: int = 1024
     preset: str = "ultrafast"  # x264 speed-preset (see rtsp_serve.py)
     profile: str = "constrained-baseline"
+    replay: int = 0  # seconds of each mount encoded at start and replayed (0: encode live)
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
@@ -71,6 +72,7 @@ class RtspServer:
         cmd = [SYSTEM_PYTHON, str(SERVE_SCRIPT), "--port", str(self.port)]
         cmd += ["--width", str(self.width), "--height", str(self.height), "--fps", str(self.fps)]
         cmd += ["--kbps", str(self.kbps), "--preset", self.preset, "--profile", self.profile]
+        cmd += ["--replay", str(self.replay)]
         for name in self.mounts:
             cmd += ["--mount", name]
         for name, (user, password) in self.secure.items():
@@ -110,6 +112,15 @@ class RtspServer:
                     f"(exit {code}); run it by hand: {' '.join(self.command())}"
                 )
             time.sleep(0.2)
+
+    def latency_ms(self, stamp_ms: int, at_ms: float) -> float:
+        """How long before ``at_ms`` (wall clock) a frame stamped ``stamp_ms`` was sent.
+
+        A replayed mount stamps each frame with its place in the loop and sends it when the
+        wall clock modulo the loop is that place (rtsp_serve.py, ``encode_loop``)."""
+        if not self.replay:
+            return at_ms - stamp_ms
+        return (at_ms - stamp_ms) % (self.replay * 1000)
 
     @property
     def running(self) -> bool:

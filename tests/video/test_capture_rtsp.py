@@ -7,6 +7,7 @@ cameras are live while the black hole is still in its first attempt.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import time
@@ -186,5 +187,35 @@ def test_server_outage_stall_reconnect_and_recovery() -> None:
             print(f"live again {time.monotonic() - back_at:.2f}s after the server listened")
             assert capture.latest().seq > last_seq  # type: ignore[union-attr]
             assert capture.stats().attempt == 0
+        finally:
+            capture.close()
+
+
+def test_a_replaying_server_sends_its_loop_on_the_clock() -> None:
+    """bench/wall.py's cameras: each mount encoded once, then sent on the wall clock. A reader
+    sees the picture move through the loop's end without a decode error, and measures the
+    latency from the stamps modulo the loop as it would from a live server's clock."""
+    mounts = ["first", "loop"]  # the second mount sends 37 ms into each frame interval
+    with RtspServer(mounts=mounts, replay=2, preset="superfast", profile="main") as server:
+        capture = open_camera(server.url("loop"), size=(480, 270))
+        try:
+            wait_for(capture, CameraState.LIVE)
+            seen: dict[int, tuple[int, float]] = {}  # seq -> (stamp, latency)
+
+            def record() -> bool:
+                frame = capture.latest()
+                stamp = None if frame is None else FrameStamp.decode(frame.image)
+                if frame is not None and stamp is not None:
+                    seen[frame.seq] = (stamp, server.latency_ms(stamp, frame.wall_time * 1000))
+                return len(seen) >= 40  # 2.7 s at 15 fps: past the end of the 2 s loop
+
+            wait_until(record, "40 stamped frames", timeout=30)
+            stamps = [stamp for _, (stamp, _) in sorted(seen.items())]
+            assert all(0 <= stamp < 2000 for stamp in stamps), "a place in the loop, in ms"
+            assert any(b < a for a, b in itertools.pairwise(stamps)), "wrapped"
+            assert len(set(stamps)) >= 20, "the stamp moves frame by frame"
+            latencies = sorted(latency for _, latency in seen.values())
+            assert latencies[len(latencies) // 2] < 500, latencies
+            assert capture.stats().decode_errors == 0
         finally:
             capture.close()
