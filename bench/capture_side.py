@@ -30,11 +30,12 @@ import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.wall import ENCODINGS, ROOT, ensure_packages, ffmpeg_anchor, rounded
+from bench import cameras
+from bench.wall import ROOT, ensure_packages, ffmpeg_anchor, rounded
 from commandroom.video.capture import StreamCapture
 from commandroom.video.frame_block import FrameBlock
 from commandroom.video.tile_scaler import TileScaler
-from tests.rtsp_server import SYSTEM_PYTHON, RtspServer
+from tests.rtsp_server import SYSTEM_PYTHON
 
 TILE = (480, 270)
 
@@ -94,15 +95,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cameras", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--warm", type=float, default=4.0)
-    parser.add_argument("--encoding", choices=sorted(ENCODINGS), default="camera")
+    cameras.add_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
 
-    preset, profile = ENCODINGS[args.encoding]
     mounts = [f"cam{i}" for i in range(1, args.cameras + 1)]
-    server = RtspServer(mounts=mounts, preset=preset, profile=profile).start()
+    server = cameras.start(mounts, args)
     urls = [server.url(m) for m in mounts]
     result: dict[str, object] = {"cameras": len(urls), "encoding": args.encoding}
+    result["server"] = args.server
     try:
         before = ffmpeg_anchor(urls, args.warm, args.seconds)["ffmpeg_cpu_ms_per_frame"]
         scaled = captures_ms_per_frame(urls, args.warm, args.seconds)

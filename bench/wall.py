@@ -25,18 +25,9 @@ Phases, one after the other so they do not compete for the two cores:
    anchor). No network, no threads, no painting: what is left of the 1.2× budget after it
    is what reading, publishing and painting may cost.
 
-The cameras it starts encode as IP cameras' substreams do (``--encoding camera``: x264
-superfast, Main profile, so CABAC and the deblocking filter are on); ``--encoding test`` uses
-the tests' cheapest stream (ultrafast, constrained baseline: neither), which costs ffmpeg
-about 40 % less to decode and so makes every per-frame cost beyond decoding weigh more in
-the ratio. The JSON names the encoding.
-
-They send as cameras elsewhere on the network do (``--server replay``, the default): each
-stream is encoded once when the server starts and then sent on the clock, so the server
-takes little of the two cores beyond packetising, and each camera sends at its own moment in
-the frame interval. ``--server live`` encodes as it sends (16 x264 encoders: about one core,
-which the wall and ffmpeg then compete with); the figures before 2026-11-28 19:40 UTC are
-from that. The JSON names the server.
+The cameras it starts are ``bench/cameras.py``'s: by default they encode as IP cameras'
+substreams do and send as cameras elsewhere on the network do (``--encoding``, ``--server``;
+the JSON names both).
 
 Not a test: it prints figures (``--json``: one object) and never asserts.
 """
@@ -62,6 +53,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from bench import cameras  # noqa: E402
 from bench.stall import StallProbe  # noqa: E402
 from commandroom.ui.wall.layout import PRESETS, WallLayout  # noqa: E402
 from commandroom.ui.wall.tile import Tile  # noqa: E402
@@ -75,12 +67,6 @@ WALL_SIZE = (1920, 1080)
 
 
 # --- process figures from /proc ----------------------------------------------------------
-
-
-# x264 settings of the bench's own cameras: (speed-preset, H.264 profile).
-ENCODINGS = {"camera": ("superfast", "main"), "test": ("ultrafast", "constrained-baseline")}
-# Seconds of each camera's stream the replaying server encodes at start (--server replay).
-REPLAY_S = 4
 
 
 def _stat(pid: int, task: int | None = None) -> list[str] | None:
@@ -544,20 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--blackhole-seconds", type=float, default=15.0)
     parser.add_argument("--warm", type=float, default=5.0, help="seconds before measuring")
     parser.add_argument("--no-ffmpeg", action="store_true")
-    parser.add_argument(
-        "--encoding",
-        choices=sorted(ENCODINGS),
-        default="camera",
-        help="how the bench's own cameras encode (camera: Main profile as IP cameras send)",
-    )
-    parser.add_argument(
-        "--server",
-        choices=("replay", "live"),
-        default="replay",
-        help="how the bench's own cameras send: replay (each stream encoded once at start, then"
-        " sent on the clock: cameras elsewhere cost this machine nothing) or live (encoded as"
-        " sent: the server takes about one of the two cores)",
-    )
+    cameras.add_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
 
@@ -566,19 +539,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.urls:
         urls = list(args.urls)
     else:
-        from tests.rtsp_server import RtspServer
-
         mounts = [f"cam{i}" for i in range(1, args.cameras + 1)]
-        preset, profile = ENCODINGS[args.encoding]
-        server = RtspServer(
-            mounts=mounts,
-            width=640,
-            height=360,
-            fps=15,
-            preset=preset,
-            profile=profile,
-            replay=REPLAY_S if args.server == "replay" else 0,
-        ).start()
+        server = cameras.start(mounts, args)
         urls = [server.url(m) for m in mounts]
     exclude = [server.pid] if server is not None and server.pid else []
     result: dict[str, object] = {"cameras": len(urls), "seconds": args.seconds}

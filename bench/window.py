@@ -6,11 +6,12 @@
 Per engine: a throwaway database (SQLite: a temporary file; PostgreSQL: a cluster from
 ``tests/pg.py``, stopped by PID at the end) is migrated and seeded with ``seed_demo`` (as
 bench/db_scale.py does, "now" being the real time so open cases have live deadlines); 16 of
-漓渚镇's cameras are pointed at a real RTSP server (``tests/rtsp_server.py``, 16 mounts,
-640×360@15) and a station config (``station.toml``: 漓渚镇's dispatch desk, a 4×4 wall of
-those cameras, that database) is written. Then, with ``commandroom dispatch --config
-station.toml --as disp_LZ`` run as its own process by ``bench/window_probe.py`` (the
-password in ``COMMANDROOM_PASSWORD``: the command's own scripted login, no dialog):
+漓渚镇's cameras are pointed at a real RTSP server (``bench/cameras.py``, 16 mounts,
+640×360@15: ``--encoding``, ``--server``) and a station config (``station.toml``: 漓渚镇's
+dispatch desk, a 4×4 wall of those cameras, that database) is written. Then, with
+``commandroom dispatch --config station.toml --as disp_LZ`` run as its own process by
+``bench/window_probe.py`` (the password in ``COMMANDROOM_PASSWORD``: the command's own
+scripted login, no dialog):
 
 * ``window_ready_s``: from starting the process to the window's ``sig_ready`` (shown, the
   station's scope applied, the first page of event rows in the table, painted); p50 of 5
@@ -55,6 +56,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import select, text, update  # noqa: E402
 
+from bench import cameras  # noqa: E402
 from bench.db_scale import bench_database, machine, postgres_server  # noqa: E402
 from commandroom.db.engine import Database, make_engine  # noqa: E402
 from commandroom.db.enums import RegionLevel, Source  # noqa: E402
@@ -441,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="reuse the databases bench/db_scale.py --keep DIR seeded there (no seeding)",
     )
+    cameras.add_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the JSON only, one line")
     args = parser.parse_args(argv)
     keep: Path | None = args.keep.resolve() if args.keep else None
@@ -449,11 +452,11 @@ def main(argv: list[str] | None = None) -> int:
         if name not in ("sqlite", "postgres"):
             parser.error(f"unknown engine {name!r} (sqlite, postgres)")
 
-    from tests.rtsp_server import RtspServer
-
     result: dict[str, Any] = {
         "events": args.events,
         "cameras": args.cameras,
+        "camera_encoding": args.encoding,
+        "camera_server": args.server,
         "method": (
             "window_probe.py runs `commandroom dispatch --config station.toml --as disp_LZ` "
             "through the CLI in its own process (offscreen), the password in "
@@ -467,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
         "engines": {},
     }
     mounts = [f"cam{i}" for i in range(1, args.cameras + 1)]
-    server = RtspServer(mounts=mounts, width=640, height=360, fps=15).start()
+    server = cameras.start(mounts, args)
     try:
         for name in engines:
             log(args.json, f"{name}:")
