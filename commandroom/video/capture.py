@@ -1,10 +1,12 @@
 """The capture worker for a real camera: connect, decode, scale, publish; reconnect forever.
 
-One thread per camera on screen (Frigate's watchdog-per-camera, STYLE.md practice 9): the
-decoder and scaler release the GIL, so the threads spread over the cores, and nothing a
-camera does (refuse, hang after the handshake, ask for a password, send garbage) can reach
-another camera's thread. Each blocking step has a timeout, and ``close()`` aborts the socket
-so the thread ends at once instead of after a timeout.
+One thread per camera on screen (Frigate's watchdog-per-camera, STYLE.md practice 9), so that
+nothing a camera does (refuse, hang after the handshake, ask for a password, send garbage)
+can reach another camera's thread. A playing RTP stream is read and decoded by the process's
+pump (``video/pump.py``: one thread, on a tick, cheaper than a wake-up per frame per camera)
+while the camera's thread waits for the stream to end; a stream's failure ends that stream
+only, and the camera's thread reconnects as before. Each blocking step has a timeout, and
+``close()`` aborts the socket so the thread ends at once instead of after a timeout.
 
 Reconnects follow ``policy.backoff_delay`` (first retry within a second, slower for long
 outages, with jitter). While a camera that *refused* waits for its next attempt, the worker
@@ -27,6 +29,7 @@ import numpy.typing as npt
 
 from commandroom.video.core import CaptureCore, Phase
 from commandroom.video.policy import CapturePolicy, backoff_delay
+from commandroom.video.pump import shared_pump
 from commandroom.video.rtsp_proto import Failure, RtspError, Target, mask_url
 from commandroom.video.sources import AvSource, RtpSource, Source, SourceError
 from commandroom.video.tile_scaler import TileScaler, fast_size
@@ -66,6 +69,7 @@ class StreamCapture(CaptureCore):
         self._use_av = not url.lower().startswith("rtsp://")
         self._source: Source | None = None
         self._source_lock = threading.Lock()
+        self._pump = shared_pump()
         self._start_worker(self._run)
 
     # -- worker ------------------------------------------------------------------------
@@ -112,35 +116,17 @@ class StreamCapture(CaptureCore):
         self._mark_closed()
 
     def _stream(self, source: Source) -> bool:
-        """Decode and publish until the source fails (raises) or close(); True if any frame."""
-        scaler = TileScaler()
-        last_data = time.monotonic()
-        published = False
+        """Decode and publish until the source fails (raises) or close(); True if any frame.
+
+        An RTP source is read by the process's pump (``video/pump.py``) when there is one
+        with time to spare: this thread then only waits for the stream to end."""
+        streaming = Streaming(self, source)
+        pump = self._pump
+        if pump is not None and isinstance(source, RtpSource) and pump.run(streaming):
+            return streaming.published
         while not self.closing:
-            frames = source.read(_POLL_S)
-            now = time.monotonic()
-            self.count_decode_errors(source.source_errors())
-            skips = source.source_skips()
-            if skips:
-                self.count_skipped(skips)
-                last_data = now  # catching up with the camera is not silence
-            if not frames:
-                if now - last_data >= self.policy.read_timeout_s:
-                    raise SourceError(
-                        Failure.NO_ANSWER,
-                        f"{self.masked_url}: no picture for {self.policy.read_timeout_s:g}s",
-                    )
-                self.observe()
-                continue
-            last_data = now
-            for frame in frames:
-                decoded = (frame.width, frame.height)
-                wanted = self.size
-                width, height = decoded if wanted is None else fast_size(decoded, wanted)
-                image = scaler(frame, self.tile_buffer(width, height))
-                self.publish(image, decoded, _native_later(frame))
-                published = True
-        return published
+            streaming.feed(source.read(_POLL_S), time.monotonic())
+        return streaming.published
 
     def _wait(self, delay: float, failure: Failure) -> None:
         """Sleep until the next attempt; knock on the port after a refusal."""
@@ -175,3 +161,60 @@ class StreamCapture(CaptureCore):
         # AvSource cannot be interrupted; its own timeout bounds the wait.
         self._join_worker(self.policy.open_timeout_s + 2.0)
         self._mark_closed()
+
+
+class Streaming:
+    """What a stream's frames go through, whichever thread reads them (the capture's own, or
+    the pump's): scaling into the tile's buffer, publishing, the counts, and the silence
+    that ends the stream."""
+
+    def __init__(self, capture: StreamCapture, source: Source) -> None:
+        self.capture = capture
+        self.source = source
+        self.scaler = TileScaler()
+        self.last_data = time.monotonic()
+        self.published = False
+
+    @property
+    def closing(self) -> bool:
+        return self.capture.closing
+
+    def fileno(self) -> int | None:
+        client = self.source.client if isinstance(self.source, RtpSource) else None
+        sock = client.sock if client is not None else None
+        return sock.fileno() if sock is not None else None
+
+    def receive(self) -> None:
+        """Data came (the pump's selector): read it now, decode it at the tick."""
+        assert isinstance(self.source, RtpSource) and self.source.client is not None
+        self.source.client.receive_available()
+
+    def pump_once(self, now: float) -> None:
+        """The pump's tick: what has arrived, without waiting."""
+        assert isinstance(self.source, RtpSource)
+        self.feed(self.source.take(), now)
+
+    def feed(self, frames: list[av.VideoFrame], now: float) -> None:
+        """Publish ``frames`` (read at monotonic ``now``); raise NO_ANSWER after a silence."""
+        capture, source = self.capture, self.source
+        capture.count_decode_errors(source.source_errors())
+        skips = source.source_skips()
+        if skips:
+            capture.count_skipped(skips)
+            self.last_data = now  # catching up with the camera is not silence
+        if not frames:
+            if now - self.last_data >= capture.policy.read_timeout_s:
+                raise SourceError(
+                    Failure.NO_ANSWER,
+                    f"{capture.masked_url}: no picture for {capture.policy.read_timeout_s:g}s",
+                )
+            capture.observe()
+            return
+        self.last_data = now
+        for frame in frames:
+            decoded = (frame.width, frame.height)
+            wanted = capture.size
+            width, height = decoded if wanted is None else fast_size(decoded, wanted)
+            image = self.scaler(frame, capture.tile_buffer(width, height))
+            capture.publish(image, decoded, _native_later(frame))
+            self.published = True

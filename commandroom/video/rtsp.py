@@ -320,19 +320,10 @@ class RtspClient:
         assert self.depacketizer is not None, "open() first"
         deadline = time.monotonic() + (self.timeout if wait is None else wait)
         while not self.pending:
-            now = time.monotonic()
-            if now - self.last_keepalive > self.keepalive_s:
-                self.last_keepalive = now
-                self._send("OPTIONS", self.target.request_url, {})
-            self._take_packets()
+            self._keep_alive()
+            self._drain_buffer()
             if self.pending:
                 break
-            if self.buf and self.buf[0] != 0x24:
-                message = self._parse_buffered()  # a keep-alive answer, a server's request
-                if isinstance(message, tuple):
-                    self._push(*message)  # the packet behind a skipped request
-                if message is not None:
-                    continue
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not self._fill(remaining):
                 if time.monotonic() < deadline:
@@ -343,6 +334,47 @@ class RtspClient:
                     Failure.NO_ANSWER, f"{self.masked}: nothing received for {self.timeout:g}s"
                 )
         return self.pending.pop(0)
+
+    def receive_available(self) -> None:
+        """Receive what has arrived, without waiting, and add the access units it completes
+        to ``pending``: for a pump that serves many cameras from one thread
+        (``video/pump.py``). Raises CLOSED when the connection is gone."""
+        sock = self.sock
+        if sock is None:
+            raise RtspError(Failure.CLOSED, f"{self.masked}: closed")
+        self._keep_alive()
+        while True:
+            try:
+                chunk = sock.recv(_RECV_BYTES, socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError as exc:
+                raise RtspError(Failure.CLOSED, f"{self.masked}: {exc.strerror or exc}") from None
+            if not chunk:
+                raise RtspError(Failure.CLOSED, f"{self.masked}: the server closed the connection")
+            self.buf += chunk
+            if len(chunk) < _RECV_BYTES:
+                break  # drained: another recv would only say so
+        self._drain_buffer()
+
+    def _keep_alive(self) -> None:
+        now = time.monotonic()
+        if now - self.last_keepalive > self.keepalive_s:
+            self.last_keepalive = now
+            self._send("OPTIONS", self.target.request_url, {})
+
+    def _drain_buffer(self) -> None:
+        """Feed the depacketizer every packet the buffer holds, passing over the RTSP messages
+        between them (a keep-alive answer, a server's request)."""
+        while True:
+            self._take_packets()
+            if not self.buf or self.buf[0] == 0x24:
+                return
+            message = self._parse_buffered()
+            if message is None:
+                return
+            if isinstance(message, tuple):
+                self._push(*message)  # the packet behind a skipped request
 
     def backlog(self) -> bool:
         """Whether more of the stream is already here, waiting to be read: a complete unit,

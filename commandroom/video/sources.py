@@ -29,6 +29,7 @@ import av
 import av.error
 
 from commandroom.video.lag import CatchUp
+from commandroom.video.rtp import AccessUnit
 from commandroom.video.rtsp import RtspClient
 from commandroom.video.rtsp_proto import Failure, RtspError, mask_url
 
@@ -87,8 +88,20 @@ class RtpSource:
         if self.client is None or self.decoder is None:
             return []
         unit = self.client.read(wait)
-        if unit is None:
+        return [] if unit is None else self._decode(unit)
+
+    def take(self) -> list[av.VideoFrame]:
+        """The frames of every unit that has arrived, without waiting (for ``video/pump.py``)."""
+        if self.client is None or self.decoder is None:
             return []
+        self.client.receive_available()
+        frames: list[av.VideoFrame] = []
+        while self.client.pending:  # one at a time: the rest counts as backlog for catch_up
+            frames += self._decode(self.client.pending.pop(0))
+        return frames
+
+    def _decode(self, unit: AccessUnit) -> list[av.VideoFrame]:
+        assert self.client is not None and self.decoder is not None
         if self.client.losses != self.seen_losses:
             self.errors += self.client.losses - self.seen_losses
             self.seen_losses = self.client.losses

@@ -10,18 +10,26 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import threading
 import time
 
 import numpy as np
+import pytest
 
 from commandroom.video import CameraState, CapturePolicy, FrameStamp, open_camera
 from commandroom.video.frame_block import FrameBlock
+from commandroom.video.pump import Pump, shared_pump
 from tests.rtsp_server import BlackHole, RtspServer, closed_port
 from tests.video.conftest import SECURE, wait_for, wait_until
 from tests.video.test_units import _decode_png
 
 
-def test_several_cameras_go_live_with_scaled_stamped_frames(rtsp_server: RtspServer) -> None:
+@pytest.mark.parametrize("pump", ["on", "off"])
+def test_several_cameras_go_live_with_scaled_stamped_frames(
+    rtsp_server: RtspServer, pump: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read by the process's pump (video/pump.py), or by each camera's own thread."""
+    monkeypatch.setenv("COMMANDROOM_PUMP", pump)
     # Tiles a few pixels off 3/4 of the 640x360 stream get 3/4, which libyuv scales fastest.
     sizes = [(480, 270), (476, 268), (484, 272)]
     captures = [
@@ -43,10 +51,13 @@ def test_several_cameras_go_live_with_scaled_stamped_frames(rtsp_server: RtspSer
             stats = capture.stats()
             assert stats.fps > 0 and stats.decode_errors == 0 and stats.attempt == 0
             assert "@" not in capture.masked_url
+        served = shared_pump() or Pump()
+        assert served.streams == (len(captures) if pump == "on" else 0)
     finally:
         for capture in captures:
             capture.close()
     assert all(c.stats().state is CameraState.CLOSED for c in captures)
+    wait_until(lambda: not [t for t in threading.enumerate() if t.name == "pump"], "no pump")
 
 
 def test_frames_are_scaled_straight_into_a_frame_block(rtsp_server: RtspServer) -> None:
