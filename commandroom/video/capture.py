@@ -186,13 +186,19 @@ class Streaming:
 
     def receive(self) -> None:
         """Data came (the pump's selector): read it now, decode it at the tick."""
-        assert isinstance(self.source, RtpSource) and self.source.client is not None
-        self.source.client.receive_available()
+        assert isinstance(self.source, RtpSource)
+        self.source.receive()
 
     def pump_once(self, now: float) -> None:
-        """The pump's tick: what has arrived, without waiting."""
+        """The pump's tick: publish the frames of what has arrived, a unit at a time."""
         assert isinstance(self.source, RtpSource)
-        self.feed(self.source.take(), now)
+        fed = False
+        for frames in self.source.take():
+            if frames:
+                self.feed(frames, now)
+                fed = True
+        if not fed:
+            self.feed([], now)  # the counts, and the silence that ends a stream
 
     def feed(self, frames: list[av.VideoFrame], now: float) -> None:
         """Publish ``frames`` (read at monotonic ``now``); raise NO_ANSWER after a silence."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import errno
 import time
+from collections.abc import Iterator
 from typing import Protocol
 
 import av
@@ -90,15 +91,22 @@ class RtpSource:
         unit = self.client.read(wait)
         return [] if unit is None else self._decode(unit)
 
-    def take(self) -> list[av.VideoFrame]:
-        """The frames of every unit that has arrived, without waiting (for ``video/pump.py``)."""
-        if self.client is None or self.decoder is None:
-            return []
-        self.client.receive_available()
-        frames: list[av.VideoFrame] = []
-        while self.client.pending:  # one at a time: the rest counts as backlog for catch_up
-            frames += self._decode(self.client.pending.pop(0))
-        return frames
+    def receive(self) -> None:
+        """Read what has arrived, without waiting (for ``video/pump.py``)."""
+        if self.client is not None:
+            self.client.receive_available()
+
+    def take(self) -> Iterator[list[av.VideoFrame]]:
+        """The frames of each unit that has arrived, a unit at a time (for ``video/pump.py``).
+
+        One at a time, so that the rest counts as backlog for ``catch_up``, and a camera that
+        sends many at once (a joining viewer gets the last GOP) has one unit's frames in
+        memory, not a GOP's: 16 cameras joining at once kept 56 MB more in the wall's
+        processes when a tick decoded every unit before publishing any."""
+        self.receive()
+        client = self.client
+        while client is not None and client.pending and self.decoder is not None:
+            yield self._decode(client.pending.pop(0))
 
     def _decode(self, unit: AccessUnit) -> list[av.VideoFrame]:
         assert self.client is not None and self.decoder is not None
