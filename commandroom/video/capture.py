@@ -2,10 +2,9 @@
 
 One thread per camera on screen (Frigate's watchdog-per-camera, STYLE.md practice 9), so that
 nothing a camera does (refuse, hang after the handshake, ask for a password, send garbage)
-can reach another camera's thread. A playing RTP stream is read and decoded by the process's
-pump (``video/pump.py``: one thread, on a tick, cheaper than a wake-up per frame per camera)
-while the camera's thread waits for the stream to end; a stream's failure ends that stream
-only, and the camera's thread reconnects as before. Each blocking step has a timeout, and
+can reach another camera's thread. Under ``COMMANDROOM_PUMP=on`` a playing RTP stream is
+read and decoded by the process's pump instead (``video/pump.py``: one thread on a tick)
+while the camera's thread waits for the stream to end. Each blocking step has a timeout, and
 ``close()`` aborts the socket so the thread ends at once instead of after a timeout.
 
 Reconnects follow ``policy.backoff_delay`` (first retry within a second, slower for long
@@ -118,8 +117,8 @@ class StreamCapture(CaptureCore):
     def _stream(self, source: Source) -> bool:
         """Decode and publish until the source fails (raises) or close(); True if any frame.
 
-        An RTP source is read by the process's pump (``video/pump.py``) when there is one
-        with time to spare: this thread then only waits for the stream to end."""
+        An RTP source is read by the process's pump (``video/pump.py``) when it is on and
+        has time to spare: this thread then only waits for the stream to end."""
         streaming = Streaming(self, source)
         pump = self._pump
         if pump is not None and isinstance(source, RtpSource) and pump.run(streaming):
