@@ -236,11 +236,18 @@ class RtspClient:
         except (TimeoutError, BlockingIOError):  # BlockingIOError: SO_RCVTIMEO ran out
             return False
         except OSError as exc:
-            raise RtspError(Failure.CLOSED, f"{self.masked}: {exc.strerror or exc}") from None
+            raise self._lost(exc) from None
+        self._keep(chunk)
+        return True
+
+    def _lost(self, exc: OSError) -> RtspError:
+        return RtspError(Failure.CLOSED, f"{self.masked}: {exc.strerror or exc}")
+
+    def _keep(self, chunk: bytes) -> None:
+        """Add received bytes to the buffer; nothing received means the server hung up."""
         if not chunk:
             raise RtspError(Failure.CLOSED, f"{self.masked}: the server closed the connection")
         self.buf += chunk
-        return True
 
     def _parse_buffered(self) -> tuple[int, bytes] | Response | None:
         """The next interleaved packet (channel, payload) or RTSP message already received."""
@@ -349,10 +356,8 @@ class RtspClient:
             except (BlockingIOError, InterruptedError):
                 break
             except OSError as exc:
-                raise RtspError(Failure.CLOSED, f"{self.masked}: {exc.strerror or exc}") from None
-            if not chunk:
-                raise RtspError(Failure.CLOSED, f"{self.masked}: the server closed the connection")
-            self.buf += chunk
+                raise self._lost(exc) from None
+            self._keep(chunk)
             if len(chunk) < _RECV_BYTES:
                 break  # drained: another recv would only say so
         self._drain_buffer()
